@@ -1,0 +1,16 @@
+import type { Knex } from 'knex';
+import * as core from './20261125_001_core';
+
+/**
+ * Migrations are listed here rather than discovered by scanning a folder, so they run the same under
+ * tsx, vitest and any bundler. Append new ones at the end; never edit one that has shipped.
+ */
+const migrations: Record<string, Knex.Migration> = {
+  '20261125_001_core': core,
+};
+
+export const migrationSource: Knex.MigrationSource<string> = {
+  getMigrations: async () => Object.keys(migrations),
+  getMigrationName: (name) => name,
+  getMigration: async (name) => migrations[name],
+};

@@ -1,0 +1,104 @@
+import { z } from 'zod';
+
+/** A per-user rate: `count` events per `windowMs`, or null when switched off. */
+export interface Rate {
+  count: number;
+  windowMs: number;
+}
+
+const rateSpec = z
+  .string()
+  .trim()
+  .transform((text, ctx): Rate | null => {
+    if (text === 'off') return null;
+    const match = /^(\d+)\/(\d+)(ms|s|m)$/.exec(text);
+    if (!match) {
+      ctx.addIssue({ code: 'custom', message: 'expected "<count>/<n>s" such as 20/10s, or "off"' });
+      return z.NEVER;
+    }
+    const unit = { ms: 1, s: 1000, m: 60_000 }[match[3] as 'ms' | 's' | 'm'];
+    return { count: Number(match[1]), windowMs: Number(match[2]) * unit };
+  });
+
+const commaList = z
+  .string()
+  .optional()
+  .transform((text) => (text ?? '').split(',').map((part) => part.trim()).filter(Boolean));
+
+const envSchema = z.object({
+  NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
+  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  HOST: z.string().default('0.0.0.0'),
+  DATABASE_URL: z
+    .string()
+    .default('sqlite:./data/kitestring.db')
+    .refine((url) => url.startsWith('sqlite:') || /^postgres(ql)?:\/\//.test(url), 'must be sqlite:<path> or postgres://…'),
+  REDIS_URL: z.string().url().default('redis://127.0.0.1:6379'),
+  KEY_PREFIX: z.string().regex(/^[A-Za-z0-9_.:-]{1,64}$/, 'letters, digits and _.:- only').default('ks'),
+  ADMIN_EMAIL: z.string().email().optional(),
+  ADMIN_PASSWORD: z.string().min(8).optional(),
+  PUBLIC_URL: z.string().url().optional(),
+  ALLOWED_ORIGINS: commaList,
+  STUN_URLS: commaList,
+  TURN_URLS: commaList,
+  TURN_SECRET: z.string().optional(),
+  CHAT_RATE_LIMIT: rateSpec.default('20/10s'),
+  DUES_REMINDERS: z.enum(['auto', 'manual']).default('auto'),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  /** Skip the demo district even on an empty database (tests, deployments that seed themselves). */
+  SEED_DEMO: z.enum(['auto', 'off']).default('auto'),
+});
+
+export type Config = Readonly<{
+  env: 'development' | 'production' | 'test';
+  port: number;
+  host: string;
+  databaseUrl: string;
+  redisUrl: string;
+  keyPrefix: string;
+  admin: { email: string; password: string } | null;
+  publicUrl: string;
+  allowedOrigins: readonly string[];
+  stunUrls: readonly string[];
+  turnUrls: readonly string[];
+  turnSecret: string | null;
+  chatRateLimit: Rate | null;
+  duesReminders: 'auto' | 'manual';
+  logLevel: string;
+  seedDemo: boolean;
+}>;
+
+export class ConfigError extends Error {}
+
+/**
+ * Reads the environment once, validates it and returns a frozen Config.
+ * Throws ConfigError naming every bad variable, so the boot fails fast and says why.
+ */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const parsed = envSchema.safeParse(env);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`);
+    throw new ConfigError(`invalid configuration: ${lines.join('; ')}`);
+  }
+  const e = parsed.data;
+  const publicUrl = (e.PUBLIC_URL ?? `http://localhost:${e.PORT}`).replace(/\/$/, '');
+  const allowedOrigins = [new URL(publicUrl).origin, ...e.ALLOWED_ORIGINS.map((o) => new URL(o).origin)];
+  return Object.freeze({
+    env: e.NODE_ENV,
+    port: e.PORT,
+    host: e.HOST,
+    databaseUrl: e.DATABASE_URL,
+    redisUrl: e.REDIS_URL,
+    keyPrefix: e.KEY_PREFIX,
+    admin: e.ADMIN_EMAIL && e.ADMIN_PASSWORD ? { email: e.ADMIN_EMAIL.toLowerCase(), password: e.ADMIN_PASSWORD } : null,
+    publicUrl,
+    allowedOrigins: Object.freeze([...new Set(allowedOrigins)]),
+    stunUrls: Object.freeze(e.STUN_URLS),
+    turnUrls: Object.freeze(e.TURN_URLS),
+    turnSecret: e.TURN_SECRET ?? null,
+    chatRateLimit: e.CHAT_RATE_LIMIT,
+    duesReminders: e.DUES_REMINDERS,
+    logLevel: e.LOG_LEVEL,
+    seedDemo: e.SEED_DEMO === 'auto' && e.NODE_ENV !== 'production',
+  });
+}
