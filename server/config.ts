@@ -42,7 +42,7 @@ const envSchema = z.object({
   STUN_URLS: commaList,
   TURN_URLS: commaList,
   TURN_SECRET: z.string().optional(),
-  CHAT_RATE_LIMIT: rateSpec.default('20/10s'),
+  CHAT_RATE_LIMIT: rateSpec.prefault('20/10s'),
   DUES_REMINDERS: z.enum(['auto', 'manual']).default('auto'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   /** Skip the demo district even on an empty database (tests, deployments that seed themselves). */

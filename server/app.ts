@@ -1,0 +1,173 @@
+import { randomUUID } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import { createServer } from 'node:http';
+import { fileURLToPath } from 'node:url';
+import compression from 'compression';
+import express, { type ErrorRequestHandler, type RequestHandler } from 'express';
+import helmet from 'helmet';
+import type { Config } from './config';
+import type { Database } from './db/database';
+import { createMessagesRepo } from './db/repositories/messages';
+import { createOrgsRepo } from './db/repositories/orgs';
+import { createTokensRepo } from './db/repositories/tokens';
+import { createUsersRepo } from './db/repositories/users';
+import { createAuthService } from './domain/auth';
+import { createChatService, orgRoomRule } from './domain/chat';
+import { createMemberService } from './domain/members';
+import { MessageWriter } from './domain/messageWriter';
+import { OrgDirectory } from './domain/orgDirectory';
+import { createOrgService } from './domain/orgs';
+import { AppError, notFound, statusOf, toErrorBody, forbidden } from './errors';
+import { endpointFactory } from './http/endpoint';
+import { originAllowed } from './http/origin';
+import { authRoutes } from './http/routes/auth';
+import { memberRoutes } from './http/routes/members';
+import { orgRoutes } from './http/routes/orgs';
+import type { Logger } from './logger';
+import { createMetrics } from './metrics';
+import { createRealtime } from './realtime/io';
+import { createLoginThrottle, createRateLimiter, createRedis } from './redis';
+
+export interface AppDeps {
+  config: Config;
+  db: Database;
+  log: Logger;
+}
+
+const CLIENT_DIST = fileURLToPath(new URL('../client/dist', import.meta.url));
+
+/**
+ * Builds the whole server (Express, Socket.IO, domain services, Redis clients) around an open,
+ * migrated database. It never listens: `server/main.ts` does, and tests listen on port 0.
+ */
+export function createApp({ config, db, log }: AppDeps) {
+  const processId = randomUUID().slice(0, 8);
+  const metrics = createMetrics();
+  const redis = {
+    data: createRedis(config.redisUrl, 'data', log),
+    pub: createRedis(config.redisUrl, 'pub', log),
+    sub: createRedis(config.redisUrl, 'sub', log),
+  };
+
+  const repos = {
+    users: createUsersRepo(db.knex),
+    orgs: createOrgsRepo(db.knex),
+    tokens: createTokensRepo(db.knex),
+    messages: createMessagesRepo(db.knex),
+  };
+  let announceOrgsChanged = () => {};
+  const directory = new OrgDirectory(repos.orgs, () => announceOrgsChanged());
+  const writer = new MessageWriter(db, repos.messages, 500, (size) => metrics.messageBatchSize.observe(size));
+  const auth = createAuthService({ users: repos.users, tokens: repos.tokens, throttle: createLoginThrottle(redis.data, config.keyPrefix) });
+  const chat = createChatService({
+    messages: repos.messages,
+    writer,
+    rules: { org: orgRoomRule(directory) },
+    sendLimiter: config.chatRateLimit ? createRateLimiter(redis.data, `${config.keyPrefix}:rl:chat`, config.chatRateLimit, log) : null,
+  });
+
+  const app = express();
+  const httpServer = createServer(app);
+  const realtime = createRealtime({
+    httpServer,
+    config,
+    log,
+    metrics,
+    redis,
+    processId,
+    auth,
+    chat,
+    onOrgsChanged: () => directory.invalidate(),
+  });
+  announceOrgsChanged = realtime.announceOrgsChanged;
+
+  const services = {
+    config,
+    auth,
+    chat,
+    directory,
+    orgs: createOrgService({ orgs: repos.orgs, users: repos.users, directory }),
+    members: createMemberService({ users: repos.users, tokens: repos.tokens, directory }),
+    hub: { disconnectToken: realtime.disconnectToken, disconnectUser: realtime.disconnectUser },
+  };
+
+  app.disable('x-powered-by');
+  app.use(
+    helmet({
+      contentSecurityPolicy: {
+        directives: {
+          'connect-src': ["'self'", 'ws:', 'wss:'],
+          'img-src': ["'self'", 'data:', 'blob:'],
+          'media-src': ["'self'", 'blob:', 'mediastream:'],
+        },
+      },
+    }),
+  );
+  app.use(compression());
+
+  app.get('/healthz', async (_req, res) => {
+    const [dbUp, redisUp] = await Promise.all([
+      db.knex.raw('select 1').then(() => true, () => false),
+      Promise.race([redis.data.ping().then(() => true, () => false), new Promise<boolean>((r) => setTimeout(() => r(false), 1000))]),
+    ]);
+    const ok = dbUp && redisUp;
+    res.status(ok ? 200 : 503).json({ ok, db: dbUp ? 'up' : 'down', redis: redisUp ? 'up' : 'down' });
+  });
+  app.get('/metrics', async (_req, res) => {
+    res.type(metrics.registry.contentType).send(await metrics.registry.metrics());
+  });
+
+  const checkOrigin: RequestHandler = (req, _res, next) => {
+    if (req.method === 'GET' || req.method === 'HEAD' || req.method === 'OPTIONS') return next();
+    if (!originAllowed(req.headers.origin, req.headers.host, config.allowedOrigins)) return next(forbidden('requests from this origin are not allowed'));
+    next();
+  };
+  const endpoint = endpointFactory(auth);
+  const api = express.Router();
+  api.use(checkOrigin, express.json({ limit: '64kb' }));
+  api.use(authRoutes(services, endpoint), orgRoutes(services, endpoint), memberRoutes(services, endpoint));
+  api.use((_req, _res, next) => next(notFound('endpoint')));
+  app.use('/api', api);
+
+  if (existsSync(CLIENT_DIST)) {
+    // Hashed assets never change: cache them for a year. index.html is revalidated every time.
+    app.use('/assets', express.static(`${CLIENT_DIST}/assets`, { immutable: true, maxAge: '365d', fallthrough: false }));
+    app.use(express.static(CLIENT_DIST, { index: false, maxAge: 0 }));
+    app.get(/^\/(?!api\/|socket\.io\/).*/, (_req, res) => res.setHeader('Cache-Control', 'no-cache').sendFile(`${CLIENT_DIST}/index.html`));
+  }
+
+  const onError: ErrorRequestHandler = (error, req, res, _next) => {
+    let appError: AppError | null = error instanceof AppError ? error : null;
+    const bodyParserType = (error as { type?: string }).type;
+    if (bodyParserType === 'entity.parse.failed') appError = new AppError('invalid', 'request body is not valid JSON');
+    else if (bodyParserType === 'entity.too.large') appError = new AppError('too_large', 'request body is too large');
+    else if (bodyParserType) appError = new AppError('invalid', 'request body could not be read');
+    else if ((error as { status?: number }).status === 404) appError = notFound('file');
+    if (!appError) log.error({ err: error, method: req.method, path: req.path }, 'request failed');
+    const body = toErrorBody(appError ?? error);
+    res.status(statusOf(body.code)).json({ error: body });
+  };
+  app.use(onError);
+
+  return {
+    app,
+    httpServer,
+    io: realtime.io,
+    services,
+    metrics,
+    processId,
+    /** Waits until Redis answers; call before listening. */
+    async start() {
+      await redis.data.ping();
+    },
+    /** Stops sockets and HTTP, writes every queued message, closes Redis. The database is the caller's. */
+    async close() {
+      await realtime.close();
+      await writer.close();
+      await Promise.all(Object.values(redis).map((client) => client.quit().catch(() => client.disconnect())));
+    },
+  };
+}
+
+export type App = ReturnType<typeof createApp>;
+export type AppServices = App['services'];

@@ -1,0 +1,69 @@
+import type { Database } from './db/database';
+import { createOrgsRepo } from './db/repositories/orgs';
+import { createUsersRepo } from './db/repositories/users';
+import { hashPassword } from './domain/auth';
+import type { Role } from './domain/types';
+
+export const DEMO_PASSWORD = 'kitestring-demo';
+
+/** Creates the admin account from ADMIN_EMAIL/ADMIN_PASSWORD unless it exists. Returns true if created. */
+export async function ensureAdmin(db: Database, admin: { email: string; password: string }): Promise<boolean> {
+  const users = createUsersRepo(db.knex);
+  if (await users.emailTaken(admin.email)) return false;
+  await users.insert({
+    name: 'Administrator',
+    email: admin.email,
+    passwordHash: await hashPassword(admin.password),
+    role: 'admin',
+    branchId: null,
+    timezone: 'Asia/Shanghai',
+    mobile: false,
+    location: null,
+  });
+  return true;
+}
+
+export async function databaseIsEmpty(db: Database): Promise<boolean> {
+  const [users, orgs] = await Promise.all([createUsersRepo(db.knex).count(), createOrgsRepo(db.knex).count()]);
+  return users === 0 && orgs === 0;
+}
+
+/**
+ * A small district to try everything with: a street working committee, a general branch for migrant
+ * members with two branches, organizers, and members at home, in another city and abroad.
+ * Returns the accounts to print.
+ */
+export async function seedDemoDistrict(db: Database): Promise<Array<{ email: string; name: string; what: string }>> {
+  const orgs = createOrgsRepo(db.knex);
+  const users = createUsersRepo(db.knex);
+  const passwordHash = await hashPassword(DEMO_PASSWORD);
+
+  const committee = await orgs.insert({ name: '滨江街道党工委 Riverside Street Committee', kind: 'committee', parentId: null });
+  const general = await orgs.insert({ name: '流动党员党总支 Migrant Members General Branch', kind: 'general_branch', parentId: committee.id });
+  const first = await orgs.insert({ name: '第一支部 First Branch', kind: 'branch', parentId: general.id });
+  const second = await orgs.insert({ name: '第二支部 Second Branch', kind: 'branch', parentId: general.id });
+
+  const people: Array<{ email: string; name: string; what: string; role: Role; branchId: number | null; timezone?: string; mobile?: boolean; location?: string; organizes?: number }> = [
+    { email: 'admin@kitestring.example', name: '区管理员 Admin', what: 'district admin', role: 'admin', branchId: null },
+    { email: 'wang.fang@kitestring.example', name: '王芳 Wang Fang', what: 'organizer of the general branch', role: 'member', branchId: first.id, organizes: general.id },
+    { email: 'li.ming@kitestring.example', name: '李明 Li Ming', what: 'organizer of the first branch', role: 'member', branchId: first.id, organizes: first.id },
+    { email: 'zhang.wei@kitestring.example', name: '张伟 Zhang Wei', what: 'member, migrant worker in Shenzhen', role: 'member', branchId: first.id, mobile: true, location: '深圳 Shenzhen' },
+    { email: 'chen.jing@kitestring.example', name: '陈静 Chen Jing', what: 'member, student in London', role: 'member', branchId: first.id, mobile: true, location: 'London, UK', timezone: 'Europe/London' },
+    { email: 'zhao.lei@kitestring.example', name: '赵磊 Zhao Lei', what: 'organizer of the second branch', role: 'member', branchId: second.id, organizes: second.id },
+    { email: 'liu.yang@kitestring.example', name: '刘洋 Liu Yang', what: 'member of the second branch', role: 'member', branchId: second.id },
+  ];
+  for (const person of people) {
+    const user = await users.insert({
+      name: person.name,
+      email: person.email,
+      passwordHash,
+      role: person.role,
+      branchId: person.branchId,
+      timezone: person.timezone ?? 'Asia/Shanghai',
+      mobile: person.mobile ?? false,
+      location: person.location ?? null,
+    });
+    if (person.organizes) await orgs.addOrganizer(person.organizes, user.id);
+  }
+  return people.map(({ email, name, what }) => ({ email, name, what }));
+}

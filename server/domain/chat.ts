@@ -1,0 +1,111 @@
+import type { MessagesRepo } from '../db/repositories/messages';
+import { forbidden, invalid, notFound, rateLimited, tooLarge } from '../errors';
+import type { MessageWriter } from './messageWriter';
+import type { OrgDirectory } from './orgDirectory';
+import type { Actor, ChatMessage } from './types';
+
+export const RECENT_ON_JOIN = 50;
+export const MAX_CATCH_UP = 500;
+export const MAX_BODY = 4000;
+
+/** Allows or refuses one more event for a key; kept in Redis so the limit holds across processes. */
+export interface RateLimiter {
+  consume(key: string): Promise<boolean>;
+}
+
+/**
+ * Decides who may use a room and whether they moderate it. `org:<id>` rooms are decided by the tree;
+ * other room kinds (meetings) plug in their own rule.
+ */
+export interface RoomRule {
+  canUse(actor: Actor, id: number): Promise<boolean | null>; // null: no such room
+  canModerate(actor: Actor, id: number): Promise<boolean>;
+}
+
+export function parseRoomId(roomId: string): { kind: string; id: number } {
+  const match = /^(org|meeting):([1-9]\d{0,9})$/.exec(roomId);
+  if (!match) throw invalid('roomId must look like org:<id> or meeting:<id>');
+  return { kind: match[1], id: Number(match[2]) };
+}
+
+export function orgRoomRule(directory: OrgDirectory): RoomRule {
+  return {
+    async canUse(actor, id) {
+      const tree = await directory.current();
+      if (!tree.get(id)) return null;
+      return tree.canUseOrgRoom(actor, id);
+    },
+    async canModerate(actor, id) {
+      return (await directory.current()).canManage(actor, id);
+    },
+  };
+}
+
+export function createChatService(deps: {
+  messages: MessagesRepo;
+  writer: MessageWriter;
+  rules: Record<string, RoomRule>;
+  sendLimiter: RateLimiter | null;
+}) {
+  const { messages, writer, rules, sendLimiter } = deps;
+
+  async function authorize(actor: Actor, roomId: string): Promise<{ rule: RoomRule; id: number }> {
+    const { kind, id } = parseRoomId(roomId);
+    const rule = rules[kind];
+    const allowed = rule ? await rule.canUse(actor, id) : null;
+    if (allowed === null) throw notFound('room');
+    if (!allowed) throw forbidden('you are not a member of this room');
+    return { rule, id };
+  }
+
+  return {
+    /** Throws unless the actor may read and write the room. */
+    authorize,
+
+    /**
+     * The room's latest seq and either its recent messages or everything after `since`.
+     * `subscribe` runs after authorization and before reading, so the caller misses nothing.
+     */
+    async join(actor: Actor, roomId: string, since: number | undefined, subscribe: () => unknown = () => {}) {
+      await authorize(actor, roomId);
+      await subscribe();
+      const seq = await messages.lastSeq(roomId);
+      if (since === undefined) {
+        return { roomId, seq, messages: await messages.page(roomId, { limit: RECENT_ON_JOIN }) };
+      }
+      const page = await messages.page(roomId, { afterSeq: since, limit: MAX_CATCH_UP + 1 });
+      const more = page.length > MAX_CATCH_UP;
+      return { roomId, seq, messages: more ? page.slice(0, MAX_CATCH_UP) : page, ...(more ? { more: true } : {}) };
+    },
+
+    /** Stores a message (or finds the one already stored under this clientId). */
+    async send(actor: Actor, input: { roomId: string; clientId: string; body: string }): Promise<{ message: ChatMessage; created: boolean }> {
+      const body = input.body.trim();
+      if (body.length === 0) throw invalid('message is empty');
+      if (body.length > MAX_BODY) throw tooLarge(`message is longer than ${MAX_BODY} characters`);
+      await authorize(actor, input.roomId);
+      if (sendLimiter && !(await sendLimiter.consume(`chat:${actor.id}`))) throw rateLimited('you are sending messages too fast');
+      const outcome = await writer.submit({ roomId: input.roomId, author: { id: actor.id, name: actor.name }, clientId: input.clientId, body });
+      if (!outcome) throw notFound('room');
+      return outcome;
+    },
+
+    async history(actor: Actor, input: { roomId: string; beforeSeq?: number; afterSeq?: number; limit?: number }) {
+      await authorize(actor, input.roomId);
+      const list = await messages.page(input.roomId, { afterSeq: input.afterSeq, beforeSeq: input.beforeSeq, limit: input.limit ?? 50 });
+      return { messages: list };
+    },
+
+    async remove(actor: Actor, input: { roomId: string; messageId: number }) {
+      const { rule, id } = await authorize(actor, input.roomId);
+      const message = await messages.findInRoom(input.roomId, input.messageId);
+      if (!message) throw notFound('message');
+      if (message.author.id !== actor.id && !(await rule.canModerate(actor, id))) {
+        throw forbidden('only the author or an organizer of this room may delete a message');
+      }
+      await messages.markDeleted(message.id, actor.id);
+    },
+  };
+}
+
+export type ChatService = ReturnType<typeof createChatService>;

@@ -1,0 +1,57 @@
+import type { OrgsRepo } from '../db/repositories/orgs';
+import { OrgTree } from './orgTree';
+
+/**
+ * Hands out the current OrgTree. The tree is cached in the process and reloaded when a change is
+ * announced (locally, or by another process through `announce`) or at the latest after `maxAgeMs`,
+ * so authorization on every command costs no database round trip.
+ */
+export class OrgDirectory {
+  private tree: OrgTree | null = null;
+  private loadedAt = 0;
+  private loading: Promise<OrgTree> | null = null;
+  private generation = 0;
+
+  constructor(
+    private readonly orgs: OrgsRepo,
+    private readonly announce: () => void = () => {},
+    private readonly maxAgeMs = 30_000,
+  ) {}
+
+  async current(): Promise<OrgTree> {
+    if (this.tree && Date.now() - this.loadedAt < this.maxAgeMs) return this.tree;
+    return this.reload();
+  }
+
+  /** Forget the cached tree (a change happened elsewhere). */
+  invalidate(): void {
+    this.generation++;
+    this.tree = null;
+  }
+
+  /** Forget the cached tree here and tell the other processes to forget theirs. */
+  changed(): void {
+    this.invalidate();
+    this.announce();
+  }
+
+  private reload(): Promise<OrgTree> {
+    if (this.loading) return this.loading;
+    const generation = this.generation;
+    this.loading = (async () => {
+      try {
+        const [orgs, organizers] = await Promise.all([this.orgs.list(), this.orgs.listOrganizers()]);
+        const tree = new OrgTree(orgs, organizers);
+        // A change announced while loading makes this snapshot stale: use it once, keep nothing.
+        if (generation === this.generation) {
+          this.tree = tree;
+          this.loadedAt = Date.now();
+        }
+        return tree;
+      } finally {
+        this.loading = null;
+      }
+    })();
+    return this.loading;
+  }
+}

@@ -1,0 +1,88 @@
+import type { Actor, Org } from './types';
+
+/**
+ * An immutable snapshot of the organization tree and its organizers, answering the questions every
+ * authorization asks ("is unit X at or below unit Y?", "does this user organize above X?") from memory.
+ */
+export class OrgTree {
+  private readonly byId = new Map<number, Org>();
+  private readonly children = new Map<number, number[]>();
+  private readonly organizedBy = new Map<number, Set<number>>();
+
+  constructor(orgs: Org[], organizers: Array<{ orgId: number; userId: number }>) {
+    for (const org of orgs) {
+      this.byId.set(org.id, org);
+      if (org.parentId !== null) {
+        const list = this.children.get(org.parentId) ?? [];
+        list.push(org.id);
+        this.children.set(org.parentId, list);
+      }
+    }
+    for (const { orgId, userId } of organizers) {
+      const set = this.organizedBy.get(userId) ?? new Set<number>();
+      set.add(orgId);
+      this.organizedBy.set(userId, set);
+    }
+  }
+
+  get(id: number): Org | undefined {
+    return this.byId.get(id);
+  }
+
+  all(): Org[] {
+    return [...this.byId.values()];
+  }
+
+  /** The unit itself, then its parent, up to the root. */
+  *lineage(id: number): Generator<Org> {
+    for (let org = this.byId.get(id); org; org = org.parentId === null ? undefined : this.byId.get(org.parentId)) {
+      yield org;
+    }
+  }
+
+  /** True when `id` is `ancestorId` or lies below it. */
+  isAtOrBelow(id: number, ancestorId: number): boolean {
+    for (const org of this.lineage(id)) if (org.id === ancestorId) return true;
+    return false;
+  }
+
+  /** The unit and every unit below it. */
+  subtree(id: number): number[] {
+    const out: number[] = [];
+    const stack = [id];
+    while (stack.length > 0) {
+      const next = stack.pop()!;
+      if (!this.byId.has(next)) continue;
+      out.push(next);
+      stack.push(...(this.children.get(next) ?? []));
+    }
+    return out;
+  }
+
+  branchesUnder(id: number): number[] {
+    return this.subtree(id).filter((orgId) => this.byId.get(orgId)?.kind === 'branch');
+  }
+
+  organizerOf(userId: number): number[] {
+    return [...(this.organizedBy.get(userId) ?? [])];
+  }
+
+  /** Does the user organize this unit or one above it? */
+  organizesOver(userId: number, orgId: number): boolean {
+    const mine = this.organizedBy.get(userId);
+    if (!mine) return false;
+    for (const org of this.lineage(orgId)) if (mine.has(org.id)) return true;
+    return false;
+  }
+
+  /** Admin, or organizer of the unit or above. */
+  canManage(actor: Pick<Actor, 'id' | 'role'>, orgId: number): boolean {
+    return actor.role === 'admin' || this.organizesOver(actor.id, orgId);
+  }
+
+  /** May this person use the live room of the unit? Members: their branch is the unit or below it. */
+  canUseOrgRoom(actor: Pick<Actor, 'id' | 'role' | 'branchId'>, orgId: number): boolean {
+    if (this.canManage(actor, orgId)) return true;
+    return actor.branchId !== null && this.isAtOrBelow(actor.branchId, orgId);
+  }
+}

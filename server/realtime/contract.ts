@@ -1,0 +1,50 @@
+/**
+ * The typed Socket.IO contract (PROTOCOL.md), shared by the server, the browser client and the tests.
+ * Every command is emitted with an acknowledgement that receives an Ack.
+ */
+import type { ErrorBody } from '../errors';
+import type { Actor, ChatMessage, UserRef } from '../domain/types';
+
+export type { ChatMessage, UserRef, ErrorBody };
+
+export type Ack<T> = { ok: true; data: T } | { ok: false; error: ErrorBody };
+type Command<P, R> = (payload: P, ack: (response: Ack<R>) => void) => void;
+
+export interface JoinResult {
+  roomId: string;
+  seq: number;
+  messages: ChatMessage[];
+  online: UserRef[];
+  more?: true;
+}
+
+export interface ClientToServerEvents {
+  'room:join': Command<{ roomId: string; since?: number }, JoinResult>;
+  'room:leave': Command<{ roomId: string }, Record<string, never>>;
+  'chat:send': Command<{ roomId: string; clientId: string; body: string }, { message: ChatMessage }>;
+  'chat:history': Command<{ roomId: string; beforeSeq?: number; afterSeq?: number; limit?: number }, { messages: ChatMessage[] }>;
+  'chat:typing': Command<{ roomId: string }, Record<string, never>>;
+  'chat:delete': Command<{ roomId: string; messageId: number }, Record<string, never>>;
+}
+
+export interface ServerToClientEvents {
+  'chat:message': (message: ChatMessage) => void;
+  'chat:typing': (event: { roomId: string; user: UserRef }) => void;
+  'chat:deleted': (event: { roomId: string; messageId: number }) => void;
+  presence: (event: { roomId: string; online: UserRef[] }) => void;
+}
+
+/** Events between server processes (through the Redis adapter). */
+export interface InterServerEvents {
+  'orgs:changed': () => void;
+}
+
+export interface SocketData {
+  actor: Actor;
+  /** Rooms this socket joined through room:join (counted in presence). */
+  joined: Set<string>;
+}
+
+/** Rooms the server puts sockets in; clients can never join these themselves. */
+export const userRoom = (userId: number) => `user:${userId}`;
+export const tokenRoom = (tokenId: number) => `token:${tokenId}`;

@@ -1,0 +1,108 @@
+import type { Server as HttpServer } from 'node:http';
+import { createAdapter } from '@socket.io/redis-adapter';
+import type { Redis } from 'ioredis';
+import { Server, type Socket } from 'socket.io';
+import type { Config } from '../config';
+import type { AuthService } from '../domain/auth';
+import type { ChatService } from '../domain/chat';
+import { originAllowed } from '../http/origin';
+import type { Logger } from '../logger';
+import type { Metrics } from '../metrics';
+import { tokenRoom, userRoom, type ClientToServerEvents, type InterServerEvents, type ServerToClientEvents, type SocketData } from './contract';
+import type { HandlerContext } from './handle';
+import { registerChatHandlers } from './handlers/chat';
+import { PresenceTracker } from './presence';
+
+export type AppServer = Server<ClientToServerEvents, ServerToClientEvents, InterServerEvents, SocketData>;
+export type AppSocket = Socket<ClientToServerEvents, ServerToClientEvents, InterServerEvents, SocketData>;
+
+/** What feature handlers share: the server, presence, metrics and the edge wrapper's context. */
+export interface RealtimeContext {
+  io: AppServer;
+  presence: PresenceTracker;
+  metrics: Metrics;
+  handlerContext: HandlerContext;
+}
+
+// Large enough for a 4,000-character message or a 16 KiB call signal with room to spare; anything
+// bigger closes that one connection at the transport, before it is parsed.
+const MAX_PAYLOAD_BYTES = 128 * 1024;
+
+export interface RealtimeDeps {
+  httpServer: HttpServer;
+  config: Config;
+  log: Logger;
+  metrics: Metrics;
+  redis: { pub: Redis; sub: Redis; data: Redis };
+  processId: string;
+  auth: AuthService;
+  chat: ChatService;
+  onOrgsChanged: () => void;
+}
+
+export function createRealtime(deps: RealtimeDeps) {
+  const { config, log, metrics } = deps;
+  const io: AppServer = new Server(deps.httpServer, {
+    maxHttpBufferSize: MAX_PAYLOAD_BYTES,
+    cors: { origin: [...config.allowedOrigins], credentials: true },
+    adapter: createAdapter(deps.redis.pub, deps.redis.sub, { key: `${config.keyPrefix}:socket.io` }),
+    pingInterval: 20_000,
+    pingTimeout: 20_000,
+  });
+
+  const presence = new PresenceTracker(deps.redis.data, config.keyPrefix, deps.processId, (roomId, online) =>
+    io.to(roomId).emit('presence', { roomId, online }),
+  );
+  presence.start();
+
+  const handlerContext: HandlerContext = {
+    log: log.child({ area: 'socket' }),
+    observe: (event, seconds, ok) => metrics.commandSeconds.observe({ event, ok: String(ok) }, seconds),
+  };
+  const context: RealtimeContext = { io, presence, metrics, handlerContext };
+
+  // Authenticate once, at the handshake: a foreign Origin or a bad token never gets a socket.
+  io.use(async (socket, next) => {
+    try {
+      const { origin, host } = socket.handshake.headers;
+      if (!originAllowed(origin, host, config.allowedOrigins)) return next(new Error('unauthorized'));
+      const token = (socket.handshake.auth as { token?: unknown })?.token;
+      const found = typeof token === 'string' ? await deps.auth.authenticate(token) : null;
+      if (!found) return next(new Error('unauthorized'));
+      socket.data.actor = found.actor;
+      socket.data.joined = new Set();
+      next();
+    } catch (error) {
+      log.error({ err: error }, 'socket handshake failed');
+      next(new Error('internal'));
+    }
+  });
+
+  io.on('connection', (socket) => {
+    const { actor } = socket.data;
+    metrics.socketsConnected.inc();
+    socket.join([userRoom(actor.id), tokenRoom(actor.tokenId)]);
+    registerChatHandlers(socket, deps.chat, context);
+    socket.on('disconnect', () => metrics.socketsConnected.dec());
+  });
+
+  // Another process changed the org tree: drop our cached copy.
+  io.on('orgs:changed', () => deps.onOrgsChanged());
+
+  return {
+    io,
+    presence,
+    announceOrgsChanged: () => io.serverSideEmit('orgs:changed'),
+    /** Disconnects, on every process, the sockets opened with this token. */
+    disconnectToken: (tokenId: number) => io.in(tokenRoom(tokenId)).disconnectSockets(true),
+    /** Disconnects, on every process, every socket of this user. */
+    disconnectUser: (userId: number) => io.in(userRoom(userId)).disconnectSockets(true),
+    async close() {
+      await presence.stop();
+      io.disconnectSockets(true);
+      await new Promise<void>((resolve) => io.close(() => resolve()));
+    },
+  };
+}
+
+export type Realtime = ReturnType<typeof createRealtime>;

@@ -1,0 +1,142 @@
+import type { Redis } from 'ioredis';
+import type { UserRef } from '../domain/types';
+
+// Returns the distinct users in a room's presence set whose entry has not expired, with their names.
+const ONLINE_SCRIPT = `
+local members = redis.call('ZRANGEBYSCORE', KEYS[1], ARGV[1], '+inf')
+local seen, out = {}, {}
+for _, member in ipairs(members) do
+  local id = string.match(member, '^(%d+):')
+  if id and not seen[id] then
+    seen[id] = true
+    out[#out + 1] = id
+    out[#out + 1] = redis.call('HGET', KEYS[2], id) or ''
+  end
+end
+return out`;
+
+/**
+ * Who is online in which room, across every server process.
+ *
+ * Each process counts its own sockets per (room, user) in memory and touches Redis only when a user
+ * appears in or leaves a room on this process: a sorted set per room holds `<userId>:<processId>`
+ * scored by an expiry that the process refreshes in one pipeline every few seconds. A process that
+ * dies stops refreshing and its entries lapse. Broadcasts of the online list are coalesced per room,
+ * so a thousand people arriving cost a few dozen presence events, not a thousand.
+ */
+export class PresenceTracker {
+  private readonly local = new Map<string, Map<number, { name: string; sockets: number }>>();
+  private readonly dirty = new Set<string>();
+  private flushTimer: NodeJS.Timeout | null = null;
+  private refreshTimer: NodeJS.Timeout | null = null;
+
+  constructor(
+    private readonly redis: Redis,
+    private readonly prefix: string,
+    private readonly processId: string,
+    private readonly broadcast: (roomId: string, online: UserRef[]) => void,
+    private readonly options = { ttlMs: 30_000, coalesceMs: 150 },
+  ) {}
+
+  private key = (roomId: string) => `${this.prefix}:presence:${roomId}`;
+  private namesKey = () => `${this.prefix}:presence:names`;
+  private member = (userId: number) => `${userId}:${this.processId}`;
+
+  start(): void {
+    this.refreshTimer = setInterval(() => void this.refresh().catch(() => {}), this.options.ttlMs / 3);
+    this.refreshTimer.unref();
+  }
+
+  /** A socket of `user` joined `roomId` on this process. */
+  async add(roomId: string, user: UserRef): Promise<void> {
+    const users = this.local.get(roomId) ?? new Map();
+    this.local.set(roomId, users);
+    const entry = users.get(user.id);
+    if (entry) {
+      entry.sockets++;
+      return;
+    }
+    users.set(user.id, { name: user.name, sockets: 1 });
+    await this.redis
+      .multi()
+      .hset(this.namesKey(), String(user.id), user.name)
+      .zadd(this.key(roomId), Date.now() + this.options.ttlMs, this.member(user.id))
+      .exec();
+    this.markDirty(roomId);
+  }
+
+  /** A socket of user `userId` left `roomId` (or disconnected) on this process. */
+  async remove(roomId: string, userId: number): Promise<void> {
+    const users = this.local.get(roomId);
+    const entry = users?.get(userId);
+    if (!users || !entry) return;
+    if (--entry.sockets > 0) return;
+    users.delete(userId);
+    if (users.size === 0) this.local.delete(roomId);
+    await this.redis.zrem(this.key(roomId), this.member(userId));
+    this.markDirty(roomId);
+  }
+
+  async online(roomId: string): Promise<UserRef[]> {
+    const flat = (await this.redis.eval(ONLINE_SCRIPT, 2, this.key(roomId), this.namesKey(), Date.now())) as string[];
+    const out: UserRef[] = [];
+    for (let i = 0; i < flat.length; i += 2) out.push({ id: Number(flat[i]), name: flat[i + 1] });
+    return out.sort((a, b) => a.id - b.id);
+  }
+
+  /** Drops this process's entries (clean shutdown) and stops the timers. */
+  async stop(): Promise<void> {
+    if (this.refreshTimer) clearInterval(this.refreshTimer);
+    if (this.flushTimer) clearTimeout(this.flushTimer);
+    const pipeline = this.redis.pipeline();
+    for (const [roomId, users] of this.local) {
+      for (const userId of users.keys()) pipeline.zrem(this.key(roomId), this.member(userId));
+    }
+    this.local.clear();
+    await pipeline.exec().catch(() => {});
+  }
+
+  private markDirty(roomId: string): void {
+    this.dirty.add(roomId);
+    if (this.flushTimer) return;
+    this.flushTimer = setTimeout(() => void this.flush(), this.options.coalesceMs);
+  }
+
+  private async flush(): Promise<void> {
+    this.flushTimer = null;
+    const rooms = [...this.dirty];
+    this.dirty.clear();
+    await Promise.all(
+      rooms.map(async (roomId) => {
+        try {
+          this.broadcast(roomId, await this.online(roomId));
+        } catch {
+          this.dirty.add(roomId); // Redis hiccup: try again on the next change or refresh
+        }
+      }),
+    );
+  }
+
+  /** Extends this process's entries and sweeps lapsed ones (a crashed process's) from the rooms it serves. */
+  private async refresh(): Promise<void> {
+    if (this.local.size === 0) return;
+    const now = Date.now();
+    const pipeline = this.redis.pipeline();
+    const plan: Array<[roomId: string, users: number]> = [];
+    for (const [roomId, users] of this.local) {
+      const key = this.key(roomId);
+      for (const userId of users.keys()) pipeline.zadd(key, now + this.options.ttlMs, this.member(userId));
+      pipeline.zremrangebyscore(key, '-inf', now);
+      pipeline.expire(key, Math.ceil((this.options.ttlMs * 4) / 1000));
+      plan.push([roomId, users.size]);
+    }
+    const results = (await pipeline.exec()) ?? [];
+    // A sweep that removed someone changes the room's online set.
+    let index = 0;
+    for (const [roomId, users] of plan) {
+      const swept = results[index + users]?.[1];
+      if (typeof swept === 'number' && swept > 0) this.markDirty(roomId);
+      index += users + 2;
+    }
+  }
+}
