@@ -92,6 +92,7 @@ export function createApp({ config, db, log }: AppDeps) {
   };
 
   app.disable('x-powered-by');
+  app.set('trust proxy', config.trustProxy);
   app.use(
     helmet({
       contentSecurityPolicy: {

@@ -45,6 +45,8 @@ const envSchema = z.object({
   CHAT_RATE_LIMIT: rateSpec.prefault('20/10s'),
   DUES_REMINDERS: z.enum(['auto', 'manual']).default('auto'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  /** Express "trust proxy": set when behind a reverse proxy so the client address comes from X-Forwarded-For. */
+  TRUST_PROXY: z.string().optional(),
   /** Skip the demo district even on an empty database (tests, deployments that seed themselves). */
   SEED_DEMO: z.enum(['auto', 'off']).default('auto'),
 });
@@ -66,6 +68,7 @@ export type Config = Readonly<{
   duesReminders: 'auto' | 'manual';
   logLevel: string;
   seedDemo: boolean;
+  trustProxy: boolean | number | string;
 }>;
 
 export class ConfigError extends Error {}
@@ -100,5 +103,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     duesReminders: e.DUES_REMINDERS,
     logLevel: e.LOG_LEVEL,
     seedDemo: e.SEED_DEMO === 'auto' && e.NODE_ENV !== 'production',
+    trustProxy: parseTrustProxy(e.TRUST_PROXY),
   });
+}
+
+function parseTrustProxy(value: string | undefined): boolean | number | string {
+  if (value === undefined || value === '' || value === 'false') return false;
+  if (value === 'true') return true;
+  return /^\d+$/.test(value) ? Number(value) : value;
 }

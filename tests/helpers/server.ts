@@ -83,6 +83,7 @@ export async function startTestServer(store: TestStore, options: { env?: Record<
     LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
     CHAT_RATE_LIMIT: 'off',
     PUBLIC_URL: 'http://kitestring.test',
+    TRUST_PROXY: 'loopback',
     ...options.env,
   });
   const db = createDatabase(config.databaseUrl);
