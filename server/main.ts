@@ -18,12 +18,6 @@ async function main() {
   }
 
   const app = createApp({ config, db, log });
-  await app.start();
-  await new Promise<void>((resolve) => app.httpServer.listen(config.port, config.host, resolve));
-  const { port } = app.httpServer.address() as AddressInfo;
-  log.info({ port, host: config.host, database: db.describe }, 'kitestring is listening');
-  process.stdout.write(`kitestring is running: open http://localhost:${port}/ in a browser\n`);
-
   let stopping = false;
   const stop = async (signal: string) => {
     if (stopping) return;
@@ -41,6 +35,12 @@ async function main() {
   };
   process.on('SIGTERM', () => void stop('SIGTERM'));
   process.on('SIGINT', () => void stop('SIGINT'));
+  await app.start();
+  await new Promise<void>((resolve) => app.httpServer.listen(config.port, config.host, resolve));
+  const { port } = app.httpServer.address() as AddressInfo;
+  log.info({ port, host: config.host, database: db.describe }, 'kitestring is listening');
+  process.stdout.write(`kitestring is running: open http://localhost:${port}/ in a browser\n`);
+
 }
 
 main().catch((error) => {

@@ -1,4 +1,4 @@
-import { mkdirSync } from 'node:fs';
+import { closeSync, mkdirSync, openSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import knexFactory, { type Knex } from 'knex';
 import { migrationSource } from '../../migrations/index';
@@ -24,6 +24,7 @@ function sqliteFilename(url: string): string {
   if (rest === ':memory:' || rest === '') return ':memory:';
   const file = resolve(rest.replace(/^\/\/(?=\/)/, ''));
   mkdirSync(dirname(file), { recursive: true });
+  closeSync(openSync(file, 'a')); // fails now, with the OS's reason, if the file cannot be created or written
   return file;
 }
 
@@ -58,6 +59,7 @@ export function createDatabase(url: string): Database {
       client: 'sqlite3',
       connection: { filename },
       useNullAsDefault: true,
+      acquireConnectionTimeout: 10_000,
       // One connection: SQLite has one writer anyway, and ':memory:' must never be dropped.
       pool: {
         min: 1,
@@ -78,6 +80,7 @@ export function createDatabase(url: string): Database {
       client: 'pg',
       connection: { connectionString: target.connectionString },
       searchPath: schema ? [schema] : undefined,
+      acquireConnectionTimeout: 10_000,
       pool: { min: 0, max: 10 },
     });
   }
