@@ -29,7 +29,7 @@ export function authRoutes(services: AppServices, endpoint: Endpoint): Router {
       const rooms = tree
         .all()
         .filter((org) => tree.canUseOrgRoom(caller.actor, org.id))
-        .map((org) => ({ id: `org:${org.id}`, name: org.name, kind: org.kind }));
+        .map((org) => ({ id: `org:${org.id}`, name: org.name, kind: org.kind, moderator: tree.canManage(caller.actor, org.id) }));
       return { user: caller.user, organizerOf: tree.organizerOf(caller.actor.id), rooms };
     }),
   );

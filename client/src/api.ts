@@ -1,0 +1,39 @@
+import type { User } from '../../server/domain/types';
+
+export interface RoomInfo {
+  id: string;
+  name: string;
+  kind: string;
+  /** May delete others' messages here. */
+  moderator: boolean;
+}
+
+export interface Me {
+  user: User;
+  organizerOf: number[];
+  rooms: RoomInfo[];
+}
+
+export class ApiError extends Error {
+  constructor(readonly status: number, readonly code: string, message: string) {
+    super(message);
+  }
+}
+
+/** JSON request to the server's HTTP API; throws ApiError with the contract's error code. */
+export async function apiRequest<T>(method: string, path: string, token: string | null, body?: unknown): Promise<T> {
+  let res: Response;
+  try {
+    res = await fetch(path, {
+      method,
+      headers: { ...(token ? { authorization: `Bearer ${token}` } : {}), ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+  } catch {
+    throw new ApiError(0, 'offline', 'network unreachable');
+  }
+  const text = await res.text();
+  const data = text ? JSON.parse(text) : undefined;
+  if (!res.ok) throw new ApiError(res.status, data?.error?.code ?? 'internal', data?.error?.message ?? res.statusText);
+  return data as T;
+}

@@ -1,0 +1,214 @@
+import { signal } from '@preact/signals';
+import type { ChatMessage, User, UserRef } from '../../../server/domain/types';
+import { command, openSocket, type AppSocket } from '../socket';
+import { Outbox, type PendingMessage } from './outbox';
+import { contiguousSeq, markDeleted, mergeMessages, newClientId, newest } from './roomState';
+
+export type Connection = 'connecting' | 'online' | 'offline';
+
+export interface RoomState {
+  roomId: string;
+  messages: ChatMessage[];
+  online: UserRef[];
+  typing: Array<UserRef & { until: number }>;
+  hasOlder: boolean;
+  loaded: boolean;
+}
+
+const CACHED_PER_ROOM = 200;
+const TYPING_SHOWN_MS = 4000;
+const TYPING_SEND_EVERY_MS = 2000;
+
+/**
+ * The page's chat state: one socket, the open room, the member's unsent messages. It keeps the room
+ * consistent through drops: on every (re)connect it rejoins with `since` = the last seq it holds
+ * without a hole, pages through anything missed, then resends the outbox with the same clientIds.
+ */
+export class ChatStore {
+  readonly connection = signal<Connection>('connecting');
+  readonly room = signal<RoomState | null>(null);
+  readonly pending = signal<PendingMessage[]>([]);
+  private readonly socket: AppSocket;
+  private readonly outbox: Outbox;
+  private flushing = false;
+  private lastTypingSent = 0;
+  private catchUpTimer: ReturnType<typeof setTimeout> | null = null;
+
+  constructor(
+    token: string,
+    private readonly user: User,
+    private readonly onSessionEnded: () => void,
+  ) {
+    this.outbox = new Outbox(`ks:outbox:${user.id}`);
+    this.pending.value = this.outbox.all();
+    const socket = (this.socket = openSocket(token));
+    socket.on('connect', () => {
+      this.connection.value = 'online';
+      void this.resync();
+    });
+    socket.on('disconnect', (reason) => {
+      this.connection.value = 'offline';
+      // The server closed us on purpose: signed out elsewhere or removed.
+      if (reason === 'io server disconnect') this.onSessionEnded();
+    });
+    socket.on('connect_error', (error) => {
+      this.connection.value = 'offline';
+      if (error.message === 'unauthorized') this.onSessionEnded();
+    });
+    socket.on('chat:message', (message) => this.receive([message], true));
+    socket.on('chat:deleted', ({ roomId, messageId }) => this.update(roomId, (room) => ({ ...room, messages: markDeleted(room.messages, messageId) })));
+    socket.on('presence', ({ roomId, online }) => this.update(roomId, (room) => ({ ...room, online })));
+    socket.on('chat:typing', ({ roomId, user }) => {
+      if (user.id === this.user.id) return;
+      const until = Date.now() + TYPING_SHOWN_MS;
+      this.update(roomId, (room) => ({ ...room, typing: [...room.typing.filter((u) => u.id !== user.id && u.until > Date.now()), { ...user, until }] }));
+      setTimeout(() => this.update(roomId, (room) => ({ ...room, typing: room.typing.filter((u) => u.until > Date.now()) })), TYPING_SHOWN_MS + 50);
+    });
+  }
+
+  /** Shows a room at once from the browser's cache, then brings it up to date from the server. */
+  open(roomId: string): void {
+    const previous = this.room.value;
+    if (previous?.roomId === roomId) return;
+    if (previous && this.socket.connected) void command(this.socket, 'room:leave', { roomId: previous.roomId });
+    this.room.value = { roomId, messages: this.readCache(roomId), online: [], typing: [], hasOlder: true, loaded: false };
+    if (this.socket.connected) void this.join(roomId);
+  }
+
+  send(body: string): void {
+    const room = this.room.value;
+    if (!room) return;
+    this.outbox.add({ clientId: newClientId(), roomId: room.roomId, body, createdAt: new Date().toISOString() });
+    this.pending.value = this.outbox.all();
+    void this.flush();
+  }
+
+  discard(clientId: string): void {
+    this.outbox.remove(clientId);
+    this.pending.value = this.outbox.all();
+  }
+
+  async remove(messageId: number): Promise<string | null> {
+    const room = this.room.value;
+    if (!room) return null;
+    const ack = await command(this.socket, 'chat:delete', { roomId: room.roomId, messageId });
+    return ack.ok ? null : ack.error.code;
+  }
+
+  typing(): void {
+    const room = this.room.value;
+    if (!room || !this.socket.connected || Date.now() - this.lastTypingSent < TYPING_SEND_EVERY_MS) return;
+    this.lastTypingSent = Date.now();
+    void command(this.socket, 'chat:typing', { roomId: room.roomId });
+  }
+
+  async loadOlder(): Promise<void> {
+    const room = this.room.value;
+    if (!room || room.messages.length === 0) return;
+    const ack = await command(this.socket, 'chat:history', { roomId: room.roomId, beforeSeq: room.messages[0].seq, limit: 50 });
+    if (!ack.ok) return;
+    this.update(room.roomId, (r) => ({ ...r, messages: mergeMessages(r.messages, ack.data.messages), hasOlder: ack.data.messages.length === 50 && ack.data.messages[0].seq > 1 }));
+  }
+
+  close(): void {
+    this.socket.close();
+  }
+
+  private async resync(): Promise<void> {
+    const room = this.room.value;
+    if (room) await this.join(room.roomId);
+    await this.flush();
+  }
+
+  private async join(roomId: string): Promise<void> {
+    const cached = this.room.value?.messages ?? [];
+    const since = cached.length > 0 ? contiguousSeq(cached) : undefined;
+    const ack = await command(this.socket, 'room:join', { roomId, ...(since === undefined ? {} : { since }) });
+    if (!ack.ok) return;
+    let { messages } = ack.data;
+    let more = ack.data.more === true;
+    // Far behind: page forward until everything missed is here.
+    while (more) {
+      const last = messages.length > 0 ? messages[messages.length - 1].seq : since ?? 0;
+      const page = await command(this.socket, 'chat:history', { roomId, afterSeq: last, limit: 200 });
+      if (!page.ok) break;
+      messages = [...messages, ...page.data.messages];
+      more = page.data.messages.length === 200;
+    }
+    this.update(roomId, (r) => {
+      const merged = mergeMessages(r.messages, messages);
+      return { ...r, messages: merged, online: ack.data.online, loaded: true, hasOlder: merged.length > 0 && merged[0].seq > 1 };
+    });
+  }
+
+  private receive(messages: ChatMessage[], live: boolean): void {
+    const roomId = messages[0]?.roomId;
+    const room = this.room.value;
+    if (!roomId || room?.roomId !== roomId) return;
+    const before = contiguousSeq(room.messages);
+    this.update(roomId, (r) => ({ ...r, messages: mergeMessages(r.messages, messages) }));
+    // A live message beyond a hole: one in flight from another server may fill it; if not, fetch it.
+    if (live && room.loaded && messages[0].seq > before + 1 && !this.catchUpTimer) {
+      this.catchUpTimer = setTimeout(() => {
+        this.catchUpTimer = null;
+        const current = this.room.value;
+        if (current?.roomId === roomId && contiguousSeq(current.messages) < messages[0].seq) void this.join(roomId);
+      }, 500);
+    }
+  }
+
+  /** Sends the outbox in order; stops at the first message that cannot go out now. */
+  private async flush(): Promise<void> {
+    if (this.flushing) return;
+    this.flushing = true;
+    try {
+      for (const message of this.outbox.all()) {
+        if (message.error) continue;
+        if (!this.socket.connected) return;
+        const ack = await command(this.socket, 'chat:send', { roomId: message.roomId, clientId: message.clientId, body: message.body });
+        const code: string = ack.ok ? '' : ack.error.code;
+        if (ack.ok) {
+          this.outbox.remove(message.clientId);
+          this.receive([ack.data.message], false);
+        } else if (code === 'offline' || code === 'internal' || code === 'unavailable') {
+          return; // try again on the next connect
+        } else if (code === 'rate_limited') {
+          setTimeout(() => void this.flush(), 3000);
+          return;
+        } else {
+          this.outbox.fail(message.clientId, code);
+        }
+        this.pending.value = this.outbox.all();
+      }
+    } finally {
+      this.flushing = false;
+      this.pending.value = this.outbox.all();
+    }
+  }
+
+  private update(roomId: string, change: (room: RoomState) => RoomState): void {
+    const room = this.room.value;
+    if (!room || room.roomId !== roomId) return;
+    const next = change(room);
+    this.room.value = next;
+    if (next.messages !== room.messages) this.writeCache(roomId, next.messages);
+  }
+
+  private cacheKey = (roomId: string) => `ks:room:${this.user.id}:${roomId}`;
+
+  private readCache(roomId: string): ChatMessage[] {
+    try {
+      return JSON.parse(localStorage.getItem(this.cacheKey(roomId)) ?? '[]') as ChatMessage[];
+    } catch {
+      return [];
+    }
+  }
+
+  private writeCache(roomId: string, messages: ChatMessage[]): void {
+    try {
+      localStorage.setItem(this.cacheKey(roomId), JSON.stringify(newest(messages, CACHED_PER_ROOM)));
+    } catch {
+      // Storage full or disabled: the server still has everything.
+    }
+  }
+}

@@ -1,0 +1,51 @@
+import { signal } from '@preact/signals';
+import { en } from './en';
+import { zhCN, type MessageKey } from './zh-CN';
+
+export type Locale = 'zh-CN' | 'en';
+const catalogs: Record<Locale, Record<MessageKey, string>> = { 'zh-CN': zhCN, en };
+const STORAGE_KEY = 'ks:locale';
+
+function initialLocale(): Locale {
+  const saved = localStorage.getItem(STORAGE_KEY);
+  if (saved === 'zh-CN' || saved === 'en') return saved;
+  const preferred = navigator.languages?.[0] ?? navigator.language ?? 'zh-CN';
+  return preferred.toLowerCase().startsWith('zh') ? 'zh-CN' : 'en';
+}
+
+/** The current UI language; components re-render when it changes. */
+export const locale = signal<Locale>(initialLocale());
+document.documentElement.lang = locale.value;
+
+export function setLocale(next: Locale): void {
+  locale.value = next;
+  localStorage.setItem(STORAGE_KEY, next);
+  document.documentElement.lang = next;
+}
+
+/** Looks a string up in the current language's catalog and fills `{name}` placeholders. */
+export function t(key: MessageKey, params: Record<string, string | number> = {}): string {
+  const text = catalogs[locale.value][key] ?? key;
+  return text.replace(/\{(\w+)\}/g, (_, name) => String(params[name] ?? ''));
+}
+
+/** A time in the viewer's own time zone, in the UI language. */
+export function formatTime(iso: string, timeZone: string | undefined, withDate: boolean): string {
+  const options: Intl.DateTimeFormatOptions = { timeZone, hour: '2-digit', minute: '2-digit' };
+  if (withDate) Object.assign(options, { month: 'short', day: 'numeric' });
+  try {
+    return new Intl.DateTimeFormat(locale.value, options).format(new Date(iso));
+  } catch {
+    return new Intl.DateTimeFormat(locale.value, { ...options, timeZone: undefined }).format(new Date(iso));
+  }
+}
+
+export function formatFullTime(iso: string, timeZone: string | undefined): string {
+  try {
+    return new Intl.DateTimeFormat(locale.value, { timeZone, dateStyle: 'full', timeStyle: 'long' }).format(new Date(iso));
+  } catch {
+    return new Date(iso).toLocaleString(locale.value);
+  }
+}
+
+export type { MessageKey };

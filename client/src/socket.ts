@@ -1,0 +1,22 @@
+import { io, type Socket } from 'socket.io-client';
+import type { Ack, ClientToServerEvents, ServerToClientEvents } from '../../server/realtime/contract';
+
+export type AppSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
+type Payload<E extends keyof ClientToServerEvents> = Parameters<ClientToServerEvents[E]>[0];
+type Reply<E extends keyof ClientToServerEvents> = Parameters<Parameters<ClientToServerEvents[E]>[1]>[0];
+
+/** The one socket of the page: same origin, bearer token in the handshake, automatic reconnection. */
+export function openSocket(token: string): AppSocket {
+  return io({ auth: { token }, transports: ['websocket', 'polling'], reconnectionDelayMax: 10_000 });
+}
+
+/** Emits a command and resolves with its ack; a lost connection or timeout becomes an `offline` error. */
+export async function command<E extends keyof ClientToServerEvents>(socket: AppSocket, event: E, payload: Payload<E>, timeoutMs = 10_000): Promise<Reply<E>> {
+  try {
+    return await (socket.timeout(timeoutMs) as any).emitWithAck(event, payload);
+  } catch {
+    return { ok: false, error: { code: 'offline', message: 'no answer from the server' } } as unknown as Reply<E>;
+  }
+}
+
+export type { Ack };
