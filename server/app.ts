@@ -50,14 +50,17 @@ export function createApp({ config, db, log }: AppDeps) {
   };
 
   const repos = {
-    users: createUsersRepo(db.knex),
+    users: createUsersRepo(db.knex, db.read),
     orgs: createOrgsRepo(db.knex),
-    tokens: createTokensRepo(db.knex),
-    messages: createMessagesRepo(db.knex),
+    tokens: createTokensRepo(db.knex, db.read),
+    messages: createMessagesRepo(db.knex, db.read),
   };
   let announceOrgsChanged = () => {};
   const directory = new OrgDirectory(repos.orgs, () => announceOrgsChanged());
-  const writer = new MessageWriter(db, repos.messages, 500, (size) => metrics.messageBatchSize.observe(size));
+  const writer = new MessageWriter(db, repos.messages, 500, (size, ms) => {
+    metrics.messageBatchSize.observe(size);
+    metrics.messageBatchSeconds.observe(ms / 1000);
+  });
   const auth = createAuthService({ users: repos.users, tokens: repos.tokens, throttle: createLoginThrottle(redis.data, config.keyPrefix) });
   const chat = createChatService({
     messages: repos.messages,

@@ -21,6 +21,12 @@ export function createMetrics() {
       buckets: [1, 2, 5, 10, 25, 50, 100, 250, 500],
       registers: [registry],
     }),
+    messageBatchSeconds: new Histogram({
+      name: 'ks_chat_write_batch_seconds',
+      help: 'Time to store one batch of chat messages (one transaction)',
+      buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1],
+      registers: [registry],
+    }),
   };
 }
 

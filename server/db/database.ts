@@ -6,7 +6,13 @@ import { migrationSource } from '../../migrations/index';
 export type DbKind = 'sqlite' | 'postgres';
 
 export interface Database {
+  /** The connection(s) for writes and for reads that must see their own transaction. */
   knex: Knex;
+  /**
+   * Connections for plain reads. On SQLite a small pool of read-only connections, so reads run in
+   * parallel with each other and never queue behind the one writer (WAL); elsewhere the same as `knex`.
+   */
+  read: Knex;
   kind: DbKind;
   /** A readable description for logs and errors (never contains a password). */
   describe: string;
@@ -52,27 +58,29 @@ function isBusy(error: unknown): boolean {
 export function createDatabase(url: string): Database {
   const kind: DbKind = url.startsWith('sqlite:') ? 'sqlite' : 'postgres';
   let knex: Knex;
+  let read: Knex;
   let schema: string | null = null;
   if (kind === 'sqlite') {
     const filename = sqliteFilename(url);
-    knex = knexFactory({
-      client: 'sqlite3',
-      connection: { filename },
-      useNullAsDefault: true,
-      acquireConnectionTimeout: 10_000,
-      // One connection: SQLite has one writer anyway, and ':memory:' must never be dropped.
-      pool: {
-        min: 1,
-        max: 1,
-        idleTimeoutMillis: Number.MAX_SAFE_INTEGER,
-        afterCreate(conn: { exec(sql: string, cb: (err: Error | null) => void): void }, done: (err: Error | null, conn: unknown) => void) {
-          conn.exec(
-            'PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 10000;',
-            (err) => done(err, conn),
-          );
+    const sqlite = (max: number, pragmas: string) =>
+      knexFactory({
+        client: 'sqlite3',
+        connection: { filename },
+        useNullAsDefault: true,
+        acquireConnectionTimeout: 30_000,
+        pool: {
+          min: 1,
+          max,
+          idleTimeoutMillis: Number.MAX_SAFE_INTEGER,
+          afterCreate(conn: { exec(sql: string, cb: (err: Error | null) => void): void }, done: (err: Error | null, conn: unknown) => void) {
+            conn.exec(pragmas, (err) => done(err, conn));
+          },
         },
-      },
-    });
+      });
+    const common = 'PRAGMA busy_timeout = 10000; PRAGMA foreign_keys = ON;';
+    // One writer: SQLite has one anyway, and ':memory:' must never be dropped.
+    knex = sqlite(1, `PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; ${common}`);
+    read = filename === ':memory:' ? knex : sqlite(4, `${common} PRAGMA query_only = ON;`);
   } else {
     const target = postgresTarget(url);
     schema = target.schema;
@@ -83,6 +91,7 @@ export function createDatabase(url: string): Database {
       acquireConnectionTimeout: 10_000,
       pool: { min: 0, max: 10 },
     });
+    read = knex;
   }
 
   async function writeTransaction<T>(work: (trx: Knex.Transaction) => Promise<T>): Promise<T> {
@@ -98,10 +107,14 @@ export function createDatabase(url: string): Database {
 
   return {
     knex,
+    read,
     kind,
     describe: redactUrl(url),
     writeTransaction,
-    close: () => knex.destroy(),
+    close: async () => {
+      if (read !== knex) await read.destroy();
+      await knex.destroy();
+    },
   };
 }
 

@@ -69,11 +69,13 @@ export function createChatService(deps: {
     async join(actor: Actor, roomId: string, since: number | undefined, subscribe: () => unknown = () => {}) {
       await authorize(actor, roomId);
       await subscribe();
-      const seq = await messages.lastSeq(roomId);
       if (since === undefined) {
-        return { roomId, seq, messages: await messages.page(roomId, { limit: RECENT_ON_JOIN }) };
+        const recent = await messages.page(roomId, { limit: RECENT_ON_JOIN });
+        // Messages are never removed (a deletion blanks them), so the newest one carries the room's seq.
+        const seq = recent.length > 0 ? recent[recent.length - 1].seq : await messages.lastSeq(roomId);
+        return { roomId, seq, messages: recent };
       }
-      const page = await messages.page(roomId, { afterSeq: since, limit: MAX_CATCH_UP + 1 });
+      const [seq, page] = await Promise.all([messages.lastSeq(roomId), messages.page(roomId, { afterSeq: since, limit: MAX_CATCH_UP + 1 })]);
       const more = page.length > MAX_CATCH_UP;
       return { roomId, seq, messages: more ? page.slice(0, MAX_CATCH_UP) : page, ...(more ? { more: true } : {}) };
     },

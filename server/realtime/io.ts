@@ -12,6 +12,7 @@ import { tokenRoom, userRoom, type ClientToServerEvents, type InterServerEvents,
 import type { HandlerContext } from './handle';
 import { registerChatHandlers } from './handlers/chat';
 import { PresenceTracker } from './presence';
+import { TypingGate } from './typingGate';
 
 export type AppServer = Server<ClientToServerEvents, ServerToClientEvents, InterServerEvents, SocketData>;
 export type AppSocket = Socket<ClientToServerEvents, ServerToClientEvents, InterServerEvents, SocketData>;
@@ -22,6 +23,7 @@ export interface RealtimeContext {
   presence: PresenceTracker;
   metrics: Metrics;
   handlerContext: HandlerContext;
+  typingGate: TypingGate;
 }
 
 // Large enough for a 4,000-character message or a 16 KiB call signal with room to spare; anything
@@ -59,7 +61,7 @@ export function createRealtime(deps: RealtimeDeps) {
     log: log.child({ area: 'socket' }),
     observe: (event, seconds, ok) => metrics.commandSeconds.observe({ event, ok: String(ok) }, seconds),
   };
-  const context: RealtimeContext = { io, presence, metrics, handlerContext };
+  const context: RealtimeContext = { io, presence, metrics, handlerContext, typingGate: new TypingGate() };
 
   // Authenticate once, at the handshake: a foreign Origin or a bad token never gets a socket.
   io.use(async (socket, next) => {

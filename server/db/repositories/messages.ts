@@ -49,8 +49,8 @@ export type StoreOutcome = { message: ChatMessage; created: boolean } | null;
 
 const draftKey = (roomId: string, authorId: number, clientId: string) => `${roomId}\u0000${authorId}\u0000${clientId}`;
 
-export function createMessagesRepo(knex: Knex) {
-  const base = () => knex('messages').join('users', 'users.id', 'messages.author_id').select(SELECT);
+export function createMessagesRepo(knex: Knex, read: Knex = knex) {
+  const base = (db: Knex = read) => db('messages').join('users', 'users.id', 'messages.author_id').select(SELECT);
 
   return {
     /**
@@ -75,7 +75,7 @@ export function createMessagesRepo(knex: Knex) {
       const existing = new Map<string, ChatMessage>();
       for (let i = 0; i < known.length; i += 300) {
         const slice = known.slice(i, i + 300);
-        const rows: MessageRow[] = await base()
+        const rows: MessageRow[] = await base(knex)
           .transacting(trx)
           .whereIn(
             ['messages.room_id', 'messages.author_id', 'messages.client_id'],
@@ -143,11 +143,11 @@ export function createMessagesRepo(knex: Knex) {
     },
 
     async lastSeq(roomId: string): Promise<number> {
-      const row = await knex('rooms').where({ id: roomId }).first('last_seq');
+      const row = await read('rooms').where({ id: roomId }).first('last_seq');
       return row ? Number(row.last_seq) : 0;
     },
     async roomExists(roomId: string): Promise<boolean> {
-      return Boolean(await knex('rooms').where({ id: roomId }).first('id'));
+      return Boolean(await read('rooms').where({ id: roomId }).first('id'));
     },
     /** Messages in ascending seq: the newest `limit` below `beforeSeq`, or the first `limit` above `afterSeq`. */
     async page(roomId: string, opts: { afterSeq?: number; beforeSeq?: number; limit: number }): Promise<ChatMessage[]> {

@@ -5,7 +5,7 @@ export interface TokenOwner {
   userId: number;
 }
 
-export function createTokensRepo(knex: Knex) {
+export function createTokensRepo(knex: Knex, read: Knex = knex) {
   return {
     async insert(userId: number, tokenHash: string, expiresAt: Date): Promise<number> {
       const [row] = await knex('auth_tokens')
@@ -15,7 +15,7 @@ export function createTokensRepo(knex: Knex) {
     },
     /** The live token with this hash, if its user is active. */
     async findLive(tokenHash: string, now: Date): Promise<TokenOwner | null> {
-      const row = await knex('auth_tokens')
+      const row = await read('auth_tokens')
         .join('users', 'users.id', 'auth_tokens.user_id')
         .where('auth_tokens.token_hash', tokenHash)
         .whereNull('auth_tokens.revoked_at')

@@ -38,10 +38,10 @@ export interface NewUser {
   location: string | null;
 }
 
-export function createUsersRepo(knex: Knex) {
+export function createUsersRepo(knex: Knex, read: Knex = knex) {
   return {
     async findById(id: number): Promise<(User & { active: boolean }) | null> {
-      const row: UserRow | undefined = await knex('users').select(COLUMNS).where({ id }).first();
+      const row: UserRow | undefined = await read('users').select(COLUMNS).where({ id }).first();
       return row ? { ...toUser(row), active: Boolean(row.active) } : null;
     },
     /** Active account by email, with its password hash, for login. */

@@ -23,13 +23,10 @@ export const historySchema = z.object({
 export const typingSchema = z.object({ roomId });
 export const deleteSchema = z.object({ roomId, messageId: z.number().int().positive() });
 
-const TYPING_MIN_INTERVAL_MS = 1500;
-
 /** Branch and meeting chat rooms: join/leave with presence, send, history, typing, delete. */
 export function registerChatHandlers(socket: AppSocket, chat: ChatService, rt: RealtimeContext): void {
   const actor = socket.data.actor;
   const user = { id: actor.id, name: actor.name };
-  const lastTyping = new Map<string, number>();
 
   handle(socket, 'room:join', joinSchema, async ({ roomId, since }) => {
     // Subscribe before reading, so a message committed meanwhile arrives as an event instead of falling between.
@@ -60,12 +57,8 @@ export function registerChatHandlers(socket: AppSocket, chat: ChatService, rt: R
 
   handle(socket, 'chat:typing', typingSchema, async ({ roomId }) => {
     await chat.authorize(actor, roomId);
-    // Typing is a hint: repeats inside the interval are acknowledged but not fanned out.
-    const now = Date.now();
-    if (now - (lastTyping.get(roomId) ?? 0) >= TYPING_MIN_INTERVAL_MS) {
-      lastTyping.set(roomId, now);
-      socket.to(roomId).emit('chat:typing', { roomId, user });
-    }
+    // Typing is a hint: throttled repeats are acknowledged but not fanned out.
+    if (rt.typingGate.allow(roomId, actor.id)) socket.to(roomId).emit('chat:typing', { roomId, user });
     return {};
   }, rt.handlerContext);
 

@@ -1,0 +1,86 @@
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { waitFor } from '../helpers/clients';
+import { buildDistrict, PASSWORD, type District } from '../helpers/district';
+import { launchChromium } from '../helpers/browser';
+import { createTestStore, startTestServer, type TestServer, type TestStore } from '../helpers/server';
+
+let store: TestStore;
+let server: TestServer;
+let browser: Browser;
+let d: District;
+
+beforeAll(async () => {
+  store = createTestStore('sqlite');
+  server = await startTestServer(store);
+  d = await buildDistrict(server.url, server.db);
+  browser = await launchChromium();
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await server?.close();
+  await store?.destroy();
+});
+
+async function signIn(page: Page, email: string) {
+  await page.goto(server.url);
+  await page.getByLabel(/Email|邮箱/).fill(email);
+  await page.getByLabel(/Password|密码/).fill(PASSWORD);
+  await page.getByRole('button', { name: /Sign in|登录/ }).click();
+  await page.getByRole('status').filter({ hasText: /Connected|已连接/ }).waitFor();
+}
+
+async function say(page: Page, text: string) {
+  await page.getByLabel(/Write a message|写消息/).fill(text);
+  await page.keyboard.press('Enter');
+}
+
+const log = (page: Page) => page.getByRole('log');
+
+describe('two members chatting in the browser', () => {
+  it('chat live; one goes offline, the other writes; back online, the first sees it and its pending message goes out', async () => {
+    const aliceContext = await browser.newContext({ locale: 'en-GB', timezoneId: 'Europe/London', viewport: { width: 360, height: 740 } });
+    const amyContext = await browser.newContext({ locale: 'zh-CN', timezoneId: 'Asia/Shanghai' });
+    const alice = await aliceContext.newPage();
+    const amy = await amyContext.newPage();
+    await signIn(alice, d.alice.user.email);
+    await signIn(amy, d.amy.user.email);
+
+    // Each lands in their branch room, in their own language.
+    await alice.getByRole('heading', { level: 1, name: d.branchA.name }).waitFor();
+    await amy.getByRole('button', { name: '发送' }).waitFor();
+    expect(await amy.evaluate(() => document.documentElement.lang)).toBe('zh-CN');
+
+    await say(alice, 'Hello from London');
+    await log(amy).getByText('Hello from London').waitFor();
+    await say(amy, '你好，欢迎回家');
+    await log(alice).getByText('你好，欢迎回家').waitFor();
+    await alice.getByText('Amy', { exact: false }).first().waitFor();
+
+    // Alice loses her connection.
+    await aliceContext.setOffline(true);
+    await alice.getByRole('status').filter({ hasText: /Offline/ }).waitFor({ timeout: 45_000 });
+    await say(amy, '你掉线的时候我发的');
+    await say(alice, 'written while offline');
+    await alice.locator('[data-pending]').filter({ hasText: 'written while offline' }).getByText('Waiting to send').waitFor();
+
+    // Back online: she catches up and her pending message is delivered, once.
+    await aliceContext.setOffline(false);
+    await log(alice).getByText('你掉线的时候我发的').waitFor({ timeout: 30_000 });
+    await log(amy).getByText('written while offline').waitFor({ timeout: 30_000 });
+    await waitFor(async () => (await alice.locator('[data-pending]').count()) === 0, 10_000, 'outbox to empty');
+    expect(await amy.locator('.msg').filter({ hasText: 'written while offline' }).count()).toBe(1);
+
+    // Closing the tab and coming back later shows everything missed.
+    await alice.close();
+    await say(amy, '明天见');
+    const again = await aliceContext.newPage();
+    await again.goto(server.url);
+    await log(again).getByText('明天见').waitFor();
+    await log(again).getByText('Hello from London').waitFor();
+
+    await aliceContext.close();
+    await amyContext.close();
+  });
+});
