@@ -91,7 +91,7 @@ export function createApp({ config, db, log }: AppDeps) {
     directory,
     orgs: createOrgService({ orgs: repos.orgs, users: repos.users, directory }),
     members: createMemberService({ users: repos.users, tokens: repos.tokens, directory }),
-    hub: { disconnectToken: realtime.disconnectToken, disconnectUser: realtime.disconnectUser },
+    hub: { disconnectToken: realtime.disconnectToken, disconnectUser: realtime.disconnectUser, revalidateUser: realtime.revalidateUser },
   };
 
   app.disable('x-powered-by');

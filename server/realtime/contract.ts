@@ -37,6 +37,8 @@ export interface ServerToClientEvents {
 /** Events between server processes (through the Redis adapter). */
 export interface InterServerEvents {
   'orgs:changed': () => void;
+  /** A user's rights shrank: each process drops them from rooms they may no longer use. */
+  'user:revalidate': (userId: number) => void;
 }
 
 export interface SocketData {

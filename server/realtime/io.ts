@@ -91,12 +91,33 @@ export function createRealtime(deps: RealtimeDeps) {
   // Another process changed the org tree: drop our cached copy.
   io.on('orgs:changed', () => deps.onOrgsChanged());
 
+  /** Takes this process's sockets of the user out of every joined room they may no longer use. */
+  async function revalidateLocal(userId: number) {
+    const ids = io.sockets.adapter.rooms.get(userRoom(userId)) ?? new Set<string>();
+    for (const id of ids) {
+      const socket = io.sockets.sockets.get(id);
+      if (!socket) continue;
+      for (const roomId of [...socket.data.joined]) {
+        const allowed = await deps.chat.authorize(socket.data.actor, roomId).then(() => true, () => false);
+        if (allowed || !socket.data.joined.delete(roomId)) continue;
+        socket.leave(roomId);
+        await presence.remove(roomId, userId).catch(() => {});
+      }
+    }
+  }
+  io.on('user:revalidate', (userId) => void revalidateLocal(userId));
+
   return {
     io,
     presence,
     announceOrgsChanged: () => io.serverSideEmit('orgs:changed'),
     /** Disconnects, on every process, the sockets opened with this token. */
     disconnectToken: (tokenId: number) => io.in(tokenRoom(tokenId)).disconnectSockets(true),
+    /** Re-checks, on every process, the rooms this user's sockets are in (after their rights shrank). */
+    revalidateUser: async (userId: number) => {
+      io.serverSideEmit('user:revalidate', userId);
+      await revalidateLocal(userId);
+    },
     /** Disconnects, on every process, every socket of this user. */
     disconnectUser: (userId: number) => io.in(userRoom(userId)).disconnectSockets(true),
     async close() {

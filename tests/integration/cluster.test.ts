@@ -1,6 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { api, collect, connect, next, ok, sleep, waitFor, type TestSocket } from '../helpers/clients';
+import { api, collect, connect, next, ok, request, sleep, waitFor, type TestSocket } from '../helpers/clients';
 import { buildDistrict, type District } from '../helpers/district';
 import { createTestStore, REDIS_URL, startTestServer, type TestServer, type TestStore } from '../helpers/server';
 
@@ -93,6 +93,22 @@ describe('two servers, one hub', () => {
     expect(message).toBeNull();
     expect((await api(one.url, 'POST', `/api/orgs/${d.general.id}/organizers`, { token: d.admin.token, body: { userId: d.amy.user.id } })).status).toBe(204);
     await waitFor(async () => (await amyOnTwo.timeout(2000).emitWithAck('room:join', { roomId: `org:${d.branchB.id}` })).ok, 3000, 'tree change to reach server two');
+  });
+});
+
+describe('losing a role', () => {
+  it('takes a removed organizer out of rooms they may no longer use, on every server', async () => {
+    const roomB = `org:${d.branchB.id}`;
+    const genOrg = await on(two, d.genOrg);
+    await ok(genOrg, 'room:join', { roomId: roomB });
+    const heard = collect(genOrg, 'chat:message');
+    expect((await api(one.url, 'DELETE', `/api/orgs/${d.general.id}/organizers/${d.genOrg.user.id}`, { token: d.admin.token })).status).toBe(204);
+    const orgB = await on(one, d.orgB);
+    await waitFor(async () => !(await ok(orgB, 'room:join', { roomId: roomB })).online.some((u) => u.id === d.genOrg.user.id), 3000, 'presence to drop the former organizer');
+    await ok(orgB, 'chat:send', { roomId: roomB, clientId: 'after-demotion', body: 'not for former organizers' });
+    await sleep(300);
+    expect(heard.filter((m) => m.clientId === 'after-demotion')).toHaveLength(0);
+    expect((await request(genOrg, 'chat:history', { roomId: roomB })).ok).toBe(false);
   });
 });
 

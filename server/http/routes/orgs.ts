@@ -17,6 +17,7 @@ export function orgRoutes(services: AppServices, endpoint: Endpoint): Router {
   const router = Router();
   const { orgs } = services;
 
+
   router.post('/orgs', endpoint({ body: createOrgSchema }, async ({ caller, body }) => ({ org: await orgs.create(caller.actor, body) }), { status: 201 }));
   router.get('/orgs', endpoint({}, async () => ({ orgs: await orgs.list() })));
   router.post(
@@ -25,7 +26,10 @@ export function orgRoutes(services: AppServices, endpoint: Endpoint): Router {
   );
   router.delete(
     '/orgs/:id/organizers/:userId',
-    endpoint({ params: z.object({ id, userId: id }) }, ({ caller, params }) => orgs.removeOrganizer(caller.actor, params.id, params.userId), { status: 204 }),
+    endpoint({ params: z.object({ id, userId: id }) }, async ({ caller, params }) => {
+      await orgs.removeOrganizer(caller.actor, params.id, params.userId);
+      await services.hub.revalidateUser(params.userId);
+    }, { status: 204 }),
   );
   return router;
 }
