@@ -17,6 +17,8 @@ export function parseError(error: z.ZodError): AppError {
 export interface HandlerContext {
   log: Logger;
   observe(event: string, seconds: number, ok: boolean): void;
+  /** Commands started and not yet acknowledged (shutdown waits for them). */
+  inFlight: { count: number };
 }
 
 /**
@@ -37,6 +39,7 @@ export function handle<S extends z.ZodType, R>(
     const ack = last as (response: Ack<R>) => void;
     const started = performance.now();
     let timer: NodeJS.Timeout | undefined;
+    ctx.inFlight.count++;
     try {
       const parsed = schema.safeParse(args.length > 1 ? args[0] : undefined);
       if (!parsed.success) throw parseError(parsed.error);
@@ -52,6 +55,7 @@ export function handle<S extends z.ZodType, R>(
       ack({ ok: false, error: toErrorBody(error) });
     } finally {
       clearTimeout(timer);
+      ctx.inFlight.count--;
     }
   });
 }

@@ -60,6 +60,7 @@ export function createRealtime(deps: RealtimeDeps) {
   const handlerContext: HandlerContext = {
     log: log.child({ area: 'socket' }),
     observe: (event, seconds, ok) => metrics.commandSeconds.observe({ event, ok: String(ok) }, seconds),
+    inFlight: { count: 0 },
   };
   const context: RealtimeContext = { io, presence, metrics, handlerContext, typingGate: new TypingGate() };
 
@@ -120,7 +121,14 @@ export function createRealtime(deps: RealtimeDeps) {
     },
     /** Disconnects, on every process, every socket of this user. */
     disconnectUser: (userId: number) => io.in(userRoom(userId)).disconnectSockets(true),
-    async close() {
+    /**
+     * Stops taking connections, lets commands under way finish and ack (up to `graceMs`), then
+     * disconnects everyone and closes the HTTP server.
+     */
+    async close(graceMs = 5000) {
+      deps.httpServer.close();
+      const until = Date.now() + graceMs;
+      while (handlerContext.inFlight.count > 0 && Date.now() < until) await new Promise((r) => setTimeout(r, 20));
       await presence.stop();
       io.disconnectSockets(true);
       await new Promise<void>((resolve) => io.close(() => resolve()));

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { connect, ok, type TestSocket } from '../helpers/clients';
+import { connect, ok, request } from '../helpers/clients';
 import { startTestServer } from '../helpers/server';
 import { useDistrictServer } from '../helpers/setup';
 
@@ -41,5 +41,22 @@ describe('disconnects and restarts', () => {
     expect(next.message.seq).toBe(first.message.seq + 1);
     const joined = await ok(again, 'room:join', { roomId: room, since: first.message.seq - 1 });
     expect(joined.messages.map((m) => m.clientId)).toEqual(['pending-1', 'pending-2']);
+  });
+
+  it('shuts down without losing an acknowledged message: every ok ack is stored', async () => {
+    const room = `org:${env.d.branchA.id}`;
+    const amy = await env.as(env.d.amy);
+    await ok(amy, 'room:join', { roomId: room });
+    const sends = Array.from({ length: 60 }, (_, i) => request(amy, 'chat:send', { roomId: room, clientId: `shutdown-${i}`, body: `s${i}` }, 8000).catch(() => null));
+    await Promise.race(sends); // the server is answering: close it while the rest are under way
+    const port = env.server.port;
+    await env.server.close();
+    const results = await Promise.all(sends);
+    const acked = results.filter((a): a is Extract<typeof a, { ok: true }> => Boolean(a?.ok));
+    env.server = await startTestServer(env.store, { port });
+    const stored = await env.server.db.knex('messages').where('client_id', 'like', 'shutdown-%').select('id', 'client_id');
+    const storedIds = new Set(stored.map((r: { id: number }) => r.id));
+    for (const ack of acked) expect(storedIds.has(ack.data.message.id)).toBe(true);
+    expect(acked.length).toBeGreaterThan(0);
   });
 });
