@@ -3,7 +3,7 @@ import type { z } from 'zod';
 import type { AuthService } from '../domain/auth';
 import type { Actor, User } from '../domain/types';
 import { unauthorized } from '../errors';
-import { parseError } from '../realtime/handle';
+import { parseError } from '../validation';
 
 export interface Caller {
   actor: Actor;

@@ -1,18 +1,11 @@
 import type { Socket } from 'socket.io';
 import type { z } from 'zod';
-import { AppError, toErrorBody, tooLarge, invalid } from '../errors';
+import { AppError, toErrorBody } from '../errors';
 import type { Logger } from '../logger';
+import { parseError } from '../validation';
 import type { Ack } from './contract';
 
 const ACK_TIMEOUT_MS = 15_000;
-
-/** Turns a failed parse into the contract's error: an over-long string is `too_large`, the rest `invalid`. */
-export function parseError(error: z.ZodError): AppError {
-  const issue = error.issues[0];
-  const where = issue.path.length > 0 ? issue.path.join('.') : 'payload';
-  if (issue.code === 'too_big' && issue.origin === 'string') return tooLarge(`${where} is too long`);
-  return invalid(`${where}: ${issue.message}`);
-}
 
 export interface HandlerContext {
   log: Logger;

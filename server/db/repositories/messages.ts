@@ -146,9 +146,6 @@ export function createMessagesRepo(knex: Knex, read: Knex = knex) {
       const row = await read('rooms').where({ id: roomId }).first('last_seq');
       return row ? Number(row.last_seq) : 0;
     },
-    async roomExists(roomId: string): Promise<boolean> {
-      return Boolean(await read('rooms').where({ id: roomId }).first('id'));
-    },
     /** Messages in ascending seq: the newest `limit` below `beforeSeq`, or the first `limit` above `afterSeq`. */
     async page(roomId: string, opts: { afterSeq?: number; beforeSeq?: number; limit: number }): Promise<ChatMessage[]> {
       const query = base().where('messages.room_id', roomId).limit(opts.limit);
