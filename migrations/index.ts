@@ -1,5 +1,6 @@
 import type { Knex } from 'knex';
 import * as core from './20261125_001_core';
+import * as meetings from './20261125_002_meetings';
 
 /**
  * Migrations are listed here rather than discovered by scanning a folder, so they run the same under
@@ -7,6 +8,7 @@ import * as core from './20261125_001_core';
  */
 const migrations: Record<string, Knex.Migration> = {
   '20261125_001_core': core,
+  '20261125_002_meetings': meetings,
 };
 
 export const migrationSource: Knex.MigrationSource<string> = {

@@ -11,6 +11,16 @@ import { createMessagesRepo } from './db/repositories/messages';
 import { createOrgsRepo } from './db/repositories/orgs';
 import { createTokensRepo } from './db/repositories/tokens';
 import { createUsersRepo } from './db/repositories/users';
+import { createMeetingsRepo, toCounts } from './db/repositories/meetings';
+import { createNotificationsRepo } from './db/repositories/notifications';
+import { meetingRoomRule } from './domain/meetingRoomRule';
+import { createMeetingService } from './domain/meetings';
+import { createNotificationService } from './domain/notifications';
+import { sendMeetingReminders } from './jobs/meetingReminders';
+import { createMeetingReminderScheduler, createQueues, startWorkers } from './jobs/queues';
+import { meetingRoutes } from './http/routes/meetings';
+import { notificationRoutes } from './http/routes/notifications';
+import { RealtimeMeetingEvents } from './realtime/meetingEvents';
 import { createAuthService } from './domain/auth';
 import { createChatService, orgRoomRule } from './domain/chat';
 import { createMemberService } from './domain/members';
@@ -47,6 +57,8 @@ export function createApp({ config, db, log }: AppDeps) {
     data: createRedis(config.redisUrl, 'data', log),
     pub: createRedis(config.redisUrl, 'pub', log),
     sub: createRedis(config.redisUrl, 'sub', log),
+    // BullMQ wants commands to wait for a reconnect rather than fail.
+    jobs: createRedis(config.redisUrl, 'jobs', log, { maxRetriesPerRequest: null }),
   };
 
   const repos = {
@@ -54,6 +66,8 @@ export function createApp({ config, db, log }: AppDeps) {
     orgs: createOrgsRepo(db.knex),
     tokens: createTokensRepo(db.knex, db.read),
     messages: createMessagesRepo(db.knex, db.read),
+    meetings: createMeetingsRepo(db.knex, db.read),
+    notifications: createNotificationsRepo(db.knex, db.read),
   };
   let announceOrgsChanged = () => {};
   const directory = new OrgDirectory(repos.orgs, () => announceOrgsChanged());
@@ -62,10 +76,28 @@ export function createApp({ config, db, log }: AppDeps) {
     metrics.messageBatchSeconds.observe(ms / 1000);
   });
   const auth = createAuthService({ users: repos.users, tokens: repos.tokens, throttle: createLoginThrottle(redis.data, config.keyPrefix) });
+  const queues = createQueues(redis.jobs, config.keyPrefix);
+  const meetingEvents = new RealtimeMeetingEvents(
+    redis.data,
+    config.keyPrefix,
+    async (id) => {
+      const row = await repos.meetings.find(id, db.knex);
+      return row ? toCounts(row) : null;
+    },
+    (error) => log.warn({ err: error }, 'meeting counts broadcast failed'),
+  );
+  const meetings = createMeetingService({
+    db,
+    meetings: repos.meetings,
+    notifications: repos.notifications,
+    directory,
+    events: meetingEvents,
+    reminders: createMeetingReminderScheduler(queues.meetings, config.meetingReminderLeadMs, log),
+  });
   const chat = createChatService({
     messages: repos.messages,
     writer,
-    rules: { org: orgRoomRule(directory) },
+    rules: { org: orgRoomRule(directory), meeting: meetingRoomRule(repos.meetings, directory) },
     sendLimiter: config.chatRateLimit ? createRateLimiter(redis.data, `${config.keyPrefix}:rl:chat`, config.chatRateLimit, log) : null,
   });
 
@@ -80,8 +112,14 @@ export function createApp({ config, db, log }: AppDeps) {
     processId,
     auth,
     chat,
+    meetings,
     onOrgsChanged: () => directory.invalidate(),
   });
+  meetingEvents.attach(realtime.io);
+  const workers =
+    config.workers === 'in-process'
+      ? startWorkers(redis.jobs, config.keyPrefix, { meetingReminder: (job) => sendMeetingReminders({ db, ...repos, events: meetingEvents }, job) }, log)
+      : null;
   announceOrgsChanged = realtime.announceOrgsChanged;
 
   const services = {
@@ -91,6 +129,8 @@ export function createApp({ config, db, log }: AppDeps) {
     directory,
     orgs: createOrgService({ orgs: repos.orgs, users: repos.users, directory }),
     members: createMemberService({ users: repos.users, tokens: repos.tokens, directory }),
+    meetings,
+    notifications: createNotificationService({ notifications: repos.notifications }),
     hub: { disconnectToken: realtime.disconnectToken, disconnectUser: realtime.disconnectUser, revalidateUser: realtime.revalidateUser },
   };
 
@@ -129,7 +169,13 @@ export function createApp({ config, db, log }: AppDeps) {
   const endpoint = endpointFactory(auth);
   const api = express.Router();
   api.use(checkOrigin, express.json({ limit: '64kb' }));
-  api.use(authRoutes(services, endpoint), orgRoutes(services, endpoint), memberRoutes(services, endpoint));
+  api.use(
+    authRoutes(services, endpoint),
+    orgRoutes(services, endpoint),
+    memberRoutes(services, endpoint),
+    meetingRoutes(services, endpoint),
+    notificationRoutes(services, endpoint),
+  );
   api.use((_req, _res, next) => next(notFound('endpoint')));
   app.use('/api', api);
 
@@ -165,8 +211,12 @@ export function createApp({ config, db, log }: AppDeps) {
       await redis.data.ping();
     },
     /** Stops sockets and HTTP, writes every queued message, closes Redis. The database is the caller's. */
+    queues,
     async close() {
       await realtime.close();
+      await workers?.close();
+      await queues.close();
+      meetingEvents.close();
       await writer.close();
       await Promise.all(Object.values(redis).map((client) => client.quit().catch(() => client.disconnect())));
     },

@@ -45,6 +45,14 @@ const envSchema = z.object({
   CHAT_RATE_LIMIT: rateSpec.prefault('20/10s'),
   DUES_REMINDERS: z.enum(['auto', 'manual']).default('auto'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  /** `in-process`: this server also runs the BullMQ workers; `off`: run them with `npm run worker`. */
+  WORKERS: z.enum(['in-process', 'off']).default('in-process'),
+  /** How long before a meeting its reminder goes out, e.g. 60m. */
+  MEETING_REMINDER_LEAD: z
+    .string()
+    .regex(/^\d+(s|m|h)$/, 'expected a duration such as 60m')
+    .default('60m')
+    .transform((text) => Number(text.slice(0, -1)) * { s: 1000, m: 60_000, h: 3_600_000 }[text.slice(-1) as 's' | 'm' | 'h']),
   /** Express "trust proxy": set when behind a reverse proxy so the client address comes from X-Forwarded-For. */
   TRUST_PROXY: z.string().optional(),
   /** Skip the demo district even on an empty database (tests, deployments that seed themselves). */
@@ -69,6 +77,8 @@ export type Config = Readonly<{
   logLevel: string;
   seedDemo: boolean;
   trustProxy: boolean | number | string;
+  workers: 'in-process' | 'off';
+  meetingReminderLeadMs: number;
 }>;
 
 export class ConfigError extends Error {}
@@ -104,6 +114,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     logLevel: e.LOG_LEVEL,
     seedDemo: e.SEED_DEMO === 'auto' && e.NODE_ENV !== 'production',
     trustProxy: parseTrustProxy(e.TRUST_PROXY),
+    workers: e.WORKERS,
+    meetingReminderLeadMs: e.MEETING_REMINDER_LEAD,
   });
 }
 

@@ -47,3 +47,50 @@ export interface ChatMessage {
   createdAt: string;
   deleted: boolean;
 }
+
+export type MeetingStatus = 'open' | 'closed' | 'cancelled';
+export type OpenTo = 'all' | 'host';
+export type SignupStatus = 'confirmed' | 'waitlisted' | 'cancelled' | 'attended';
+
+export interface Meeting {
+  id: number;
+  hostOrgId: number;
+  title: string;
+  topic: string | null;
+  description: string | null;
+  startsAt: string;
+  endsAt: string | null;
+  location: string | null;
+  online: boolean;
+  capacity: number;
+  openTo: OpenTo;
+  status: MeetingStatus;
+  confirmed: number;
+  waitlisted: number;
+}
+
+export interface MeetingCounts {
+  meetingId: number;
+  capacity: number;
+  confirmed: number;
+  waitlisted: number;
+  status: MeetingStatus;
+  /** Grows with every change; a client keeps the highest it has seen. */
+  version: number;
+}
+
+export interface MySignup {
+  status: SignupStatus;
+  position: number | null;
+  checkInCode: string;
+}
+
+export interface Notification {
+  id: number;
+  kind: string;
+  title: string;
+  body: string;
+  data: Record<string, unknown>;
+  createdAt: string;
+  readAt: string | null;
+}

@@ -25,13 +25,14 @@ export const bearerToken = (req: Request): string | undefined => {
 /**
  * The one HTTP edge wrapper, twin of the socket `handle`: authenticates the bearer token (unless
  * `auth: false`), validates body, query and params with their zod schemas, calls the handler and sends
- * its result as JSON with `status` (204 sends no body). Errors go to the app's error handler.
+ * its result as JSON with `status` (204 sends no body; `raw`: the handler responds itself).
+ * Errors go to the app's error handler.
  */
 export function endpointFactory(auth: AuthService) {
   return function endpoint<S extends Schemas, R>(
     schemas: S,
     run: (input: Parsed<S> & { caller: Caller; req: Request; res: Response }) => Promise<R>,
-    options: { status?: number; auth?: boolean } = {},
+    options: { status?: number; auth?: boolean; raw?: boolean } = {},
   ): RequestHandler {
     return async (req: Request, res: Response, next: NextFunction) => {
       try {
@@ -53,6 +54,7 @@ export function endpointFactory(auth: AuthService) {
           params: parse(schemas.params, req.params),
         } as Parsed<S>;
         const result = await run({ ...input, caller, req, res });
+        if (options.raw) return; // the handler wrote the response itself (a file download)
         const status = options.status ?? 200;
         if (status === 204 || result === undefined) res.status(status === 200 ? 204 : status).end();
         else res.status(status).json(result);

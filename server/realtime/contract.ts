@@ -3,9 +3,9 @@
  * Every command is emitted with an acknowledgement that receives an Ack.
  */
 import type { ErrorBody } from '../errors';
-import type { Actor, ChatMessage, UserRef } from '../domain/types';
+import type { Actor, ChatMessage, Meeting, MeetingCounts, Notification, UserRef } from '../domain/types';
 
-export type { ChatMessage, UserRef, ErrorBody };
+export type { ChatMessage, UserRef, ErrorBody, Meeting, MeetingCounts, Notification };
 
 export type Ack<T> = { ok: true; data: T } | { ok: false; error: ErrorBody };
 type Command<P, R> = (payload: P, ack: (response: Ack<R>) => void) => void;
@@ -25,6 +25,11 @@ export interface ClientToServerEvents {
   'chat:history': Command<{ roomId: string; beforeSeq?: number; afterSeq?: number; limit?: number }, { messages: ChatMessage[] }>;
   'chat:typing': Command<{ roomId: string }, Record<string, never>>;
   'chat:delete': Command<{ roomId: string; messageId: number }, Record<string, never>>;
+  'meeting:watch': Command<{ meetingId: number }, { meeting: Meeting; counts: MeetingCounts }>;
+  'meeting:unwatch': Command<{ meetingId: number }, Record<string, never>>;
+  'meeting:signup': Command<{ meetingId: number }, { status: 'confirmed' | 'waitlisted'; position: number | null }>;
+  'meeting:cancel': Command<{ meetingId: number }, { status: 'cancelled' }>;
+  'meeting:attend': Command<{ meetingId: number; userId?: number; code?: string }, { status: 'attended'; userId: number }>;
 }
 
 export interface ServerToClientEvents {
@@ -32,6 +37,9 @@ export interface ServerToClientEvents {
   'chat:typing': (event: { roomId: string; user: UserRef }) => void;
   'chat:deleted': (event: { roomId: string; messageId: number }) => void;
   presence: (event: { roomId: string; online: UserRef[] }) => void;
+  'meeting:counts': (counts: MeetingCounts) => void;
+  'meeting:promoted': (event: { meetingId: number }) => void;
+  notification: (notification: Notification) => void;
 }
 
 /** Events between server processes (through the Redis adapter). */
@@ -50,3 +58,5 @@ export interface SocketData {
 /** Rooms the server puts sockets in; clients can never join these themselves. */
 export const userRoom = (userId: number) => `user:${userId}`;
 export const tokenRoom = (tokenId: number) => `token:${tokenId}`;
+/** Sockets watching a meeting's counters (meeting:watch). */
+export const meetingWatchRoom = (meetingId: number) => `meeting-watch:${meetingId}`;

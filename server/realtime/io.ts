@@ -5,12 +5,14 @@ import { Server, type Socket } from 'socket.io';
 import type { Config } from '../config';
 import type { AuthService } from '../domain/auth';
 import type { ChatService } from '../domain/chat';
+import type { MeetingService } from '../domain/meetings';
 import { originAllowed } from '../http/origin';
 import type { Logger } from '../logger';
 import type { Metrics } from '../metrics';
 import { tokenRoom, userRoom, type ClientToServerEvents, type InterServerEvents, type ServerToClientEvents, type SocketData } from './contract';
 import type { HandlerContext } from './handle';
 import { registerChatHandlers } from './handlers/chat';
+import { registerMeetingHandlers } from './handlers/meetings';
 import { PresenceTracker } from './presence';
 import { TypingGate } from './typingGate';
 
@@ -39,6 +41,7 @@ export interface RealtimeDeps {
   processId: string;
   auth: AuthService;
   chat: ChatService;
+  meetings: MeetingService;
   onOrgsChanged: () => void;
 }
 
@@ -86,6 +89,7 @@ export function createRealtime(deps: RealtimeDeps) {
     metrics.socketsConnected.inc();
     socket.join([userRoom(actor.id), tokenRoom(actor.tokenId)]);
     registerChatHandlers(socket, deps.chat, context);
+    registerMeetingHandlers(socket, deps.meetings, context);
     socket.on('disconnect', () => metrics.socketsConnected.dec());
   });
 

@@ -1,0 +1,199 @@
+import type { Knex } from 'knex';
+import type { Meeting, MeetingCounts, MeetingStatus, OpenTo, SignupStatus } from '../../domain/types';
+
+export interface MeetingRow {
+  id: number;
+  host_org_id: number;
+  title: string;
+  topic: string | null;
+  description: string | null;
+  starts_at: string;
+  ends_at: string | null;
+  location: string | null;
+  online: number | boolean;
+  capacity: number;
+  open_to: string;
+  status: string;
+  confirmed: number;
+  waitlisted: number;
+  waitlist_counter: number;
+  version: number;
+}
+
+export interface SignupRow {
+  id: number;
+  meeting_id: number;
+  user_id: number;
+  status: SignupStatus;
+  waitlist_seq: number | null;
+  check_in_code: string;
+  created_at: string;
+}
+
+export const toMeeting = (row: MeetingRow): Meeting => ({
+  id: row.id,
+  hostOrgId: row.host_org_id,
+  title: row.title,
+  topic: row.topic,
+  description: row.description,
+  startsAt: row.starts_at,
+  endsAt: row.ends_at,
+  location: row.location,
+  online: Boolean(row.online),
+  capacity: row.capacity,
+  openTo: row.open_to as OpenTo,
+  status: row.status as MeetingStatus,
+  confirmed: row.confirmed,
+  waitlisted: row.waitlisted,
+});
+
+export const toCounts = (row: MeetingRow): MeetingCounts => ({
+  meetingId: row.id,
+  capacity: row.capacity,
+  confirmed: row.confirmed,
+  waitlisted: row.waitlisted,
+  status: row.status as MeetingStatus,
+  version: row.version,
+});
+
+export interface NewMeeting {
+  hostOrgId: number;
+  title: string;
+  topic: string | null;
+  description: string | null;
+  startsAt: string;
+  endsAt: string | null;
+  location: string | null;
+  online: boolean;
+  capacity: number;
+  openTo: OpenTo;
+  createdBy: number;
+}
+
+export interface MeetingFilter {
+  /** Host units whose `host`-only meetings the caller may see; 'all' for the admin. */
+  hostOrgIds: number[] | 'all';
+  status?: MeetingStatus;
+  underOrgIds?: number[];
+  topic?: string;
+}
+
+const num = (value: unknown) => Number(value);
+
+export function createMeetingsRepo(knex: Knex, read: Knex = knex) {
+  return {
+    async insert(meeting: NewMeeting): Promise<Meeting> {
+      return knex.transaction(async (trx) => {
+        const [row] = await trx('meetings')
+          .insert({
+            host_org_id: meeting.hostOrgId,
+            title: meeting.title,
+            topic: meeting.topic,
+            description: meeting.description,
+            starts_at: meeting.startsAt,
+            ends_at: meeting.endsAt,
+            location: meeting.location,
+            online: meeting.online,
+            capacity: meeting.capacity,
+            open_to: meeting.openTo,
+            status: 'open',
+            created_by: meeting.createdBy,
+            created_at: new Date().toISOString(),
+          })
+          .returning('*');
+        await trx('rooms').insert({ id: `meeting:${row.id}`, last_seq: 0 }).onConflict('id').ignore();
+        return toMeeting(row);
+      });
+    },
+
+    async find(id: number, db: Knex = read): Promise<MeetingRow | null> {
+      return (await db('meetings').where({ id }).first()) ?? null;
+    },
+
+    /**
+     * Locks the meeting row for the rest of the transaction (a no-op write: the row lock on
+     * PostgreSQL, the writer lock on SQLite) and returns it, so every seat decision sees the latest
+     * counters and no other transaction can change them until commit.
+     */
+    async lock(trx: Knex.Transaction, id: number): Promise<MeetingRow | null> {
+      const rows: MeetingRow[] = await trx('meetings').where({ id }).update({ version: trx.raw('version') }).returning('*');
+      return rows[0] ?? null;
+    },
+
+    /** Writes counters/fields and bumps the version. */
+    async save(trx: Knex.Transaction, id: number, changes: Record<string, unknown>): Promise<MeetingRow> {
+      const [row] = await trx('meetings').where({ id }).update({ ...changes, version: trx.raw('version + 1') }).returning('*');
+      return row;
+    },
+
+    async list(filter: MeetingFilter): Promise<Meeting[]> {
+      const query = read('meetings').select('*');
+      if (filter.hostOrgIds !== 'all') {
+        const hosts = filter.hostOrgIds;
+        query.where((q) => {
+          q.where('open_to', 'all');
+          if (hosts.length > 0) q.orWhereIn('host_org_id', hosts);
+        });
+      }
+      if (filter.status) query.where('status', filter.status);
+      if (filter.underOrgIds) query.whereIn('host_org_id', filter.underOrgIds);
+      if (filter.topic) query.where('topic', filter.topic);
+      const rows: MeetingRow[] = await query.orderBy('starts_at', 'asc').limit(500);
+      return rows.map(toMeeting);
+    },
+
+    async signupOf(meetingId: number, userId: number, db: Knex = read): Promise<SignupRow | null> {
+      return (await db('meeting_signups').where({ meeting_id: meetingId, user_id: userId }).first()) ?? null;
+    },
+
+    async insertSignup(trx: Knex.Transaction, row: Omit<SignupRow, 'id' | 'created_at'>): Promise<void> {
+      const now = new Date().toISOString();
+      await trx('meeting_signups').insert({ ...row, created_at: now, updated_at: now });
+    },
+
+    async updateSignup(trx: Knex.Transaction, id: number, changes: Partial<Pick<SignupRow, 'status' | 'waitlist_seq'>> & { attended_at?: string }): Promise<void> {
+      await trx('meeting_signups').where({ id }).update({ ...changes, updated_at: new Date().toISOString() });
+    },
+
+    /** 1-based place on the waitlist: the rank of this order number among those still waiting. */
+    async waitlistPosition(meetingId: number, waitlistSeq: number, db: Knex = read): Promise<number> {
+      const [row] = await db('meeting_signups')
+        .where({ meeting_id: meetingId, status: 'waitlisted' })
+        .andWhere('waitlist_seq', '<=', waitlistSeq)
+        .count<{ n: string | number }[]>('* as n');
+      return num(row.n);
+    },
+
+    /** The first `count` waiting sign-ups, in the order they were committed. */
+    async headOfWaitlist(trx: Knex.Transaction, meetingId: number, count: number): Promise<SignupRow[]> {
+      if (count <= 0) return [];
+      return trx('meeting_signups').where({ meeting_id: meetingId, status: 'waitlisted' }).orderBy('waitlist_seq', 'asc').limit(count);
+    },
+
+    async codeTaken(trx: Knex.Transaction, meetingId: number, code: string): Promise<boolean> {
+      return Boolean(await trx('meeting_signups').where({ meeting_id: meetingId, check_in_code: code }).first('id'));
+    },
+
+    async findByCode(meetingId: number, code: string): Promise<SignupRow | null> {
+      return (await read('meeting_signups').where({ meeting_id: meetingId, check_in_code: code }).first()) ?? null;
+    },
+
+    /** Everyone signed up, with their names, seats first then the waitlist in order. */
+    async signupsWithUsers(meetingId: number) {
+      const rows: Array<SignupRow & { name: string; email: string; branch_id: number | null }> = await read('meeting_signups')
+        .join('users', 'users.id', 'meeting_signups.user_id')
+        .where('meeting_signups.meeting_id', meetingId)
+        .whereNot('meeting_signups.status', 'cancelled')
+        .select('meeting_signups.*', 'users.name', 'users.email', 'users.branch_id');
+      const rank = { attended: 0, confirmed: 0, waitlisted: 1, cancelled: 2 } as const;
+      return rows.sort((a, b) => rank[a.status] - rank[b.status] || (a.waitlist_seq ?? 0) - (b.waitlist_seq ?? 0) || a.id - b.id);
+    },
+
+    async userIdsWithStatus(meetingId: number, statuses: SignupStatus[], db: Knex = read): Promise<number[]> {
+      const rows: Array<{ user_id: number }> = await db('meeting_signups').where({ meeting_id: meetingId }).whereIn('status', statuses).select('user_id');
+      return rows.map((r) => r.user_id);
+    },
+  };
+}
+
+export type MeetingsRepo = ReturnType<typeof createMeetingsRepo>;

@@ -1,0 +1,43 @@
+import { z } from 'zod';
+import type { MeetingService } from '../../domain/meetings';
+import { toMeeting } from '../../db/repositories/meetings';
+import { notFound } from '../../errors';
+import { meetingWatchRoom } from '../contract';
+import { handle } from '../handle';
+import type { AppSocket, RealtimeContext } from '../io';
+
+const meetingId = z.number().int().positive().max(2 ** 31 - 1);
+export const meetingRefSchema = z.object({ meetingId });
+export const attendSchema = z
+  .object({ meetingId, userId: z.number().int().positive().optional(), code: z.string().trim().min(4).max(8).optional() })
+  .refine((v) => (v.userId === undefined) !== (v.code === undefined), 'give either userId or code');
+
+/** Open meetings: watch the live counters, sign up, cancel, record attendance. */
+export function registerMeetingHandlers(socket: AppSocket, meetings: MeetingService, rt: RealtimeContext): void {
+  const actor = socket.data.actor;
+
+  handle(socket, 'meeting:watch', meetingRefSchema, async ({ meetingId }) => {
+    const row = await meetings.visible(actor, meetingId);
+    // Join before reading the counters, so no change falls between the answer and the first event.
+    await socket.join(meetingWatchRoom(meetingId));
+    const counts = await meetings.counts(meetingId);
+    if (!counts) throw notFound('meeting');
+    return { meeting: { ...toMeeting(row), ...pickCounts(counts) }, counts };
+  }, rt.handlerContext);
+
+  handle(socket, 'meeting:unwatch', meetingRefSchema, async ({ meetingId }) => {
+    await socket.leave(meetingWatchRoom(meetingId));
+    return {};
+  }, rt.handlerContext);
+
+  handle(socket, 'meeting:signup', meetingRefSchema, ({ meetingId }) => meetings.signup(actor, meetingId), rt.handlerContext);
+  handle(socket, 'meeting:cancel', meetingRefSchema, ({ meetingId }) => meetings.cancel(actor, meetingId), rt.handlerContext);
+  handle(socket, 'meeting:attend', attendSchema, ({ meetingId, userId, code }) => meetings.attend(actor, meetingId, { userId, code }), rt.handlerContext);
+}
+
+const pickCounts = (c: { capacity: number; confirmed: number; waitlisted: number; status: 'open' | 'closed' | 'cancelled' }) => ({
+  capacity: c.capacity,
+  confirmed: c.confirmed,
+  waitlisted: c.waitlisted,
+  status: c.status,
+});
