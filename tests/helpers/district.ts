@@ -76,3 +76,29 @@ export async function buildDistrict(base: string, db: Database, tag = Math.rando
   await appoint(general.id, genOrg.user.id);
   return { admin, committee, general, branchA, branchB, orgA, orgB, genOrg, alice, amy, bob };
 }
+
+/**
+ * Many members at once, written straight to the database (one shared password hash, tokens minted
+ * directly): for load and concurrency tests, where hashing a thousand passwords would only test Argon2.
+ */
+export async function createMembersFast(db: Database, branchId: number, count: number, tag: string): Promise<Person[]> {
+  const { hashPassword, hashToken } = await import('../../server/domain/auth');
+  const { randomBytes } = await import('node:crypto');
+  const passwordHash = await hashPassword(PASSWORD);
+  const now = new Date().toISOString();
+  const people: Person[] = [];
+  for (let i = 0; i < count; i += 200) {
+    const rows = Array.from({ length: Math.min(200, count - i) }, (_, j) => ({
+      name: `Member ${tag} ${i + j}`, email: `m${i + j}-${tag}@fast.example`, password_hash: passwordHash, role: 'member',
+      branch_id: branchId, timezone: 'Asia/Shanghai', mobile: false, active: true, created_at: now,
+    }));
+    const inserted: Array<{ id: number } & typeof rows[number]> = await db.knex('users').insert(rows).returning('*');
+    const tokens = inserted.map(() => `ks_${randomBytes(24).toString('base64url')}`);
+    await db.knex('auth_tokens').insert(inserted.map((u, k) => ({ user_id: u.id, token_hash: hashToken(tokens[k]), created_at: now, expires_at: new Date(Date.now() + 86_400_000).toISOString() })));
+    inserted.forEach((u, k) => people.push({
+      user: { id: u.id, name: u.name, email: u.email, branchId, timezone: 'Asia/Shanghai', mobile: false, location: null, role: 'member' },
+      token: tokens[k],
+    }));
+  }
+  return people;
+}
