@@ -1,12 +1,12 @@
-import { randomBytes } from 'node:crypto';
 import type { Knex } from 'knex';
 import type { Database } from '../db/database';
 import { toCounts, toMeeting, type MeetingRow, type MeetingsRepo, type SignupRow } from '../db/repositories/meetings';
 import type { NewNotification, NotificationsRepo } from '../db/repositories/notifications';
 import { conflict, forbidden, invalid, notFound } from '../errors';
-import { mayJoinMeeting, mayManageMeeting, newCheckInCode, visibleHostUnits } from './meetingRules';
+import { mayJoinMeeting, mayManageMeeting, visibleHostUnits } from './meetingRules';
+import { SignupBatcher } from './signupBatcher';
 import type { OrgDirectory } from './orgDirectory';
-import type { Actor, Meeting, MeetingCounts, MeetingStatus, MySignup, Notification, OpenTo, SignupStatus } from './types';
+import type { Actor, Meeting, MeetingCounts, MeetingStatus, MySignup, Notification, OpenTo } from './types';
 
 /** What the meeting rules announce after a commit; the realtime layer turns these into socket events. */
 export interface MeetingEvents {
@@ -49,6 +49,9 @@ export function createMeetingService(deps: {
   const { db, meetings, notifications, directory, events, reminders } = deps;
   const now = deps.now ?? (() => new Date());
   const started = (row: MeetingRow) => row.starts_at <= now().toISOString();
+  const batcher = new SignupBatcher(db, meetings, directory, now, (meetingId, changed) => {
+    if (changed) events.countsChanged(meetingId);
+  });
 
   /** The meeting if the actor may see it; `forbidden` for a host-only meeting of another unit. */
   async function visible(actor: Actor, id: number): Promise<MeetingRow> {
@@ -226,31 +229,10 @@ export function createMeetingService(deps: {
     },
 
     /**
-     * Takes a seat if one is free, else a place at the end of the waitlist; one short transaction with
-     * the meeting row locked, so seats never exceed capacity and the waitlist follows commit order.
+     * Takes a seat if one is free, else a place at the end of the waitlist. Batched per meeting (see
+     * SignupBatcher): seats never exceed capacity and the waitlist follows commit order.
      */
-    async signup(actor: Actor, id: number): Promise<{ status: 'confirmed' | 'waitlisted'; position: number | null }> {
-      await visible(actor, id);
-      return commit(async (trx) => {
-        const row = await meetings.lock(trx, id);
-        if (!row) throw notFound('meeting');
-        if (row.status !== 'open') throw conflict(row.status === 'cancelled' ? 'this meeting was cancelled' : 'sign-up for this meeting is closed');
-        if (started(row)) throw conflict('this meeting has already started');
-        const existing = await meetings.signupOf(id, actor.id, trx);
-        if (existing && existing.status !== 'cancelled') {
-          const mine = await mySignup(id, existing, trx);
-          return { result: { status: existing.status === 'waitlisted' ? 'waitlisted' : 'confirmed', position: mine!.position }, meetingId: id, countsChanged: false };
-        }
-        const seat = row.confirmed < row.capacity;
-        const waitlistSeq = seat ? null : row.waitlist_counter + 1;
-        await meetings.save(trx, id, seat ? { confirmed: row.confirmed + 1 } : { waitlisted: row.waitlisted + 1, waitlist_counter: waitlistSeq });
-        const status: SignupStatus = seat ? 'confirmed' : 'waitlisted';
-        if (existing) await meetings.updateSignup(trx, existing.id, { status, waitlist_seq: waitlistSeq });
-        else await meetings.insertSignup(trx, { meeting_id: id, user_id: actor.id, status, waitlist_seq: waitlistSeq, check_in_code: await freeCode(trx, id) });
-        const position = waitlistSeq === null ? null : await meetings.waitlistPosition(id, waitlistSeq, trx);
-        return { result: { status: seat ? 'confirmed' : 'waitlisted', position }, meetingId: id, countsChanged: true };
-      });
-    },
+    signup: (actor: Actor, id: number) => batcher.submit(actor, id),
 
     /** Gives up a seat or a waitlist place; a freed seat goes to the head of the waitlist at once. */
     async cancel(actor: Actor, id: number): Promise<{ status: 'cancelled' }> {
@@ -289,12 +271,6 @@ export function createMeetingService(deps: {
     },
   };
 
-  async function freeCode(trx: Knex.Transaction, meetingId: number): Promise<string> {
-    for (;;) {
-      const code = newCheckInCode(randomBytes);
-      if (!(await meetings.codeTaken(trx, meetingId, code))) return code;
-    }
-  }
 }
 
 export type MeetingService = ReturnType<typeof createMeetingService>;

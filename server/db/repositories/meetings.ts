@@ -170,8 +170,42 @@ export function createMeetingsRepo(knex: Knex, read: Knex = knex) {
       return trx('meeting_signups').where({ meeting_id: meetingId, status: 'waitlisted' }).orderBy('waitlist_seq', 'asc').limit(count);
     },
 
-    async codeTaken(trx: Knex.Transaction, meetingId: number, code: string): Promise<boolean> {
-      return Boolean(await trx('meeting_signups').where({ meeting_id: meetingId, check_in_code: code }).first('id'));
+    async codesTaken(trx: Knex.Transaction, meetingId: number, codes: string[]): Promise<Set<string>> {
+      const rows: Array<{ check_in_code: string }> = await trx('meeting_signups').where({ meeting_id: meetingId }).whereIn('check_in_code', codes).select('check_in_code');
+      return new Set(rows.map((r) => r.check_in_code));
+    },
+
+    async signupsOfUsers(trx: Knex.Transaction, meetingId: number, userIds: number[]): Promise<SignupRow[]> {
+      const out: SignupRow[] = [];
+      for (let i = 0; i < userIds.length; i += 500) {
+        out.push(...(await trx('meeting_signups').where({ meeting_id: meetingId }).whereIn('user_id', userIds.slice(i, i + 500))));
+      }
+      return out;
+    },
+
+    async insertSignups(trx: Knex.Transaction, rows: Array<Omit<SignupRow, 'id' | 'created_at'>>): Promise<void> {
+      const now = new Date().toISOString();
+      for (let i = 0; i < rows.length; i += 200) {
+        await trx('meeting_signups').insert(rows.slice(i, i + 200).map((row) => ({ ...row, created_at: now, updated_at: now })));
+      }
+    },
+
+    /** Waitlist places of these users (those waiting), in one statement. */
+    async waitlistPositionsOf(db: Knex, meetingId: number, userIds: number[]): Promise<Map<number, number>> {
+      if (userIds.length === 0) return new Map();
+      const rows: Array<{ user_id: number; position: string | number }> = await db('meeting_signups as s')
+        .where({ 's.meeting_id': meetingId, 's.status': 'waitlisted' })
+        .whereIn('s.user_id', userIds)
+        .select(
+          's.user_id',
+          db('meeting_signups as w')
+            .count('*')
+            .where('w.meeting_id', meetingId)
+            .where('w.status', 'waitlisted')
+            .where('w.waitlist_seq', '<=', db.ref('s.waitlist_seq'))
+            .as('position'),
+        );
+      return new Map(rows.map((r) => [r.user_id, Number(r.position)]));
     },
 
     async findByCode(meetingId: number, code: string): Promise<SignupRow | null> {
