@@ -28,7 +28,8 @@ export class ChatStore {
   readonly connection = signal<Connection>('connecting');
   readonly room = signal<RoomState | null>(null);
   readonly pending = signal<PendingMessage[]>([]);
-  private readonly socket: AppSocket;
+  /** The page's one socket; other features (meetings, notifications) listen on it too. */
+  readonly socket: AppSocket;
   private readonly outbox: Outbox;
   private flushing = false;
   private lastTypingSent = 0;

@@ -2,15 +2,21 @@ import { useEffect, useMemo, useState } from 'preact/hooks';
 import { apiRequest, type Me } from '../api';
 import { ChatStore } from '../chat/chatStore';
 import { t } from '../i18n';
+import { NotificationStore } from '../notifications';
+import { go, route } from '../router';
 import { signOut, type Session } from '../session';
 import { LanguageSwitch } from './LanguageSwitch';
+import { MeetingDetail } from './meetings/MeetingDetail';
+import { MeetingsList } from './meetings/MeetingsList';
+import { NewMeeting } from './meetings/NewMeeting';
+import { Notifications, notificationText } from './Notifications';
 import { Room } from './Room';
 
-/** The signed-in page: header with room choice, language and sign-out; the connection banner; the room. */
+/** The signed-in page: header and navigation, the connection banner, and the current view. */
 export function Shell({ session }: { session: Session }) {
   const [me, setMe] = useState<Me | null>(null);
   const store = useMemo(() => new ChatStore(session.token, session.user, signOutIfRevoked), [session.token]);
-  const [roomId, setRoomId] = useState<string | null>(() => location.hash.match(/^#\/room\/(.+)$/)?.[1] ?? null);
+  const notifications = useMemo(() => new NotificationStore(session.token, store.socket), [store]);
 
   async function signOutIfRevoked() {
     try {
@@ -22,21 +28,20 @@ export function Shell({ session }: { session: Session }) {
 
   useEffect(() => {
     apiRequest<Me>('GET', '/api/me', session.token)
-      .then((result) => {
-        setMe(result);
-        const home = result.user.branchId ? `org:${result.user.branchId}` : result.rooms[0]?.id;
-        setRoomId((current) => (current && result.rooms.some((r) => r.id === current) ? current : home ?? null));
-      })
+      .then(setMe)
       .catch((error) => {
         if (error.status === 401) signOut();
       });
     return () => store.close();
   }, [store]);
 
+  const path = route.value;
+  const home = me ? (me.user.branchId ? `org:${me.user.branchId}` : me.rooms[0]?.id) : undefined;
+  const roomId = path.match(/^\/room\/(.+)$/)?.[1] ?? (path === '/' ? home : undefined);
+  const inChat = roomId !== undefined;
+
   useEffect(() => {
-    if (!roomId) return;
-    store.open(roomId);
-    history.replaceState(null, '', `#/room/${roomId}`);
+    if (roomId) store.open(roomId);
   }, [roomId, store]);
 
   async function logout() {
@@ -47,19 +52,46 @@ export function Shell({ session }: { session: Session }) {
 
   const connection = store.connection.value;
   const rooms = me?.rooms ?? [];
-  const roomName = rooms.find((r) => r.id === roomId)?.name ?? roomId ?? '';
+  const unread = notifications.unread.value;
+  const latest = notifications.latest.value;
+  const meetingMatch = path.match(/^\/meetings\/(\d+)$/);
+  const roomName = rooms.find((r) => r.id === roomId)?.name ?? (roomId?.startsWith('meeting:') ? `${t('nav.meetings')} #${roomId.slice(8)}` : roomId ?? '');
+
+  let view = null;
+  if (me && path === '/meetings') view = <MeetingsList token={session.token} me={me} />;
+  else if (me && path === '/meetings/new') view = <NewMeeting token={session.token} me={me} />;
+  else if (me && meetingMatch) view = <MeetingDetail key={meetingMatch[1]} id={Number(meetingMatch[1])} token={session.token} me={me} socket={store.socket} />;
+  else if (me && path === '/notifications') view = <Notifications store={notifications} timeZone={me.user.timezone} />;
+  else if (roomId) view = <Room store={store} roomName={roomName} me={session.user} canModerate={rooms.find((r) => r.id === roomId)?.moderator ?? me?.user.role === 'admin'} />;
+  else if (me) view = <p class="empty">{t('room.noRooms')}</p>;
 
   return (
     <div class="shell">
-      <a class="skip" href="#messages">
+      <a class="skip" href={inChat ? '#messages' : '#main'} onClick={(e) => {
+        e.preventDefault();
+        document.getElementById(inChat ? 'messages' : 'main')?.focus();
+      }}>
         {t('app.skip')}
       </a>
       <header class="bar">
         <strong class="brand">{t('app.name')}</strong>
-        {rooms.length > 1 && (
+        <nav aria-label={t('app.name')} class="nav">
+          <a href={`#/room/${roomId ?? home ?? ''}`} aria-current={inChat ? 'page' : undefined}>
+            {t('nav.chat')}
+          </a>
+          <a href="#/meetings" aria-current={path.startsWith('/meetings') ? 'page' : undefined}>
+            {t('nav.meetings')}
+          </a>
+          <a href="#/notifications" aria-current={path === '/notifications' ? 'page' : undefined} aria-label={unread > 0 ? t('nav.notificationsCount', { count: unread }) : t('nav.notifications')}>
+            {t('nav.notifications')}
+            {unread > 0 && <span class="badge-count" aria-hidden="true">{unread}</span>}
+          </a>
+        </nav>
+        {inChat && rooms.length > 1 && (
           <label class="room-picker">
             <span class="visually-hidden">{t('nav.room')}</span>
-            <select value={roomId ?? ''} onChange={(e) => setRoomId(e.currentTarget.value)}>
+            <select value={roomId} onChange={(e) => go(`/room/${e.currentTarget.value}`)}>
+              {!rooms.some((r) => r.id === roomId) && <option value={roomId}>{roomName}</option>}
               {rooms.map((room) => (
                 <option value={room.id} key={room.id}>
                   {room.name}
@@ -80,8 +112,15 @@ export function Shell({ session }: { session: Session }) {
       <p class={`status status-${connection}`} role="status" data-connection={connection}>
         {connection === 'online' ? t('status.online') : connection === 'connecting' ? t('status.connecting') : t('status.offline')}
       </p>
-      {roomId ? <Room store={store} roomName={roomName} me={session.user} canModerate={rooms.find((r) => r.id === roomId)?.moderator ?? false} /> : me && <p class="empty">{t('room.noRooms')}</p>}
+      {latest && !latest.readAt && (
+        <p class="toast" role="alert">
+          {notificationText(latest)}{' '}
+          <button type="button" class="link small" onClick={() => (notifications.latest.value = null)}>
+            ×
+          </button>
+        </p>
+      )}
+      {view}
     </div>
   );
 }
-

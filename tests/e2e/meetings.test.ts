@@ -1,0 +1,79 @@
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { launchChromium } from '../helpers/browser';
+import { api } from '../helpers/clients';
+import { buildDistrict, PASSWORD, type District } from '../helpers/district';
+import { createTestStore, startTestServer, type TestServer, type TestStore } from '../helpers/server';
+
+let store: TestStore;
+let server: TestServer;
+let browser: Browser;
+let d: District;
+
+beforeAll(async () => {
+  store = createTestStore('sqlite');
+  server = await startTestServer(store);
+  d = await buildDistrict(server.url, server.db);
+  browser = await launchChromium();
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await server?.close();
+  await store?.destroy();
+});
+
+async function signIn(browser: Browser, email: string, locale: string): Promise<Page> {
+  const context = await browser.newContext({ locale, viewport: { width: 360, height: 800 } });
+  const page = await context.newPage();
+  await page.goto(server.url);
+  await page.getByLabel(/Email|邮箱/).fill(email);
+  await page.getByLabel(/Password|密码/).fill(PASSWORD);
+  await page.getByRole('button', { name: /Sign in|登录/ }).click();
+  await page.getByRole('status').filter({ hasText: /Connected|已连接/ }).waitFor();
+  return page;
+}
+
+describe('open meetings in the browser', () => {
+  it('one member signs up and the other sees the seats drop live; the organizer checks them in', async () => {
+    const created = await api(server.url, 'POST', '/api/meetings', {
+      token: d.orgA.token,
+      body: { title: '物价圆桌会 Prices round table', topic: 'prices', startsAt: new Date(Date.now() + 86_400_000).toISOString(), capacity: 3, openTo: 'all', hostOrgId: d.branchA.id, location: 'Community hall' },
+    });
+    const meetingId = created.body.meeting.id;
+
+    const alice = await signIn(browser, d.alice.user.email, 'en-GB');
+    const bob = await signIn(browser, d.bob.user.email, 'zh-CN');
+
+    // Bob finds it through the list; Alice opens it directly.
+    await bob.getByRole('link', { name: '会议' }).click();
+    await bob.getByRole('link', { name: /物价圆桌会/ }).click();
+    await bob.getByTestId('seats').filter({ hasText: '剩余 3 / 3 个名额' }).waitFor();
+    await alice.goto(`${server.url}/#/meetings/${meetingId}`);
+    await alice.getByTestId('seats').filter({ hasText: '3 of 3 seats left' }).waitFor();
+
+    await alice.getByRole('button', { name: 'Sign up' }).click();
+    await alice.getByText('You have a seat').waitFor();
+    await alice.getByText(/Check-in code: [A-Z2-9]{6}/).waitFor();
+    // Bob's page changes without a reload.
+    await bob.getByTestId('seats').filter({ hasText: '剩余 2 / 3 个名额' }).waitFor();
+
+    await bob.getByRole('button', { name: '报名' }).click();
+    await bob.getByText('你已报名成功').waitFor();
+    await alice.getByTestId('seats').filter({ hasText: '1 of 3 seats left' }).waitFor();
+
+    // The organizer marks Alice present at the door.
+    const organizer = await signIn(browser, d.orgA.user.email, 'en-GB');
+    await organizer.goto(`${server.url}/#/meetings/${meetingId}`);
+    await organizer.getByRole('button', { name: 'Check in Alice' }).click();
+    await organizer.getByText('Alice is checked in').waitFor();
+    const signups = await api(server.url, 'GET', `/api/meetings/${meetingId}/signups`, { token: d.orgA.token });
+    expect(signups.body.signups.find((s: { user: { id: number } }) => s.user.id === d.alice.user.id).status).toBe('attended');
+
+    // A seat holder can enter the meeting's live room from the meeting page.
+    await bob.getByRole('link', { name: '进入会议室' }).click();
+    await bob.getByLabel('写消息').fill('大家好');
+    await bob.keyboard.press('Enter');
+    await bob.getByRole('log').getByText('大家好').waitFor();
+  });
+});
