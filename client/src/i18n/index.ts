@@ -42,7 +42,9 @@ export function formatTime(iso: string, timeZone: string | undefined, withDate: 
 
 export function formatFullTime(iso: string, timeZone: string | undefined): string {
   try {
-    return new Intl.DateTimeFormat(locale.value, { timeZone, dateStyle: 'full', timeStyle: 'long' }).format(new Date(iso));
+    return new Intl.DateTimeFormat(locale.value, {
+      timeZone, weekday: 'long', year: 'numeric', month: 'long', day: 'numeric', hour: '2-digit', minute: '2-digit', timeZoneName: 'short',
+    }).format(new Date(iso));
   } catch {
     return new Date(iso).toLocaleString(locale.value);
   }
