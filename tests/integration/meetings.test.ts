@@ -3,7 +3,8 @@ import { sendMeetingReminders } from '../../server/jobs/meetingReminders';
 import { createMeetingsRepo } from '../../server/db/repositories/meetings';
 import { createNotificationsRepo } from '../../server/db/repositories/notifications';
 import { api, collect, next, ok, request, sleep, waitFor } from '../helpers/clients';
-import { startTestServer } from '../helpers/server';
+import { buildDistrict } from '../helpers/district';
+import { createTestStore, startTestServer } from '../helpers/server';
 import { useDistrictServer } from '../helpers/setup';
 
 const env = useDistrictServer();
@@ -228,6 +229,41 @@ describe('notifications and reminders', () => {
       await sleep(200);
     } finally {
       await server.close();
+    }
+  });
+});
+
+describe('the standalone worker', () => {
+  it('`server/worker.ts` processes reminders for servers running with WORKERS=off and pushes them live', async () => {
+    const { spawn } = await import('node:child_process');
+    // A store of its own: no in-process worker anywhere may pick the job up instead.
+    const store = createTestStore();
+    const server = await startTestServer(store, { env: { MEETING_REMINDER_LEAD: '3600s', WORKERS: 'off' } });
+    const d = await buildDistrict(server.url, server.db);
+    const worker = spawn(process.execPath, ['--import', 'tsx', 'server/worker.ts'], {
+      env: { ...process.env, DATABASE_URL: store.databaseUrl, KEY_PREFIX: store.keyPrefix, LOG_LEVEL: 'warn' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    try {
+      await new Promise<void>((resolve, reject) => {
+        worker.stdout!.on('data', (chunk) => String(chunk).includes('worker is running') && resolve());
+        worker.once('exit', (code) => reject(new Error(`worker exited with ${code}`)));
+      });
+      const res = await api(server.url, 'POST', '/api/meetings', {
+        token: d.orgA.token,
+        body: { title: 'Via the worker', startsAt: new Date(Date.now() + 3600_000 + 2500).toISOString(), capacity: 3, openTo: 'all', hostOrgId: d.branchA.id },
+      });
+      const amy = await env.as(d.amy, server);
+      await ok(amy, 'meeting:signup', { meetingId: res.body.meeting.id });
+      const reminder = await next(amy, 'notification', (n) => n.kind === 'meeting_reminder' && n.data.meetingId === res.body.meeting.id, 15_000);
+      expect(reminder.title).toContain('Via the worker');
+      const exited = new Promise((r) => worker.once('exit', r));
+      worker.kill('SIGTERM');
+      expect(await exited).toBe(0);
+    } finally {
+      worker.kill('SIGKILL');
+      await server.close();
+      await store.destroy();
     }
   });
 });
