@@ -1,35 +1,9 @@
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
+import { useBrowserServer } from '../helpers/browser';
 import { waitFor } from '../helpers/clients';
-import { buildDistrict, PASSWORD, type District } from '../helpers/district';
-import { launchChromium } from '../helpers/browser';
-import { createTestStore, startTestServer, type TestServer, type TestStore } from '../helpers/server';
 
-let store: TestStore;
-let server: TestServer;
-let browser: Browser;
-let d: District;
-
-beforeAll(async () => {
-  store = createTestStore('sqlite');
-  server = await startTestServer(store);
-  d = await buildDistrict(server.url, server.db);
-  browser = await launchChromium();
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await server?.close();
-  await store?.destroy();
-});
-
-async function signIn(page: Page, email: string) {
-  await page.goto(server.url);
-  await page.getByLabel(/Email|邮箱/).fill(email);
-  await page.getByLabel(/Password|密码/).fill(PASSWORD);
-  await page.getByRole('button', { name: /Sign in|登录/ }).click();
-  await page.getByRole('status').filter({ hasText: /Connected|已连接/ }).waitFor();
-}
+const env = useBrowserServer();
 
 async function say(page: Page, text: string) {
   await page.getByLabel(/Write a message|写消息/).fill(text);
@@ -40,15 +14,13 @@ const log = (page: Page) => page.getByRole('log');
 
 describe('two members chatting in the browser', () => {
   it('chat live; one goes offline, the other writes; back online, the first sees it and its pending message goes out', async () => {
-    const aliceContext = await browser.newContext({ locale: 'en-GB', timezoneId: 'Europe/London', viewport: { width: 360, height: 740 } });
-    const amyContext = await browser.newContext({ locale: 'zh-CN', timezoneId: 'Asia/Shanghai' });
-    const alice = await aliceContext.newPage();
-    const amy = await amyContext.newPage();
-    await signIn(alice, d.alice.user.email);
-    await signIn(amy, d.amy.user.email);
+    const alice = await env.signIn(env.d.alice.user.email, { locale: 'en-GB', timezoneId: 'Europe/London', viewport: { width: 360, height: 740 } });
+    const amy = await env.signIn(env.d.amy.user.email, { locale: 'zh-CN', timezoneId: 'Asia/Shanghai' });
+    const aliceContext = alice.context();
+    const amyContext = amy.context();
 
     // Each lands in their branch room, in their own language.
-    await alice.getByRole('heading', { level: 1, name: d.branchA.name }).waitFor();
+    await alice.getByRole('heading', { level: 1, name: env.d.branchA.name }).waitFor();
     await amy.getByRole('button', { name: '发送' }).waitFor();
     expect(await amy.evaluate(() => document.documentElement.lang)).toBe('zh-CN');
 
@@ -76,7 +48,7 @@ describe('two members chatting in the browser', () => {
     await alice.close();
     await say(amy, '明天见');
     const again = await aliceContext.newPage();
-    await again.goto(server.url);
+    await again.goto(env.server.url);
     await log(again).getByText('明天见').waitFor();
     await log(again).getByText('Hello from London').waitFor();
 

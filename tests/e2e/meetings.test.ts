@@ -1,55 +1,26 @@
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchChromium } from '../helpers/browser';
+import { describe, expect, it } from 'vitest';
+import { useBrowserServer } from '../helpers/browser';
 import { api } from '../helpers/clients';
-import { buildDistrict, PASSWORD, type District } from '../helpers/district';
-import { createTestStore, startTestServer, type TestServer, type TestStore } from '../helpers/server';
 
-let store: TestStore;
-let server: TestServer;
-let browser: Browser;
-let d: District;
-
-beforeAll(async () => {
-  store = createTestStore('sqlite');
-  server = await startTestServer(store);
-  d = await buildDistrict(server.url, server.db);
-  browser = await launchChromium();
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await server?.close();
-  await store?.destroy();
-});
-
-async function signIn(browser: Browser, email: string, locale: string): Promise<Page> {
-  const context = await browser.newContext({ locale, viewport: { width: 360, height: 800 } });
-  const page = await context.newPage();
-  await page.goto(server.url);
-  await page.getByLabel(/Email|邮箱/).fill(email);
-  await page.getByLabel(/Password|密码/).fill(PASSWORD);
-  await page.getByRole('button', { name: /Sign in|登录/ }).click();
-  await page.getByRole('status').filter({ hasText: /Connected|已连接/ }).waitFor();
-  return page;
-}
+const env = useBrowserServer();
+const phone = (locale: string) => ({ locale, viewport: { width: 360, height: 800 } });
 
 describe('open meetings in the browser', () => {
   it('one member signs up and the other sees the seats drop live; the organizer checks them in', async () => {
-    const created = await api(server.url, 'POST', '/api/meetings', {
-      token: d.orgA.token,
-      body: { title: '物价圆桌会 Prices round table', topic: 'prices', startsAt: new Date(Date.now() + 86_400_000).toISOString(), capacity: 3, openTo: 'all', hostOrgId: d.branchA.id, location: 'Community hall' },
+    const created = await api(env.server.url, 'POST', '/api/meetings', {
+      token: env.d.orgA.token,
+      body: { title: '物价圆桌会 Prices round table', topic: 'prices', startsAt: new Date(Date.now() + 86_400_000).toISOString(), capacity: 3, openTo: 'all', hostOrgId: env.d.branchA.id, location: 'Community hall' },
     });
     const meetingId = created.body.meeting.id;
 
-    const alice = await signIn(browser, d.alice.user.email, 'en-GB');
-    const bob = await signIn(browser, d.bob.user.email, 'zh-CN');
+    const alice = await env.signIn(env.d.alice.user.email, phone('en-GB'));
+    const bob = await env.signIn(env.d.bob.user.email, phone('zh-CN'));
 
     // Bob finds it through the list; Alice opens it directly.
     await bob.getByRole('link', { name: '会议' }).click();
     await bob.getByRole('link', { name: /物价圆桌会/ }).click();
     await bob.getByTestId('seats').filter({ hasText: '剩余 3 / 3 个名额' }).waitFor();
-    await alice.goto(`${server.url}/#/meetings/${meetingId}`);
+    await alice.goto(`${env.server.url}/#/meetings/${meetingId}`);
     await alice.getByTestId('seats').filter({ hasText: '3 of 3 seats left' }).waitFor();
 
     await alice.getByRole('button', { name: 'Sign up' }).click();
@@ -63,12 +34,12 @@ describe('open meetings in the browser', () => {
     await alice.getByTestId('seats').filter({ hasText: '1 of 3 seats left' }).waitFor();
 
     // The organizer marks Alice present at the door.
-    const organizer = await signIn(browser, d.orgA.user.email, 'en-GB');
-    await organizer.goto(`${server.url}/#/meetings/${meetingId}`);
+    const organizer = await env.signIn(env.d.orgA.user.email, phone('en-GB'));
+    await organizer.goto(`${env.server.url}/#/meetings/${meetingId}`);
     await organizer.getByRole('button', { name: 'Check in Alice' }).click();
     await organizer.getByText('Alice is checked in').waitFor();
-    const signups = await api(server.url, 'GET', `/api/meetings/${meetingId}/signups`, { token: d.orgA.token });
-    expect(signups.body.signups.find((s: { user: { id: number } }) => s.user.id === d.alice.user.id).status).toBe('attended');
+    const signups = await api(env.server.url, 'GET', `/api/meetings/${meetingId}/signups`, { token: env.d.orgA.token });
+    expect(signups.body.signups.find((s: { user: { id: number } }) => s.user.id === env.d.alice.user.id).status).toBe('attended');
 
     // A seat holder can enter the meeting's live room from the meeting page.
     await bob.getByRole('link', { name: '进入会议室' }).click();

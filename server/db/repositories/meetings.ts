@@ -56,19 +56,7 @@ export const toCounts = (row: MeetingRow): MeetingCounts => ({
   version: row.version,
 });
 
-export interface NewMeeting {
-  hostOrgId: number;
-  title: string;
-  topic: string | null;
-  description: string | null;
-  startsAt: string;
-  endsAt: string | null;
-  location: string | null;
-  online: boolean;
-  capacity: number;
-  openTo: OpenTo;
-  createdBy: number;
-}
+export type NewMeeting = Omit<Meeting, 'id' | 'status' | 'confirmed' | 'waitlisted'> & { createdBy: number };
 
 export interface MeetingFilter {
   /** Host units whose `host`-only meetings the caller may see; 'all' for the admin. */

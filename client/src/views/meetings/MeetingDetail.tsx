@@ -57,21 +57,13 @@ export function MeetingDetail({ id, token, me, socket }: { id: number; token: st
   const live = { ...meeting, ...(counts ?? {}) };
   const started = Date.parse(meeting.startsAt) <= Date.now();
 
-  async function signUp() {
+  /** Signs up or cancels, then shows the member's sign-up as the server now has it. */
+  async function act(event: 'meeting:signup' | 'meeting:cancel') {
     setBusy(true);
-    const ack = await command(socket, 'meeting:signup', { meetingId: id });
+    const ack = await command(socket, event, { meetingId: id });
     setBusy(false);
-    if (!ack.ok) return setNotice(errorText(ack.error.code));
-    setNotice(null);
-    await load();
-  }
-
-  async function cancel() {
-    setBusy(true);
-    const ack = await command(socket, 'meeting:cancel', { meetingId: id });
-    setBusy(false);
-    if (!ack.ok) return setNotice(errorText(ack.error.code));
-    setMine(null);
+    setNotice(ack.ok ? null : errorText(ack.error.code));
+    if (ack.ok) await load();
   }
 
   async function downloadCalendar() {
@@ -115,12 +107,12 @@ export function MeetingDetail({ id, token, me, socket }: { id: number; token: st
           </p>
         )}
         {!mine && live.status === 'open' && !started && (
-          <button type="button" disabled={busy} onClick={signUp}>
+          <button type="button" disabled={busy} onClick={() => act('meeting:signup')}>
             {t('meeting.signup')}
           </button>
         )}
         {(status === 'confirmed' || status === 'waitlisted') && live.status !== 'cancelled' && !started && (
-          <button type="button" class="secondary" disabled={busy} onClick={cancel}>
+          <button type="button" class="secondary" disabled={busy} onClick={() => act('meeting:cancel')}>
             {t('meeting.cancelSignup')}
           </button>
         )}
