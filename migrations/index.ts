@@ -1,6 +1,7 @@
 import type { Knex } from 'knex';
 import * as core from './20261125_001_core';
 import * as meetings from './20261125_002_meetings';
+import * as calls from './20261125_003_calls';
 
 /**
  * Migrations are listed here rather than discovered by scanning a folder, so they run the same under
@@ -9,6 +10,7 @@ import * as meetings from './20261125_002_meetings';
 const migrations: Record<string, Knex.Migration> = {
   '20261125_001_core': core,
   '20261125_002_meetings': meetings,
+  '20261125_003_calls': calls,
 };
 
 export const migrationSource: Knex.MigrationSource<string> = {

@@ -21,6 +21,13 @@ import { createMeetingReminderScheduler, createQueues, startWorkers } from './jo
 import { meetingRoutes } from './http/routes/meetings';
 import { notificationRoutes } from './http/routes/notifications';
 import { RealtimeMeetingEvents } from './realtime/meetingEvents';
+import { createCallsRepo } from './db/repositories/calls';
+import { createGuestInvitesRepo } from './db/repositories/guestInvites';
+import { createCallService } from './domain/calls';
+import { createGuestService } from './domain/guests';
+import { callRoutes } from './http/routes/calls';
+import { RealtimeCallEvents } from './realtime/callEvents';
+import { createRedisCallStore } from './realtime/callStore';
 import { createAuthService } from './domain/auth';
 import { createChatService, orgRoomRule } from './domain/chat';
 import { createMemberService } from './domain/members';
@@ -68,6 +75,8 @@ export function createApp({ config, db, log }: AppDeps) {
     messages: createMessagesRepo(db.knex, db.read),
     meetings: createMeetingsRepo(db.knex, db.read),
     notifications: createNotificationsRepo(db.knex, db.read),
+    calls: createCallsRepo(db.knex, db.read),
+    guestInvites: createGuestInvitesRepo(db.knex, db.read),
   };
   let announceOrgsChanged = () => {};
   const directory = new OrgDirectory(repos.orgs, () => announceOrgsChanged());
@@ -94,6 +103,21 @@ export function createApp({ config, db, log }: AppDeps) {
     events: meetingEvents,
     reminders: createMeetingReminderScheduler(queues.meetings, config.meetingReminderLeadMs, log),
   });
+  const guests = createGuestService({ invites: repos.guestInvites, publicUrl: config.publicUrl });
+  const callEvents = new RealtimeCallEvents();
+  const calls = createCallService({
+    store: createRedisCallStore(redis.data, config.keyPrefix),
+    calls: repos.calls,
+    users: repos.users,
+    notifications: repos.notifications,
+    directory,
+    events: callEvents,
+    guestOf: (inviteId) => guests.byInvite(inviteId),
+    organizersOf: async (orgId) => (await directory.current()).organizersOfUnit(orgId),
+  });
+  // Ringing calls whose process died with their timer still end as missed.
+  const sweeper = setInterval(() => void calls.sweep().catch((error) => log.warn({ err: error }, 'call sweep failed')), 15_000);
+  sweeper.unref();
   const chat = createChatService({
     messages: repos.messages,
     writer,
@@ -113,9 +137,12 @@ export function createApp({ config, db, log }: AppDeps) {
     auth,
     chat,
     meetings,
+    calls,
+    guests,
     onOrgsChanged: () => directory.invalidate(),
   });
   meetingEvents.attach(realtime.io);
+  callEvents.attach(realtime.io);
   const workers =
     config.workers === 'in-process'
       ? startWorkers(redis.jobs, config.keyPrefix, { meetingReminder: (job) => sendMeetingReminders({ db, ...repos, events: meetingEvents }, job) }, log)
@@ -131,7 +158,15 @@ export function createApp({ config, db, log }: AppDeps) {
     members: createMemberService({ users: repos.users, tokens: repos.tokens, directory }),
     meetings,
     notifications: createNotificationService({ notifications: repos.notifications }),
-    hub: { disconnectToken: realtime.disconnectToken, disconnectUser: realtime.disconnectUser, revalidateUser: realtime.revalidateUser },
+    calls,
+    guests,
+    hub: {
+      disconnectToken: realtime.disconnectToken,
+      disconnectUser: realtime.disconnectUser,
+      disconnectGuest: realtime.disconnectGuest,
+      revalidateUser: realtime.revalidateUser,
+      onlineUsers: realtime.onlineUsers,
+    },
   };
 
   app.disable('x-powered-by');
@@ -175,6 +210,7 @@ export function createApp({ config, db, log }: AppDeps) {
     memberRoutes(services, endpoint),
     meetingRoutes(services, endpoint),
     notificationRoutes(services, endpoint),
+    callRoutes(services, endpoint),
   );
   api.use((_req, _res, next) => next(notFound('endpoint')));
   app.use('/api', api);
@@ -217,6 +253,8 @@ export function createApp({ config, db, log }: AppDeps) {
       await workers?.close();
       await queues.close();
       meetingEvents.close();
+      clearInterval(sweeper);
+      calls.close();
       await writer.close();
       await Promise.all(Object.values(redis).map((client) => client.quit().catch(() => client.disconnect())));
     },

@@ -63,6 +63,13 @@ export class OrgTree {
     return this.subtree(id).filter((orgId) => this.byId.get(orgId)?.kind === 'branch');
   }
 
+  /** Ids of the users who organize exactly this unit. */
+  organizersOfUnit(orgId: number): number[] {
+    const out: number[] = [];
+    for (const [userId, units] of this.organizedBy) if (units.has(orgId)) out.push(userId);
+    return out;
+  }
+
   organizerOf(userId: number): number[] {
     return [...(this.organizedBy.get(userId) ?? [])];
   }

@@ -94,3 +94,23 @@ export interface Notification {
   createdAt: string;
   readAt: string | null;
 }
+
+/** One side of a call: a member (user) or a guest holding an invite link. */
+export type Party =
+  | { kind: 'user'; id: number; name: string }
+  | { kind: 'guest'; inviteId: number; memberId: number; name: string };
+
+export type CallStatus = 'ringing' | 'active' | 'ended';
+export type CallEndReason = 'missed' | 'declined' | 'hangup' | 'disconnected' | 'answered_elsewhere' | 'revoked';
+
+export interface CallRecord {
+  id: string;
+  caller: { id: number | null; name: string; guest?: boolean };
+  callee: { id: number | null; name: string; guest?: boolean };
+  status: CallStatus;
+  endReason: CallEndReason | null;
+  startedAt: string;
+  answeredAt: string | null;
+  endedAt: string | null;
+  durationS: number | null;
+}

@@ -3,9 +3,9 @@
  * Every command is emitted with an acknowledgement that receives an Ack.
  */
 import type { ErrorBody } from '../errors';
-import type { Actor, ChatMessage, Meeting, MeetingCounts, Notification, UserRef } from '../domain/types';
+import type { Actor, CallEndReason, ChatMessage, Meeting, MeetingCounts, Notification, Party, UserRef } from '../domain/types';
 
-export type { ChatMessage, UserRef, ErrorBody, Meeting, MeetingCounts, Notification };
+export type { ChatMessage, UserRef, ErrorBody, Meeting, MeetingCounts, Notification, CallEndReason };
 
 export type Ack<T> = { ok: true; data: T } | { ok: false; error: ErrorBody };
 type Command<P, R> = (payload: P, ack: (response: Ack<R>) => void) => void;
@@ -30,6 +30,12 @@ export interface ClientToServerEvents {
   'meeting:signup': Command<{ meetingId: number }, { status: 'confirmed' | 'waitlisted'; position: number | null }>;
   'meeting:cancel': Command<{ meetingId: number }, { status: 'cancelled' }>;
   'meeting:attend': Command<{ meetingId: number; userId?: number; code?: string }, { status: 'attended'; userId: number }>;
+  'call:invite': Command<{ userId?: number; guestInviteId?: number; checkinId?: number }, { callId: string }>;
+  'call:accept': Command<{ callId: string }, Record<string, never>>;
+  'call:decline': Command<{ callId: string }, Record<string, never>>;
+  'call:signal': Command<{ callId: string; signal: unknown }, Record<string, never>>;
+  'call:hangup': Command<{ callId: string }, Record<string, never>>;
+  'call:rejoin': Command<{ callId: string }, { status: 'ringing' | 'active'; role: 'caller' | 'callee' }>;
 }
 
 export interface ServerToClientEvents {
@@ -40,6 +46,11 @@ export interface ServerToClientEvents {
   'meeting:counts': (counts: MeetingCounts) => void;
   'meeting:promoted': (event: { meetingId: number }) => void;
   notification: (notification: Notification) => void;
+  'call:incoming': (event: { callId: string; from: { id: number | null; name: string; guest?: boolean } }) => void;
+  'call:accepted': (event: { callId: string }) => void;
+  'call:ended': (event: { callId: string; reason: CallEndReason }) => void;
+  'call:signal': (event: { callId: string; signal: unknown }) => void;
+  'call:peer': (event: { callId: string; state: 'reconnecting' | 'reconnected' }) => void;
 }
 
 /** Events between server processes (through the Redis adapter). */
@@ -50,7 +61,10 @@ export interface InterServerEvents {
 }
 
 export interface SocketData {
-  actor: Actor;
+  /** The signed-in user; absent on a guest's socket. */
+  actor?: Actor;
+  /** Who this socket speaks for in calls: the user, or the guest of an invite link. */
+  party: Party;
   /** Rooms this socket joined through room:join (counted in presence). */
   joined: Set<string>;
 }
@@ -59,4 +73,6 @@ export interface SocketData {
 export const userRoom = (userId: number) => `user:${userId}`;
 export const tokenRoom = (tokenId: number) => `token:${tokenId}`;
 /** Sockets watching a meeting's counters (meeting:watch). */
+export const guestRoom = (inviteId: number) => `guest:${inviteId}`;
+export const partyRoom = (party: Party) => (party.kind === 'user' ? userRoom(party.id) : guestRoom(party.inviteId));
 export const meetingWatchRoom = (meetingId: number) => `meeting-watch:${meetingId}`;

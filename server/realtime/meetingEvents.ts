@@ -3,6 +3,7 @@ import type { MeetingEvents } from '../domain/meetings';
 import type { MeetingCounts } from '../domain/types';
 import { meetingWatchRoom, userRoom } from './contract';
 import type { AppServer } from './io';
+import { pushNotifications } from './callEvents';
 
 const COUNTS_INTERVAL_MS = 100;
 
@@ -17,6 +18,7 @@ export class RealtimeMeetingEvents implements MeetingEvents {
   private io: AppServer | null = null;
   private readonly pending = new Set<number>();
   private readonly timers = new Map<number, NodeJS.Timeout>();
+  private closed = false;
 
   constructor(
     private readonly redis: Redis,
@@ -30,6 +32,7 @@ export class RealtimeMeetingEvents implements MeetingEvents {
   }
 
   countsChanged(meetingId: number): void {
+    if (this.closed) return;
     this.pending.add(meetingId);
     if (!this.timers.has(meetingId)) void this.tryBroadcast(meetingId);
   }
@@ -39,10 +42,11 @@ export class RealtimeMeetingEvents implements MeetingEvents {
   }
 
   notified(notifications: Parameters<MeetingEvents['notified']>[0]): void {
-    for (const { userId, ...notification } of notifications) this.io?.to(userRoom(userId)).emit('notification', notification);
+    pushNotifications(this.io, notifications);
   }
 
   close(): void {
+    this.closed = true;
     for (const timer of this.timers.values()) clearTimeout(timer);
     this.timers.clear();
   }
@@ -62,6 +66,7 @@ export class RealtimeMeetingEvents implements MeetingEvents {
     } catch (error) {
       this.onError(error);
     }
+    if (this.closed) return;
     this.timers.set(
       meetingId,
       setTimeout(() => {

@@ -32,6 +32,8 @@ export class PresenceTracker {
   private readonly lastSize = new Map<string, number>();
   private flushTimer: NodeJS.Timeout | null = null;
   private refreshTimer: NodeJS.Timeout | null = null;
+  /** Set by stop(): sockets closing during shutdown must not touch Redis any more. */
+  private stopped = false;
 
   constructor(
     private readonly redis: Redis,
@@ -52,6 +54,7 @@ export class PresenceTracker {
 
   /** A socket of `user` joined `roomId` on this process. */
   async add(roomId: string, user: UserRef): Promise<void> {
+    if (this.stopped) return;
     const users = this.local.get(roomId) ?? new Map();
     this.local.set(roomId, users);
     const entry = users.get(user.id);
@@ -70,6 +73,7 @@ export class PresenceTracker {
 
   /** A socket of user `userId` left `roomId` (or disconnected) on this process. */
   async remove(roomId: string, userId: number): Promise<void> {
+    if (this.stopped) return;
     const users = this.local.get(roomId);
     const entry = users?.get(userId);
     if (!users || !entry) return;
@@ -108,6 +112,7 @@ export class PresenceTracker {
 
   /** Drops this process's entries (clean shutdown) and stops the timers. */
   async stop(): Promise<void> {
+    this.stopped = true;
     if (this.refreshTimer) clearInterval(this.refreshTimer);
     if (this.flushTimer) clearTimeout(this.flushTimer);
     const pipeline = this.redis.pipeline();

@@ -45,6 +45,10 @@ export function createNotificationsRepo(knex: Knex, read: Knex = knex) {
       }
       return out;
     },
+    /** Stores notifications on their own (no surrounding transaction). */
+    async add(items: NewNotification[]): Promise<Array<Notification & { userId: number }>> {
+      return this.insertMany(knex, items);
+    },
     async list(userId: number, unreadOnly: boolean, limit = 100): Promise<Notification[]> {
       const query = read('notifications').where({ user_id: userId }).orderBy('id', 'desc').limit(limit);
       if (unreadOnly) query.whereNull('read_at');

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import type { ChatService } from '../../domain/chat';
 import type { RealtimeContext, AppSocket } from '../io';
 import { handle } from '../handle';
+import type { Actor } from '../../domain/types';
 
 const roomId = z.string().max(40);
 const seq = z.number().int().min(0).max(Number.MAX_SAFE_INTEGER);
@@ -24,8 +25,7 @@ export const typingSchema = z.object({ roomId });
 export const deleteSchema = z.object({ roomId, messageId: z.number().int().positive() });
 
 /** Branch and meeting chat rooms: join/leave with presence, send, history, typing, delete. */
-export function registerChatHandlers(socket: AppSocket, chat: ChatService, rt: RealtimeContext): void {
-  const actor = socket.data.actor;
+export function registerChatHandlers(socket: AppSocket, actor: Actor, chat: ChatService, rt: RealtimeContext): void {
   const user = { id: actor.id, name: actor.name };
 
   handle(socket, 'room:join', joinSchema, async ({ roomId, since }) => {

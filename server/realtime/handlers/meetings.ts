@@ -4,6 +4,7 @@ import { toMeeting } from '../../db/repositories/meetings';
 import { notFound } from '../../errors';
 import { meetingWatchRoom } from '../contract';
 import { handle } from '../handle';
+import type { Actor } from '../../domain/types';
 import type { AppSocket, RealtimeContext } from '../io';
 
 const meetingId = z.number().int().positive().max(2 ** 31 - 1);
@@ -13,8 +14,7 @@ export const attendSchema = z
   .refine((v) => (v.userId === undefined) !== (v.code === undefined), 'give either userId or code');
 
 /** Open meetings: watch the live counters, sign up, cancel, record attendance. */
-export function registerMeetingHandlers(socket: AppSocket, meetings: MeetingService, rt: RealtimeContext): void {
-  const actor = socket.data.actor;
+export function registerMeetingHandlers(socket: AppSocket, actor: Actor, meetings: MeetingService, rt: RealtimeContext): void {
 
   handle(socket, 'meeting:watch', meetingRefSchema, async ({ meetingId }) => {
     const row = await meetings.visible(actor, meetingId);

@@ -1,0 +1,268 @@
+import { randomUUID } from 'node:crypto';
+import type { CallsRepo } from '../db/repositories/calls';
+import type { NotificationsRepo } from '../db/repositories/notifications';
+import type { UsersRepo } from '../db/repositories/users';
+import { conflict, forbidden, notFound, tooLarge } from '../errors';
+import { mayCall, sameParty, type Callable } from './callRules';
+import type { OrgDirectory } from './orgDirectory';
+import type { Actor, CallEndReason, CallRecord, Notification, Party } from './types';
+
+/** A call in progress, as kept in the shared store (Redis) so every server process sees it. */
+export interface LiveCall {
+  id: string;
+  caller: Party;
+  callee: Party;
+  status: 'ringing' | 'active';
+  /** The socket each party talks on; signals go only there. */
+  callerSocket: string;
+  calleeSocket: string | null;
+  startedAt: string;
+  answeredAt: string | null;
+}
+
+/** Shared, atomic call state (implemented on Redis). */
+export interface CallStateStore {
+  create(call: LiveCall): Promise<void>;
+  get(id: string): Promise<LiveCall | null>;
+  /** ringing → active with the callee's socket; null if it was not ringing (or is gone). */
+  accept(id: string, calleeSocket: string, at: string): Promise<LiveCall | null>;
+  /** Removes the call and returns it; only one caller of `end` ever gets it. */
+  end(id: string): Promise<LiveCall | null>;
+  setSocket(id: string, side: 'caller' | 'callee', socket: string): Promise<LiveCall | null>;
+  callsOf(party: Party): Promise<string[]>;
+}
+
+/** What the call rules announce; the realtime layer turns them into socket events. */
+export interface CallEvents {
+  incoming(callee: Party, event: { callId: string; from: { id: number | null; name: string; guest?: boolean } }): void;
+  accepted(callerSocket: string, callId: string): void;
+  answeredElsewhere(callee: Party, exceptSocket: string, callId: string): void;
+  ended(call: LiveCall, reason: CallEndReason): void;
+  relay(toSocket: string, callId: string, signal: unknown): void;
+  peer(toSocket: string, callId: string, state: 'reconnecting' | 'reconnected'): void;
+  notified(notifications: Array<Notification & { userId: number }>): void;
+  /** Does this party have any socket left, on any server? */
+  isConnected(party: Party): Promise<boolean>;
+}
+
+export const RING_TIMEOUT_MS = 45_000;
+export const GONE_TIMEOUT_MS = 30_000;
+export const MAX_SIGNAL_BYTES = 16 * 1024;
+
+const refOf = (p: Party) => (p.kind === 'user' ? { id: p.id, name: p.name } : { id: null, name: p.name, guest: true });
+
+export function createCallService(deps: {
+  store: CallStateStore;
+  calls: CallsRepo;
+  users: UsersRepo;
+  notifications: NotificationsRepo;
+  directory: OrgDirectory;
+  events: CallEvents;
+  ringTimeoutMs?: number;
+  goneTimeoutMs?: number;
+  /** The guest behind one of the member's invites, if it is still valid. */
+  guestOf(inviteId: number): Promise<Extract<Party, { kind: 'guest' }> | null>;
+  /** Ids of the organizers of one unit. */
+  organizersOf(orgId: number): Promise<number[]>;
+}) {
+  const { store, calls, users, notifications, directory, events } = deps;
+  const ringTimeoutMs = deps.ringTimeoutMs ?? RING_TIMEOUT_MS;
+  const goneTimeoutMs = deps.goneTimeoutMs ?? GONE_TIMEOUT_MS;
+  const timers = new Set<NodeJS.Timeout>();
+  const later = (ms: number, run: () => Promise<unknown>) => {
+    const timer = setTimeout(() => {
+      timers.delete(timer);
+      void run().catch(() => {});
+    }, ms);
+    timers.add(timer);
+  };
+
+  async function callable(party: Party, actor?: Actor): Promise<Callable> {
+    if (party.kind === 'guest') return { party };
+    if (actor && actor.id === party.id) return { party, role: actor.role, branchId: actor.branchId };
+    const user = await users.findById(party.id);
+    if (!user || !user.active) throw notFound('user');
+    return { party: { kind: 'user', id: user.id, name: user.name }, role: user.role, branchId: user.branchId };
+  }
+
+  async function liveOf(party: Party, callId: string): Promise<{ call: LiveCall; side: 'caller' | 'callee' }> {
+    const call = await store.get(callId);
+    if (!call) throw notFound('call');
+    if (sameParty(call.caller, party)) return { call, side: 'caller' };
+    if (sameParty(call.callee, party)) return { call, side: 'callee' };
+    throw forbidden('this is not your call');
+  }
+
+  /** Ends a call once (whoever gets there first), records it and tells both sides. */
+  async function finish(callId: string, reason: CallEndReason): Promise<LiveCall | null> {
+    const call = await store.end(callId);
+    if (!call) return null;
+    await calls.ended(callId, reason, new Date().toISOString());
+    events.ended(call, reason);
+    // Unanswered: the callee finds a missed call later.
+    if (call.status === 'ringing' && (reason === 'missed' || reason === 'hangup') && call.callee.kind === 'user') {
+      const from = call.caller.name;
+      events.notified(
+        await notifications.add([
+          { userId: call.callee.id, kind: 'missed_call', title: `未接来电：${from}`, body: `${from} 给你打过视频电话`, data: { callId, from: refOf(call.caller) } },
+        ]),
+      );
+    }
+    return call;
+  }
+
+  return {
+    /**
+     * Starts a call from `from` (on socket `fromSocket`) to a user, or to the guest of one of the
+     * caller's invites. Every socket of the callee rings; unanswered after 45 s it ends as missed.
+     */
+    async invite(from: Party, fromSocket: string, to: { userId?: number; guestInviteId?: number }, actor?: Actor, checkinId: number | null = null): Promise<{ callId: string }> {
+      let callee: Party;
+      if (to.guestInviteId !== undefined) {
+        if (from.kind !== 'user') throw forbidden('a guest can only call the member who invited them');
+        const guest = await deps.guestOf(to.guestInviteId);
+        if (!guest || guest.memberId !== from.id) throw notFound('guest');
+        callee = guest;
+      } else {
+        const target = await users.findById(to.userId!);
+        if (!target || !target.active) throw notFound('user');
+        callee = { kind: 'user', id: target.id, name: target.name };
+      }
+      const tree = await directory.current();
+      if (!mayCall(tree, await callable(from, actor), await callable(callee))) throw forbidden('you may not call this person');
+      const call: LiveCall = { id: randomUUID(), caller: from, callee, status: 'ringing', callerSocket: fromSocket, calleeSocket: null, startedAt: new Date().toISOString(), answeredAt: null };
+      await calls.insert({ id: call.id, caller: from, callee, startedAt: call.startedAt, checkinId });
+      await store.create(call);
+      events.incoming(callee, { callId: call.id, from: refOf(from) });
+      later(ringTimeoutMs, async () => {
+        const current = await store.get(call.id);
+        if (current?.status === 'ringing') await finish(call.id, 'missed');
+      });
+      return { callId: call.id };
+    },
+
+    /** The callee answers on `socket`; their other sockets stop ringing. */
+    async accept(party: Party, socket: string, callId: string): Promise<void> {
+      const { side } = await liveOf(party, callId);
+      if (side !== 'callee') throw forbidden('only the person called can answer');
+      const at = new Date().toISOString();
+      const call = await store.accept(callId, socket, at);
+      if (!call) throw conflict('this call is no longer ringing');
+      await calls.answered(callId, at);
+      events.accepted(call.callerSocket, callId);
+      events.answeredElsewhere(call.callee, socket, callId);
+    },
+
+    async decline(party: Party, callId: string): Promise<void> {
+      const { call, side } = await liveOf(party, callId);
+      if (side !== 'callee' || call.status !== 'ringing') throw conflict('only a ringing call can be declined');
+      await finish(callId, 'declined');
+    },
+
+    async hangup(party: Party, callId: string): Promise<void> {
+      await liveOf(party, callId);
+      await finish(callId, 'hangup');
+    },
+
+    /**
+     * Relays a WebRTC signal to the other party's call socket. Only the two parties of an accepted call,
+     * each from its own call socket, may signal; the signal itself passes through untouched.
+     */
+    async signal(party: Party, socket: string, callId: string, signal: unknown): Promise<void> {
+      if (Buffer.byteLength(JSON.stringify(signal) ?? '', 'utf8') > MAX_SIGNAL_BYTES) throw tooLarge('signal is larger than 16 KiB');
+      const { call, side } = await liveOf(party, callId);
+      if (call.status !== 'active') throw conflict('the call has not been answered');
+      const mine = side === 'caller' ? call.callerSocket : call.calleeSocket;
+      if (mine !== socket) throw forbidden('signal from the socket that joined the call');
+      events.relay((side === 'caller' ? call.calleeSocket : call.callerSocket)!, callId, signal);
+    },
+
+    /** A party came back on a new socket after a drop: signals now go there, and the other side re-signals. */
+    async rejoin(party: Party, socket: string, callId: string): Promise<{ status: 'ringing' | 'active'; role: 'caller' | 'callee' }> {
+      const { call, side } = await liveOf(party, callId);
+      if (side === 'callee' && call.status === 'ringing') return { status: call.status, role: side };
+      const updated = await store.setSocket(callId, side, socket);
+      if (!updated) throw notFound('call');
+      const other = side === 'caller' ? updated.calleeSocket : updated.callerSocket;
+      if (other && updated.status === 'active') events.peer(other, callId, 'reconnected');
+      return { status: updated.status, role: side };
+    },
+
+    /**
+     * A socket closed. If it carried a call, the other side hears that its peer is reconnecting; if the
+     * party has no socket at all 30 s later, the call ends as disconnected.
+     */
+    async socketGone(party: Party, socket: string): Promise<void> {
+      for (const callId of await store.callsOf(party)) {
+        const call = await store.get(callId);
+        if (!call) continue;
+        const side = sameParty(call.caller, party) ? 'caller' : 'callee';
+        const mine = side === 'caller' ? call.callerSocket : call.calleeSocket;
+        if (mine !== socket && !(side === 'callee' && call.status === 'ringing')) continue;
+        const other = side === 'caller' ? call.calleeSocket : call.callerSocket;
+        if (other && call.status === 'active') events.peer(other, callId, 'reconnecting');
+        later(goneTimeoutMs, async () => {
+          const current = await store.get(callId);
+          if (!current) return;
+          const now = side === 'caller' ? current.callerSocket : current.calleeSocket;
+          if (now !== socket && now !== null) return; // rejoined on another socket
+          if (!(await events.isConnected(party))) await finish(callId, 'disconnected');
+        });
+      }
+    },
+
+    /** Ends every call of a party at once (a revoked guest link). */
+    async endAllOf(party: Party, reason: CallEndReason): Promise<void> {
+      for (const callId of await store.callsOf(party)) await finish(callId, reason);
+    },
+
+    /** Ends ringing calls whose timer died with its process. */
+    async sweep(): Promise<void> {
+      for (const callId of await calls.staleRinging(new Date(Date.now() - ringTimeoutMs - 5000).toISOString())) {
+        if (!(await finish(callId, 'missed'))) await calls.ended(callId, 'missed', new Date().toISOString());
+      }
+    },
+
+    /** The actor's own calls; organizers also see those of members under them; the admin all. */
+    async log(actor: Actor): Promise<CallRecord[]> {
+      const tree = await directory.current();
+      const ids = new Set<number>([actor.id]);
+      const units = actor.role === 'admin' ? tree.all().filter((o) => o.parentId === null).map((o) => o.id) : tree.organizerOf(actor.id);
+      const branches = units.flatMap((id) => tree.branchesUnder(id));
+      for (const member of await users.listActiveInBranches(branches)) ids.add(member.id);
+      return calls.forUsers([...ids]);
+    },
+
+    /**
+     * People the actor may call: the members of their branch, the organizers over it, and everyone under
+     * the units they organize (the admin: everyone).
+     */
+    async contacts(actor: Actor): Promise<Array<{ id: number; name: string; branchId: number | null; organizer: boolean }>> {
+      const tree = await directory.current();
+      const branches = new Set<number>();
+      if (actor.branchId !== null) branches.add(actor.branchId);
+      const units = actor.role === 'admin' ? tree.all().filter((o) => o.parentId === null).map((o) => o.id) : tree.organizerOf(actor.id);
+      for (const unit of units) for (const branch of tree.branchesUnder(unit)) branches.add(branch);
+      const people = new Map<number, { id: number; name: string; branchId: number | null; organizer: boolean }>();
+      const organizers = new Set<number>();
+      if (actor.branchId !== null) for (const unit of tree.lineage(actor.branchId)) for (const id of await deps.organizersOf(unit.id)) organizers.add(id);
+      for (const user of await users.listActiveInBranches([...branches])) {
+        people.set(user.id, { id: user.id, name: user.name, branchId: user.branchId, organizer: organizers.has(user.id) });
+      }
+      for (const id of organizers) {
+        if (people.has(id)) continue;
+        const user = await users.findById(id);
+        if (user?.active) people.set(id, { id, name: user.name, branchId: user.branchId, organizer: true });
+      }
+      people.delete(actor.id);
+      return [...people.values()].sort((a, b) => Number(b.organizer) - Number(a.organizer) || a.name.localeCompare(b.name));
+    },
+
+    close(): void {
+      for (const timer of timers) clearTimeout(timer);
+      timers.clear();
+    },
+  };
+}
+
+export type CallService = ReturnType<typeof createCallService>;
