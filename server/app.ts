@@ -114,6 +114,8 @@ export function createApp({ config, db, log }: AppDeps) {
     events: callEvents,
     guestOf: (inviteId) => guests.byInvite(inviteId),
     organizersOf: async (orgId) => (await directory.current()).organizersOfUnit(orgId),
+    ringTimeoutMs: config.callRingTimeoutMs,
+    goneTimeoutMs: config.callGoneTimeoutMs,
   });
   // Ringing calls whose process died with their timer still end as missed.
   const sweeper = setInterval(() => void calls.sweep().catch((error) => log.warn({ err: error }, 'call sweep failed')), 15_000);

@@ -53,6 +53,9 @@ const envSchema = z.object({
     .regex(/^\d+(s|m|h)$/, 'expected a duration such as 60m')
     .default('60m')
     .transform((text) => Number(text.slice(0, -1)) * { s: 1000, m: 60_000, h: 3_600_000 }[text.slice(-1) as 's' | 'm' | 'h']),
+  /** Tuning (and tests): how long a call rings, and how long a party may be gone before the call ends. */
+  CALL_RING_TIMEOUT_MS: z.coerce.number().int().min(100).max(600_000).default(45_000),
+  CALL_GONE_TIMEOUT_MS: z.coerce.number().int().min(100).max(600_000).default(30_000),
   /** Express "trust proxy": set when behind a reverse proxy so the client address comes from X-Forwarded-For. */
   TRUST_PROXY: z.string().optional(),
   /** Skip the demo district even on an empty database (tests, deployments that seed themselves). */
@@ -79,6 +82,8 @@ export type Config = Readonly<{
   trustProxy: boolean | number | string;
   workers: 'in-process' | 'off';
   meetingReminderLeadMs: number;
+  callRingTimeoutMs: number;
+  callGoneTimeoutMs: number;
 }>;
 
 export class ConfigError extends Error {}
@@ -116,6 +121,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     trustProxy: parseTrustProxy(e.TRUST_PROXY),
     workers: e.WORKERS,
     meetingReminderLeadMs: e.MEETING_REMINDER_LEAD,
+    callRingTimeoutMs: e.CALL_RING_TIMEOUT_MS,
+    callGoneTimeoutMs: e.CALL_GONE_TIMEOUT_MS,
   });
 }
 
