@@ -16,8 +16,12 @@ import { createNotificationsRepo } from './db/repositories/notifications';
 import { meetingRoomRule } from './domain/meetingRoomRule';
 import { createMeetingService } from './domain/meetings';
 import { createNotificationService } from './domain/notifications';
-import { sendMeetingReminders } from './jobs/meetingReminders';
-import { createMeetingReminderScheduler, createQueues, startWorkers } from './jobs/queues';
+import { jobProcessors } from './jobs/processors';
+import { createCheckinReminderScheduler, createMeetingReminderScheduler, createQueues, startWorkers } from './jobs/queues';
+import { createCheckinsRepo } from './db/repositories/checkins';
+import { createCheckinService } from './domain/checkins';
+import { createCardService } from './domain/cards';
+import { checkinRoutes } from './http/routes/checkins';
 import { meetingRoutes } from './http/routes/meetings';
 import { notificationRoutes } from './http/routes/notifications';
 import { RealtimeMeetingEvents } from './realtime/meetingEvents';
@@ -77,6 +81,7 @@ export function createApp({ config, db, log }: AppDeps) {
     notifications: createNotificationsRepo(db.knex, db.read),
     calls: createCallsRepo(db.knex, db.read),
     guestInvites: createGuestInvitesRepo(db.knex, db.read),
+    checkins: createCheckinsRepo(db.knex, db.read),
   };
   let announceOrgsChanged = () => {};
   const directory = new OrgDirectory(repos.orgs, () => announceOrgsChanged());
@@ -101,7 +106,13 @@ export function createApp({ config, db, log }: AppDeps) {
     notifications: repos.notifications,
     directory,
     events: meetingEvents,
-    reminders: createMeetingReminderScheduler(queues.meetings, config.meetingReminderLeadMs, log),
+    reminders: createMeetingReminderScheduler(queues.reminders, config.meetingReminderLeadMs, log),
+  });
+  const checkins = createCheckinService({
+    checkins: repos.checkins,
+    users: repos.users,
+    directory,
+    reminders: createCheckinReminderScheduler(queues.reminders, config.checkinReminderLeadMs, log),
   });
   const guests = createGuestService({ invites: repos.guestInvites, publicUrl: config.publicUrl });
   const callEvents = new RealtimeCallEvents();
@@ -114,6 +125,7 @@ export function createApp({ config, db, log }: AppDeps) {
     events: callEvents,
     guestOf: (inviteId) => guests.byInvite(inviteId),
     organizersOf: async (orgId) => (await directory.current()).organizersOfUnit(orgId),
+    checkins,
     ringTimeoutMs: config.callRingTimeoutMs,
     goneTimeoutMs: config.callGoneTimeoutMs,
   });
@@ -147,7 +159,7 @@ export function createApp({ config, db, log }: AppDeps) {
   callEvents.attach(realtime.io);
   const workers =
     config.workers === 'in-process'
-      ? startWorkers(redis.jobs, config.keyPrefix, { meetingReminder: (job) => sendMeetingReminders({ db, ...repos, events: meetingEvents }, job) }, log)
+      ? startWorkers(redis.jobs, config.keyPrefix, jobProcessors(db, meetingEvents), log)
       : null;
   announceOrgsChanged = realtime.announceOrgsChanged;
 
@@ -162,6 +174,8 @@ export function createApp({ config, db, log }: AppDeps) {
     notifications: createNotificationService({ notifications: repos.notifications }),
     calls,
     guests,
+    checkins,
+    cards: createCardService({ users: repos.users, meetings: repos.meetings, calls: repos.calls, checkins: repos.checkins, directory }),
     hub: {
       disconnectToken: realtime.disconnectToken,
       disconnectUser: realtime.disconnectUser,
@@ -213,6 +227,7 @@ export function createApp({ config, db, log }: AppDeps) {
     meetingRoutes(services, endpoint),
     notificationRoutes(services, endpoint),
     callRoutes(services, endpoint),
+    checkinRoutes(services, endpoint),
   );
   api.use((_req, _res, next) => next(notFound('endpoint')));
   app.use('/api', api);

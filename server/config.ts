@@ -53,6 +53,11 @@ const envSchema = z.object({
     .regex(/^\d+(s|m|h)$/, 'expected a duration such as 60m')
     .default('60m')
     .transform((text) => Number(text.slice(0, -1)) * { s: 1000, m: 60_000, h: 3_600_000 }[text.slice(-1) as 's' | 'm' | 'h']),
+  CHECKIN_REMINDER_LEAD: z
+    .string()
+    .regex(/^\d+(s|m|h)$/, 'expected a duration such as 15m')
+    .default('15m')
+    .transform((text) => Number(text.slice(0, -1)) * { s: 1000, m: 60_000, h: 3_600_000 }[text.slice(-1) as 's' | 'm' | 'h']),
   /** Tuning (and tests): how long a call rings, and how long a party may be gone before the call ends. */
   CALL_RING_TIMEOUT_MS: z.coerce.number().int().min(100).max(600_000).default(45_000),
   CALL_GONE_TIMEOUT_MS: z.coerce.number().int().min(100).max(600_000).default(30_000),
@@ -82,6 +87,7 @@ export type Config = Readonly<{
   trustProxy: boolean | number | string;
   workers: 'in-process' | 'off';
   meetingReminderLeadMs: number;
+  checkinReminderLeadMs: number;
   callRingTimeoutMs: number;
   callGoneTimeoutMs: number;
 }>;
@@ -121,6 +127,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     trustProxy: parseTrustProxy(e.TRUST_PROXY),
     workers: e.WORKERS,
     meetingReminderLeadMs: e.MEETING_REMINDER_LEAD,
+    checkinReminderLeadMs: e.CHECKIN_REMINDER_LEAD,
     callRingTimeoutMs: e.CALL_RING_TIMEOUT_MS,
     callGoneTimeoutMs: e.CALL_GONE_TIMEOUT_MS,
   });

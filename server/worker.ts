@@ -1,8 +1,6 @@
 import { Emitter } from '@socket.io/redis-emitter';
 import { BootError, checkRedis, loadConfigOrExplain, openDatabase } from './boot';
-import { createMeetingsRepo } from './db/repositories/meetings';
-import { createNotificationsRepo } from './db/repositories/notifications';
-import { sendMeetingReminders } from './jobs/meetingReminders';
+import { jobProcessors } from './jobs/processors';
 import { startWorkers } from './jobs/queues';
 import type { MeetingEvents } from './domain/meetings';
 import { createLogger } from './logger';
@@ -27,8 +25,7 @@ async function main() {
       for (const { userId, ...notification } of list) emitter.to(userRoom(userId)).emit('notification', notification);
     },
   };
-  const repos = { meetings: createMeetingsRepo(db.knex, db.read), notifications: createNotificationsRepo(db.knex, db.read) };
-  const workers = startWorkers(jobsRedis, config.keyPrefix, { meetingReminder: (job) => sendMeetingReminders({ db, ...repos, events }, job) }, log);
+  const workers = startWorkers(jobsRedis, config.keyPrefix, jobProcessors(db, events), log);
   log.info('workers running');
   process.stdout.write('kitestring worker is running\n');
 

@@ -4,6 +4,7 @@ import type { NotificationsRepo } from '../db/repositories/notifications';
 import type { UsersRepo } from '../db/repositories/users';
 import { conflict, forbidden, notFound, tooLarge } from '../errors';
 import { mayCall, sameParty, type Callable } from './callRules';
+import type { CheckinService } from './checkins';
 import type { OrgDirectory } from './orgDirectory';
 import type { Actor, CallEndReason, CallRecord, Notification, Party } from './types';
 
@@ -18,6 +19,8 @@ export interface LiveCall {
   calleeSocket: string | null;
   startedAt: string;
   answeredAt: string | null;
+  /** The scheduled check-in this call keeps, if any. */
+  checkinId: number | null;
 }
 
 /** Shared, atomic call state (implemented on Redis). */
@@ -64,6 +67,7 @@ export function createCallService(deps: {
   guestOf(inviteId: number): Promise<Extract<Party, { kind: 'guest' }> | null>;
   /** Ids of the organizers of one unit. */
   organizersOf(orgId: number): Promise<number[]>;
+  checkins: Pick<CheckinService, 'forCall' | 'markDone'>;
 }) {
   const { store, calls, users, notifications, directory, events } = deps;
   const ringTimeoutMs = deps.ringTimeoutMs ?? RING_TIMEOUT_MS;
@@ -99,6 +103,7 @@ export function createCallService(deps: {
     if (!call) return null;
     await calls.ended(callId, reason, new Date().toISOString());
     events.ended(call, reason);
+    if (call.checkinId !== null && call.status === 'active') await deps.checkins.markDone(call.checkinId, callId);
     // Unanswered: the callee finds a missed call later.
     if (call.status === 'ringing' && (reason === 'missed' || reason === 'hangup') && call.callee.kind === 'user') {
       const from = call.caller.name;
@@ -130,7 +135,11 @@ export function createCallService(deps: {
       }
       const tree = await directory.current();
       if (!mayCall(tree, await callable(from, actor), await callable(callee))) throw forbidden('you may not call this person');
-      const call: LiveCall = { id: randomUUID(), caller: from, callee, status: 'ringing', callerSocket: fromSocket, calleeSocket: null, startedAt: new Date().toISOString(), answeredAt: null };
+      if (checkinId !== null) {
+        if (from.kind !== 'user' || callee.kind !== 'user') throw forbidden('a check-in is between an organizer and a member');
+        await deps.checkins.forCall(checkinId, from.id, callee.id);
+      }
+      const call: LiveCall = { id: randomUUID(), caller: from, callee, status: 'ringing', callerSocket: fromSocket, calleeSocket: null, startedAt: new Date().toISOString(), answeredAt: null, checkinId };
       await calls.insert({ id: call.id, caller: from, callee, startedAt: call.startedAt, checkinId });
       await store.create(call);
       events.incoming(callee, { callId: call.id, from: refOf(from) });

@@ -36,6 +36,7 @@ export function createRedisCallStore(redis: Redis, prefix: string): CallStateSto
     // cjson turns an empty/null field into {} or drops it; normalise.
     if (typeof call.calleeSocket !== 'string') call.calleeSocket = null;
     if (typeof call.answeredAt !== 'string') call.answeredAt = null;
+    if (typeof call.checkinId !== 'number') call.checkinId = null;
     return call;
   };
   return {

@@ -211,6 +211,18 @@ export function createMeetingsRepo(knex: Knex, read: Knex = knex) {
       return rows.sort((a, b) => rank[a.status] - rank[b.status] || (a.waitlist_seq ?? 0) - (b.waitlist_seq ?? 0) || a.id - b.id);
     },
 
+    /** A member's sign-ups with the meetings' titles and times, newest meeting first. */
+    async signupsOfUser(userId: number) {
+      const rows: Array<{ meeting_id: number; title: string; starts_at: string; status: string; meeting_status: string; attended_at: string | null }> = await read('meeting_signups')
+        .join('meetings', 'meetings.id', 'meeting_signups.meeting_id')
+        .where('meeting_signups.user_id', userId)
+        .whereNot('meeting_signups.status', 'cancelled')
+        .orderBy('meetings.starts_at', 'desc')
+        .limit(200)
+        .select('meeting_signups.meeting_id', 'meetings.title', 'meetings.starts_at', 'meeting_signups.status', 'meetings.status as meeting_status', 'meeting_signups.attended_at');
+      return rows.map((r) => ({ meetingId: r.meeting_id, title: r.title, startsAt: r.starts_at, status: r.status, meetingStatus: r.meeting_status, attendedAt: r.attended_at }));
+    },
+
     async userIdsWithStatus(meetingId: number, statuses: SignupStatus[], db: Knex = read): Promise<number[]> {
       const rows: Array<{ user_id: number }> = await db('meeting_signups').where({ meeting_id: meetingId }).whereIn('status', statuses).select('user_id');
       return rows.map((r) => r.user_id);

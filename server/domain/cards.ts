@@ -1,0 +1,41 @@
+import type { CallsRepo } from '../db/repositories/calls';
+import type { CheckinsRepo } from '../db/repositories/checkins';
+import type { MeetingsRepo } from '../db/repositories/meetings';
+import type { UsersRepo } from '../db/repositories/users';
+import { forbidden, notFound } from '../errors';
+import type { OrgDirectory } from './orgDirectory';
+import type { Actor } from './types';
+
+/**
+ * A member's activity card: what they signed up for and attended, their calls and check-ins.
+ * Seen by the member, organizers over their branch, and the admin. Dues and trainings are empty
+ * until those features exist.
+ */
+export function createCardService(deps: { users: UsersRepo; meetings: MeetingsRepo; calls: CallsRepo; checkins: CheckinsRepo; directory: OrgDirectory }) {
+  return {
+    async card(actor: Actor, memberId: number) {
+      const found = await deps.users.findById(memberId);
+      if (!found) throw notFound('member');
+      const { active: _active, ...member } = found;
+      const tree = await deps.directory.current();
+      const allowed = actor.id === member.id || actor.role === 'admin' || (member.branchId !== null && tree.organizesOver(actor.id, member.branchId));
+      if (!allowed) throw forbidden('only the member, their organizers and the admin see this card');
+      const [meetings, calls, checkins] = await Promise.all([
+        deps.meetings.signupsOfUser(member.id),
+        deps.calls.forUsers([member.id], 100),
+        deps.checkins.involving(member.id, 100),
+      ]);
+      return {
+        member,
+        branch: member.branchId === null ? null : tree.get(member.branchId) ?? null,
+        meetings,
+        calls,
+        checkins: checkins.filter((c) => c.member.id === member.id),
+        dues: [] as unknown[],
+        trainings: [] as unknown[],
+      };
+    },
+  };
+}
+
+export type CardService = ReturnType<typeof createCardService>;
