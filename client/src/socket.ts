@@ -10,6 +10,11 @@ export function openSocket(token: string): AppSocket {
   return io({ auth: { token }, transports: ['websocket', 'polling'], reconnectionDelayMax: 10_000 });
 }
 
+/** A family member's socket: the guest link's token instead of a session. */
+export function openGuestSocket(guestToken: string): AppSocket {
+  return io({ auth: { guestToken }, transports: ['websocket', 'polling'], reconnectionDelayMax: 10_000 });
+}
+
 /** Emits a command and resolves with its ack; a lost connection or timeout becomes an `offline` error. */
 export async function command<E extends keyof ClientToServerEvents>(socket: AppSocket, event: E, payload: Payload<E>, timeoutMs = 10_000): Promise<Reply<E>> {
   try {

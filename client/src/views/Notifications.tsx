@@ -5,7 +5,8 @@ import type { NotificationStore } from '../notifications';
 /** A notification in the viewer's language when its kind is known, else as the server wrote it. */
 export function notificationText(n: Notification): string {
   const key = `notifications.kind.${n.kind}` as MessageKey;
-  const text = t(key, { title: String(n.data.title ?? '') });
+  const name = (value: unknown) => (value && typeof value === 'object' && 'name' in value ? String((value as { name: unknown }).name) : '');
+  const text = t(key, { title: String(n.data.title ?? ''), from: name(n.data.from), with: name(n.data.with) });
   return text === key ? n.title : text;
 }
 

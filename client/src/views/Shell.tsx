@@ -11,12 +11,25 @@ import { MeetingsList } from './meetings/MeetingsList';
 import { NewMeeting } from './meetings/NewMeeting';
 import { Notifications, notificationText } from './Notifications';
 import { Room } from './Room';
+import { lazy, Suspense } from 'preact/compat';
+import { watchIncoming } from '../call/incoming';
+import { CallsPage } from './CallsPage';
+import { IncomingCall } from './IncomingCall';
+
+// The call screen and simple-peer load only when a call starts.
+const CallPage = lazy(() => import('../call/CallPage'));
 
 /** The signed-in page: header and navigation, the connection banner, and the current view. */
 export function Shell({ session }: { session: Session }) {
   const [me, setMe] = useState<Me | null>(null);
   const store = useMemo(() => new ChatStore(session.token, session.user, signOutIfRevoked), [session.token]);
   const notifications = useMemo(() => new NotificationStore(session.token, store.socket), [store]);
+  const ringing = useMemo(() => watchIncoming(store.socket), [store]);
+  const [peerName, setPeerName] = useState('');
+  const startCall = (path: string, name: string) => {
+    setPeerName(name);
+    go(path);
+  };
 
   async function signOutIfRevoked() {
     try {
@@ -57,8 +70,19 @@ export function Shell({ session }: { session: Session }) {
   const meetingMatch = path.match(/^\/meetings\/(\d+)$/);
   const roomName = rooms.find((r) => r.id === roomId)?.name ?? (roomId?.startsWith('meeting:') ? `${t('nav.meetings')} #${roomId.slice(8)}` : roomId ?? '');
 
+  const callRoute = path.match(/^\/call\/(user|guest|answer)\/([^?]+)(?:\?checkin=(\d+))?$/);
   let view = null;
-  if (me && path === '/meetings') view = <MeetingsList token={session.token} me={me} />;
+  if (me && callRoute) {
+    const [, kind, target, checkin] = callRoute;
+    const intent =
+      kind === 'answer' ? { answer: target } : kind === 'guest' ? { guestInviteId: Number(target) } : { userId: Number(target), ...(checkin ? { checkinId: Number(checkin) } : {}) };
+    view = (
+      <Suspense fallback={<p role="status">{t('call.connecting')}</p>}>
+        <CallPage key={path} socket={store.socket} token={session.token} intent={intent} peerName={peerName} onDone={() => go('/calls')} />
+      </Suspense>
+    );
+  } else if (me && path === '/calls') view = <CallsPage token={session.token} me={me} startCall={startCall} />;
+  else if (me && path === '/meetings') view = <MeetingsList token={session.token} me={me} />;
   else if (me && path === '/meetings/new') view = <NewMeeting token={session.token} me={me} />;
   else if (me && meetingMatch) view = <MeetingDetail key={meetingMatch[1]} id={Number(meetingMatch[1])} token={session.token} me={me} socket={store.socket} />;
   else if (me && path === '/notifications') view = <Notifications store={notifications} timeZone={me.user.timezone} />;
@@ -78,6 +102,9 @@ export function Shell({ session }: { session: Session }) {
         <nav aria-label={t('app.name')} class="nav">
           <a href={`#/room/${roomId ?? home ?? ''}`} aria-current={inChat ? 'page' : undefined}>
             {t('nav.chat')}
+          </a>
+          <a href="#/calls" aria-current={path.startsWith('/call') ? 'page' : undefined}>
+            {t('nav.calls')}
           </a>
           <a href="#/meetings" aria-current={path.startsWith('/meetings') ? 'page' : undefined}>
             {t('nav.meetings')}
@@ -120,6 +147,7 @@ export function Shell({ session }: { session: Session }) {
           </button>
         </p>
       )}
+      <IncomingCall ringing={ringing} socket={store.socket} onAccept={(call) => startCall(`/call/answer/${call.callId}`, call.from.name)} />
       {view}
     </div>
   );

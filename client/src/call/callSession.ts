@@ -1,0 +1,175 @@
+import { signal } from '@preact/signals';
+import type SimplePeerType from 'simple-peer';
+import type { CallEndReason } from '../../../server/domain/types';
+import { command, type AppSocket } from '../socket';
+
+export type CallPhase = 'ringing' | 'connecting' | 'connected' | 'reconnecting' | 'ended';
+
+const RESTART = { kitestring: 'restart' } as const;
+
+/**
+ * One video call in the browser: the camera, a simple-peer connection whose signals travel only
+ * through the server (call:signal), and the controls. Survives a drop: when either side's socket comes
+ * back (call:rejoin / call:peer reconnected) or the ICE connection fails, both sides start a fresh peer
+ * and the caller offers again.
+ */
+export class CallSession {
+  readonly phase = signal<CallPhase>('ringing');
+  readonly endReason = signal<CallEndReason | null>(null);
+  readonly localStream = signal<MediaStream | null>(null);
+  readonly remoteStream = signal<MediaStream | null>(null);
+  readonly muted = signal(false);
+  readonly cameraOff = signal(false);
+  readonly audioOnly = signal(false);
+  private peer: SimplePeerType.Instance | null = null;
+  private Peer: typeof SimplePeerType | null = null;
+  private iceServers: RTCIceServer[] = [];
+  private readonly off: Array<() => void> = [];
+
+  /** Known once the call is placed (caller) or from the ring (callee). */
+  callId = '';
+
+  constructor(
+    private readonly socket: AppSocket,
+    readonly role: 'caller' | 'callee',
+    private readonly token: string,
+  ) {}
+
+  /** Places the call; it rings on the other side until answered, declined or timed out. */
+  async invite(target: { userId: number; checkinId?: number } | { guestInviteId: number }): Promise<void> {
+    const ack = await command(this.socket, 'call:invite', target);
+    if (!ack.ok) throw new Error(ack.error.message);
+    this.callId = ack.data.callId;
+  }
+
+  /** Camera and microphone, the ICE servers and simple-peer (loaded only now, for the call page). */
+  async prepare(): Promise<void> {
+    const [stream, ice, lib] = await Promise.all([
+      navigator.mediaDevices.getUserMedia({ video: { width: { ideal: 640 }, height: { ideal: 480 } }, audio: true }),
+      fetch('/api/ice-servers', { headers: { authorization: `Bearer ${this.token}` } }).then((r) => (r.ok ? r.json() : { iceServers: [] })),
+      import('simple-peer/simplepeer.min.js'),
+    ]);
+    this.localStream.value = stream;
+    this.iceServers = ice.iceServers ?? [];
+    this.Peer = lib.default;
+    this.listen();
+  }
+
+  /** The callee answered (we are the caller), or we answered (callee): start the peer. */
+  start(): void {
+    if (this.phase.value === 'ended') return;
+    this.phase.value = 'connecting';
+    this.newPeer();
+  }
+
+  async accept(callId: string): Promise<boolean> {
+    this.callId = callId;
+    const ack = await command(this.socket, 'call:accept', { callId: this.callId });
+    if (!ack.ok) {
+      this.finish('hangup');
+      return false;
+    }
+    this.start();
+    return true;
+  }
+
+  async hangup(): Promise<void> {
+    await command(this.socket, 'call:hangup', { callId: this.callId });
+    this.finish('hangup');
+  }
+
+  toggleMute(): void {
+    this.muted.value = !this.muted.value;
+    for (const track of this.localStream.value?.getAudioTracks() ?? []) track.enabled = !this.muted.value;
+  }
+
+  toggleCamera(): void {
+    this.cameraOff.value = !this.cameraOff.value;
+    for (const track of this.localStream.value?.getVideoTracks() ?? []) track.enabled = !this.cameraOff.value;
+  }
+
+  /** For a weak link: stop sending video altogether (the track is removed, not just blacked out). */
+  switchToAudioOnly(): void {
+    const stream = this.localStream.value;
+    if (!stream || this.audioOnly.value) return;
+    this.audioOnly.value = true;
+    for (const track of stream.getVideoTracks()) {
+      try {
+        this.peer?.removeTrack(track, stream);
+      } catch {
+        // not yet added: nothing to remove
+      }
+      track.stop();
+      stream.removeTrack(track);
+    }
+    this.localStream.value = new MediaStream(stream.getTracks());
+  }
+
+  dispose(): void {
+    this.off.forEach((f) => f());
+    this.peer?.destroy();
+    for (const track of this.localStream.value?.getTracks() ?? []) track.stop();
+  }
+
+  private listen(): void {
+    const on = <E extends 'call:signal' | 'call:accepted' | 'call:ended' | 'call:peer'>(event: E, handler: (payload: any) => void) => {
+      this.socket.on(event as any, handler);
+      this.off.push(() => this.socket.off(event as any, handler));
+    };
+    on('call:accepted', ({ callId }) => callId === this.callId && this.role === 'caller' && this.start());
+    on('call:signal', ({ callId, signal: data }) => {
+      if (callId !== this.callId) return;
+      if ((data as typeof RESTART)?.kitestring === 'restart') return this.restart(false);
+      this.peer?.signal(data as SimplePeerType.SignalData);
+    });
+    on('call:ended', ({ callId, reason }) => callId === this.callId && this.finish(reason));
+    on('call:peer', ({ callId, state }) => {
+      if (callId !== this.callId) return;
+      if (state === 'reconnecting') this.phase.value = 'reconnecting';
+      else this.restart(false);
+    });
+    const onReconnect = async () => {
+      if (this.phase.value === 'ended') return;
+      const ack = await command(this.socket, 'call:rejoin', { callId: this.callId });
+      if (!ack.ok) return this.finish('disconnected');
+      if (ack.data.status === 'active') this.restart(false);
+    };
+    this.socket.io.on('reconnect', onReconnect);
+    this.off.push(() => this.socket.io.off('reconnect', onReconnect));
+  }
+
+  private newPeer(): void {
+    this.peer?.destroy();
+    const peer = new this.Peer!({
+      initiator: this.role === 'caller',
+      stream: this.localStream.value ?? undefined,
+      config: { iceServers: this.iceServers },
+    });
+    this.peer = peer;
+    peer.on('signal', (data) => void command(this.socket, 'call:signal', { callId: this.callId, signal: data }));
+    peer.on('stream', (stream: MediaStream) => (this.remoteStream.value = stream));
+    peer.on('connect', () => (this.phase.value = 'connected'));
+    const failed = () => {
+      if (this.peer !== peer || this.phase.value === 'ended') return;
+      this.phase.value = 'reconnecting';
+      // The caller leads a restart while the socket still works.
+      if (this.role === 'caller' && this.socket.connected) setTimeout(() => this.restart(true), 1000);
+    };
+    peer.on('error', failed);
+    peer.on('close', failed);
+  }
+
+  private restart(announce: boolean): void {
+    if (this.phase.value === 'ended') return;
+    this.phase.value = 'connecting';
+    if (announce) void command(this.socket, 'call:signal', { callId: this.callId, signal: RESTART });
+    this.newPeer();
+  }
+
+  private finish(reason: CallEndReason): void {
+    if (this.phase.value === 'ended') return;
+    this.endReason.value = reason;
+    this.phase.value = 'ended';
+    this.dispose();
+  }
+}
