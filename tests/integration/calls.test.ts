@@ -158,6 +158,13 @@ describe('who may call whom', () => {
     expect(await request(alice, 'call:signal', { callId, signal: { sdp: 'x'.repeat(17 * 1024) } })).toMatchObject({ ok: false, error: { code: 'too_large' } });
     expect(await request(alice, 'call:signal', { callId: 'no-such-call', signal: {} })).toMatchObject({ ok: false, error: { code: 'not_found' } });
     expect(await request(alice, 'call:signal', { callId, signal: 42 } as any)).toMatchObject({ ok: false, error: { code: 'invalid' } });
+    // Another member's guest cannot reach into this call either.
+    const link = await api(env.server.url, 'POST', '/api/guest-invites', { token: env.d.orgA.token, body: { label: 'uncle' } });
+    const strangerGuest = await connect(env.server.url, { guestToken: link.body.token });
+    env.track(strangerGuest);
+    expect(await request(strangerGuest, 'call:signal', { callId, signal: { from: 'guest' } })).toMatchObject({ ok: false, error: { code: 'forbidden' } });
+    expect(await request(strangerGuest, 'call:hangup', { callId })).toMatchObject({ ok: false, error: { code: 'forbidden' } });
+    expect(await request(strangerGuest, 'call:accept', { callId })).toMatchObject({ ok: false, error: { code: 'forbidden' } });
     await sleep(200);
     expect(heard.map((list) => list.length)).toEqual([0, 0, 0]);
     await ok(alice, 'call:hangup', { callId });

@@ -1,6 +1,7 @@
 import type { Signal } from '@preact/signals';
 import { useEffect, useRef } from 'preact/hooks';
 import type { IncomingCall as Incoming } from '../call/incoming';
+import { startRingtone } from '../call/ringtone';
 import { t } from '../i18n';
 import { command, type AppSocket } from '../socket';
 
@@ -8,7 +9,11 @@ import { command, type AppSocket } from '../socket';
 export function IncomingCall({ ringing, socket, onAccept }: { ringing: Signal<Incoming | null>; socket: AppSocket; onAccept: (call: Incoming) => void }) {
   const call = ringing.value;
   const acceptRef = useRef<HTMLButtonElement>(null);
-  useEffect(() => acceptRef.current?.focus(), [call?.callId]);
+  useEffect(() => {
+    if (!call) return;
+    acceptRef.current?.focus();
+    return startRingtone();
+  }, [call?.callId]);
   if (!call) return null;
   return (
     <div class="incoming" role="alertdialog" aria-labelledby="incoming-title">
