@@ -31,13 +31,13 @@ export function zoneOffsetMinutes(instant: number, timeZone: string): number {
  */
 export function localTimeToInstant(year: number, month: number, day: number, hour: number, minute: number, timeZone: string): number {
   const wall = Date.UTC(year, month - 1, day, hour, minute);
-  const first = wall - zoneOffsetMinutes(wall, timeZone) * 60_000;
-  const second = wall - zoneOffsetMinutes(first, timeZone) * 60_000;
-  // Two candidates straddle a change; keep the earlier one that really shows this wall time.
-  const candidates = [Math.min(first, second), Math.max(first, second)];
-  for (const instant of candidates) if (instant + zoneOffsetMinutes(instant, timeZone) * 60_000 === wall) return instant;
-  // The wall time does not exist (a gap): read it with the offset from before the gap.
-  return Math.max(first, second);
+  const day_ = 86_400_000;
+  // The zone's offsets a day before and after cover both sides of any change near this time.
+  const before = wall - zoneOffsetMinutes(wall - day_, timeZone) * 60_000;
+  const after = wall - zoneOffsetMinutes(wall + day_, timeZone) * 60_000;
+  const real = [before, after].filter((instant) => instant + zoneOffsetMinutes(instant, timeZone) * 60_000 === wall);
+  if (real.length > 0) return Math.min(...real); // a repeated time: its first occurrence
+  return before; // a skipped time: read with the offset from before the gap
 }
 
 export const parsePeriod = (period: string) => {
