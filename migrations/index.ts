@@ -2,6 +2,7 @@ import type { Knex } from 'knex';
 import * as core from './20261125_001_core';
 import * as meetings from './20261125_002_meetings';
 import * as calls from './20261125_003_calls';
+import * as dues from './20261125_004_dues';
 
 /**
  * Migrations are listed here rather than discovered by scanning a folder, so they run the same under
@@ -11,6 +12,7 @@ const migrations: Record<string, Knex.Migration> = {
   '20261125_001_core': core,
   '20261125_002_meetings': meetings,
   '20261125_003_calls': calls,
+  '20261125_004_dues': dues,
 };
 
 export const migrationSource: Knex.MigrationSource<string> = {

@@ -22,6 +22,12 @@ import { createCheckinsRepo } from './db/repositories/checkins';
 import { createCheckinService } from './domain/checkins';
 import { createCardService } from './domain/cards';
 import { checkinRoutes } from './http/routes/checkins';
+import { duesRoutes } from './http/routes/dues';
+import { createDuesRepo } from './db/repositories/dues';
+import { createDuesService } from './domain/dues';
+import { duesJobDeps } from './jobs/processors';
+import { enqueueStage } from './jobs/duesReminders';
+import { ensureDuesScheduler } from './jobs/queues';
 import { meetingRoutes } from './http/routes/meetings';
 import { notificationRoutes } from './http/routes/notifications';
 import { RealtimeMeetingEvents } from './realtime/meetingEvents';
@@ -82,6 +88,7 @@ export function createApp({ config, db, log }: AppDeps) {
     calls: createCallsRepo(db.knex, db.read),
     guestInvites: createGuestInvitesRepo(db.knex, db.read),
     checkins: createCheckinsRepo(db.knex, db.read),
+    dues: createDuesRepo(db.knex, db.read),
   };
   let announceOrgsChanged = () => {};
   const directory = new OrgDirectory(repos.orgs, () => announceOrgsChanged());
@@ -114,6 +121,7 @@ export function createApp({ config, db, log }: AppDeps) {
     directory,
     reminders: createCheckinReminderScheduler(queues.reminders, config.checkinReminderLeadMs, log),
   });
+  const dues = createDuesService({ dues: repos.dues, users: repos.users, directory });
   const guests = createGuestService({ invites: repos.guestInvites, publicUrl: config.publicUrl });
   const callEvents = new RealtimeCallEvents();
   const calls = createCallService({
@@ -159,7 +167,7 @@ export function createApp({ config, db, log }: AppDeps) {
   callEvents.attach(realtime.io);
   const workers =
     config.workers === 'in-process'
-      ? startWorkers(redis.jobs, config.keyPrefix, jobProcessors(db, meetingEvents), log)
+      ? startWorkers(redis.jobs, config.keyPrefix, jobProcessors(db, config, meetingEvents, queues.dues, directory), log, config.jobLockMs)
       : null;
   announceOrgsChanged = realtime.announceOrgsChanged;
 
@@ -175,7 +183,17 @@ export function createApp({ config, db, log }: AppDeps) {
     calls,
     guests,
     checkins,
-    cards: createCardService({ users: repos.users, meetings: repos.meetings, calls: repos.calls, checkins: repos.checkins, directory }),
+    cards: createCardService({ users: repos.users, meetings: repos.meetings, calls: repos.calls, checkins: repos.checkins, directory, dues }),
+    dues,
+    /** Runs one reminder stage now (the admin's or an organizer's button). */
+    runDuesStage: (input: { period: string; stage: 'first' | 'second' | 'escalation'; orgId?: number }) =>
+      enqueueStage({ ...duesJobDeps(db, config, meetingEvents, directory), queue: queues.dues }, input),
+    async duesQueueState() {
+      const counts = await queues.dues.getJobCounts('waiting', 'delayed', 'active', 'failed', 'completed');
+      const failed = (await queues.dues.getFailed(0, 49)).map((job) => ({ id: job.id, name: job.name, data: job.data, failedReason: job.failedReason, attemptsMade: job.attemptsMade, finishedOn: job.finishedOn }));
+      const schedulers = (await queues.dues.getJobSchedulers()).map((s) => ({ key: s.key, every: s.every ?? null, next: s.next ?? null }));
+      return { counts, failed, schedulers, mode: config.duesReminders };
+    },
     hub: {
       disconnectToken: realtime.disconnectToken,
       disconnectUser: realtime.disconnectUser,
@@ -228,6 +246,7 @@ export function createApp({ config, db, log }: AppDeps) {
     notificationRoutes(services, endpoint),
     callRoutes(services, endpoint),
     checkinRoutes(services, endpoint),
+    duesRoutes(services, endpoint),
   );
   api.use((_req, _res, next) => next(notFound('endpoint')));
   app.use('/api', api);
@@ -262,6 +281,7 @@ export function createApp({ config, db, log }: AppDeps) {
     /** Waits until Redis answers; call before listening. */
     async start() {
       await redis.data.ping();
+      if (workers) await ensureDuesScheduler(queues.dues, redis.data, config.keyPrefix, config.duesReminders, config.duesScanEveryMs);
     },
     /** Stops sockets and HTTP, writes every queued message, closes Redis. The database is the caller's. */
     queues,

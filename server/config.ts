@@ -58,6 +58,28 @@ const envSchema = z.object({
     .regex(/^\d+(s|m|h)$/, 'expected a duration such as 15m')
     .default('15m')
     .transform((text) => Number(text.slice(0, -1)) * { s: 1000, m: 60_000, h: 3_600_000 }[text.slice(-1) as 's' | 'm' | 'h']),
+  /** The dues ladder: days of the month for the first and second reminder and the escalation, and the local hour. */
+  DUES_DAYS: z
+    .string()
+    .default('5,15,25')
+    .transform((text, ctx) => {
+      const days = text.split(',').map((d) => Number(d.trim()));
+      if (days.length !== 3 || days.some((d) => !Number.isInteger(d) || d < 1 || d > 28) || !(days[0] < days[1] && days[1] < days[2])) {
+        ctx.addIssue({ code: 'custom', message: 'three increasing days of the month, 1..28, such as 5,15,25' });
+        return z.NEVER;
+      }
+      return days as [number, number, number];
+    }),
+  DUES_HOUR: z.coerce.number().int().min(0).max(23).default(9),
+  /** The calendar the branch escalation follows (the home district's zone). */
+  DUES_ESCALATION_TZ: z.string().default('Asia/Shanghai'),
+  DUES_SCAN_EVERY: z
+    .string()
+    .regex(/^\d+(s|m|h)$/, 'expected a duration such as 10m')
+    .default('10m')
+    .transform((text) => Number(text.slice(0, -1)) * { s: 1000, m: 60_000, h: 3_600_000 }[text.slice(-1) as 's' | 'm' | 'h']),
+  /** BullMQ lock duration and stalled-job check interval (ms): how soon a killed worker's jobs are retried. */
+  JOB_LOCK_MS: z.coerce.number().int().min(1000).max(600_000).default(30_000),
   /** Tuning (and tests): how long a call rings, and how long a party may be gone before the call ends. */
   CALL_RING_TIMEOUT_MS: z.coerce.number().int().min(100).max(600_000).default(45_000),
   CALL_GONE_TIMEOUT_MS: z.coerce.number().int().min(100).max(600_000).default(30_000),
@@ -88,6 +110,10 @@ export type Config = Readonly<{
   workers: 'in-process' | 'off';
   meetingReminderLeadMs: number;
   checkinReminderLeadMs: number;
+  duesLadder: { first: number; second: number; escalation: number; hour: number };
+  duesEscalationTimeZone: string;
+  duesScanEveryMs: number;
+  jobLockMs: number;
   callRingTimeoutMs: number;
   callGoneTimeoutMs: number;
 }>;
@@ -128,6 +154,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     workers: e.WORKERS,
     meetingReminderLeadMs: e.MEETING_REMINDER_LEAD,
     checkinReminderLeadMs: e.CHECKIN_REMINDER_LEAD,
+    duesLadder: Object.freeze({ first: e.DUES_DAYS[0], second: e.DUES_DAYS[1], escalation: e.DUES_DAYS[2], hour: e.DUES_HOUR }),
+    duesEscalationTimeZone: e.DUES_ESCALATION_TZ,
+    duesScanEveryMs: e.DUES_SCAN_EVERY,
+    jobLockMs: e.JOB_LOCK_MS,
     callRingTimeoutMs: e.CALL_RING_TIMEOUT_MS,
     callGoneTimeoutMs: e.CALL_GONE_TIMEOUT_MS,
   });

@@ -1,7 +1,7 @@
 import { Emitter } from '@socket.io/redis-emitter';
 import { BootError, checkRedis, loadConfigOrExplain, openDatabase } from './boot';
 import { jobProcessors } from './jobs/processors';
-import { startWorkers } from './jobs/queues';
+import { createQueues, ensureDuesScheduler, startWorkers } from './jobs/queues';
 import type { MeetingEvents } from './domain/meetings';
 import { createLogger } from './logger';
 import { userRoom } from './realtime/contract';
@@ -25,7 +25,9 @@ async function main() {
       for (const { userId, ...notification } of list) emitter.to(userRoom(userId)).emit('notification', notification);
     },
   };
-  const workers = startWorkers(jobsRedis, config.keyPrefix, jobProcessors(db, events), log);
+  const queues = createQueues(jobsRedis, config.keyPrefix);
+  await ensureDuesScheduler(queues.dues, jobsRedis, config.keyPrefix, config.duesReminders, config.duesScanEveryMs);
+  const workers = startWorkers(jobsRedis, config.keyPrefix, jobProcessors(db, config, events, queues.dues), log, config.jobLockMs);
   log.info('workers running');
   process.stdout.write('kitestring worker is running\n');
 
@@ -36,6 +38,7 @@ async function main() {
     log.info({ signal }, 'worker shutting down');
     setTimeout(() => process.exit(1), 30_000).unref();
     await workers.close(); // waits for active jobs, so none is left stalled
+    await queues.close();
     await Promise.all([jobsRedis.quit(), emitterRedis.quit()]);
     await db.close();
     process.exit(0);

@@ -4,17 +4,23 @@ import type { MeetingReminderScheduler } from '../domain/meetings';
 import type { Logger } from '../logger';
 import type { MeetingReminderJob } from './meetingReminders';
 import type { CheckinReminderJob } from './checkinReminders';
+import { DUES_ESCALATION, DUES_REMINDER, DUES_SCAN, type DuesEscalationJob, type DuesReminderJob } from './duesReminders';
 import type { CheckinReminderScheduler } from '../domain/checkins';
 
 /** One queue for every timed reminder; jobs are routed by name. */
 export const REMINDERS_QUEUE = 'reminders';
 export const MEETING_REMINDER = 'meeting-reminder';
 export const CHECKIN_REMINDER = 'checkin-reminder';
+/** Dues reminders have a queue of their own: 100,000 of them must not hold up a meeting reminder. */
+export const DUES_QUEUE = 'dues';
 
 /** Job data holds ids only; every processor is a plain function elsewhere. */
 export interface JobProcessors {
   meetingReminder(job: MeetingReminderJob): Promise<unknown>;
   checkinReminder(job: CheckinReminderJob): Promise<unknown>;
+  duesReminder(job: DuesReminderJob): Promise<unknown>;
+  duesEscalation(job: DuesEscalationJob): Promise<unknown>;
+  duesScan(): Promise<unknown>;
 }
 
 const RETRIES = { attempts: 5, backoff: { type: 'exponential', delay: 5000 }, removeOnComplete: { count: 1000 }, removeOnFail: { count: 5000 } } as const;
@@ -47,11 +53,38 @@ export function createMeetingReminderScheduler(queue: Queue, leadMs: number, log
 
 export function createQueues(connection: Redis, prefix: string) {
   const reminders = new Queue(REMINDERS_QUEUE, { connection, prefix });
-  return { reminders, close: () => reminders.close() };
+  const dues = new Queue(DUES_QUEUE, { connection, prefix });
+  for (const queue of [reminders, dues]) queue.on('error', () => {}); // reported by the connection's own listener
+  return { reminders, dues, close: () => Promise.all([reminders.close(), dues.close()]).then(() => {}) };
+}
+
+/**
+ * Upserts (or removes, for DUES_REMINDERS=manual) the dues scan's job scheduler. A short Redis lock
+ * makes one booting process do it rather than all of them racing.
+ */
+export async function ensureDuesScheduler(queue: Queue, redis: Redis, prefix: string, mode: 'auto' | 'manual', everyMs: number): Promise<void> {
+  const lock = `${prefix}:dues-scheduler-lock`;
+  if ((await redis.set(lock, '1', 'EX', 30, 'NX')) !== 'OK') return;
+  try {
+    if (mode === 'auto') await queue.upsertJobScheduler(DUES_SCAN, { every: everyMs }, { name: DUES_SCAN, data: {}, opts: { removeOnComplete: { count: 100 }, removeOnFail: { count: 100 } } });
+    else await queue.removeJobScheduler(DUES_SCAN);
+  } finally {
+    await redis.del(lock);
+  }
 }
 
 /** Thin BullMQ workers: route a job by name to its processor. Closed (waiting for active jobs) by `close`. */
-export function startWorkers(connection: Redis, prefix: string, processors: JobProcessors, log: Logger) {
+export function startWorkers(connection: Redis, prefix: string, processors: JobProcessors, log: Logger, lockMs = 30_000) {
+  const duesWorker = new Worker(
+    DUES_QUEUE,
+    async (job: Job) => {
+      if (job.name === DUES_REMINDER) return processors.duesReminder(job.data as DuesReminderJob);
+      if (job.name === DUES_ESCALATION) return processors.duesEscalation(job.data as DuesEscalationJob);
+      if (job.name === DUES_SCAN) return processors.duesScan();
+      throw new Error(`unknown job ${job.name}`);
+    },
+    { connection, prefix, concurrency: 25, lockDuration: lockMs, stalledInterval: lockMs },
+  );
   const worker = new Worker(
     REMINDERS_QUEUE,
     async (job: Job) => {
@@ -59,9 +92,12 @@ export function startWorkers(connection: Redis, prefix: string, processors: JobP
       if (job.name === CHECKIN_REMINDER) return processors.checkinReminder(job.data as CheckinReminderJob);
       throw new Error(`unknown job ${job.name}`);
     },
-    { connection, prefix, concurrency: 4 },
+    { connection, prefix, concurrency: 4, lockDuration: lockMs, stalledInterval: lockMs },
   );
-  worker.on('error', (error) => log.error({ err: error }, 'worker error'));
-  worker.on('failed', (job, error) => log.warn({ err: { message: error.message }, job: job?.name, jobId: job?.id }, 'job failed'));
-  return { close: () => worker.close() };
+  for (const w of [worker, duesWorker]) {
+    w.on('error', (error) => log.error({ err: error }, 'worker error'));
+    w.on('failed', (job, error) => log.warn({ err: { message: error.message }, job: job?.name, jobId: job?.id }, 'job failed'));
+  }
+  // close() lets active jobs finish, so none is left stalled.
+  return { close: () => Promise.all([worker.close(), duesWorker.close()]).then(() => {}) };
 }

@@ -47,7 +47,7 @@ describe('scheduled check-ins and the member card', () => {
       expect(card.body.calls[0]).toMatchObject({ id: callId, status: 'ended', endReason: 'hangup' });
       expect(card.body.calls[0].durationS).toBeGreaterThanOrEqual(1);
       expect(card.body.checkins[0]).toMatchObject({ status: 'done', callId });
-      expect(card.body).toMatchObject({ dues: [], trainings: [] });
+      expect(card.body).toMatchObject({ dues: { periods: [], balanceDue: 0 }, trainings: [] });
       expect((await api(server.url, 'GET', `/api/members/${env.d.alice.user.id}/card`, { token: env.d.alice.token })).status).toBe(200);
       expect((await api(server.url, 'GET', `/api/members/${env.d.alice.user.id}/card`, { token: env.d.bob.token })).status).toBe(403);
       expect((await api(server.url, 'GET', `/api/members/${env.d.alice.user.id}/card`, { token: env.d.orgB.token })).status).toBe(403);

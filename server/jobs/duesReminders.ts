@@ -1,0 +1,174 @@
+import type { Queue } from 'bullmq';
+import type { Database } from '../db/database';
+import type { NotificationsRepo } from '../db/repositories/notifications';
+import type { UsersRepo } from '../db/repositories/users';
+import type { Arrear, DuesService } from '../domain/dues';
+import { DEFAULT_LADDER, periodOf, stageWindow, type DuesLadder, type DuesStage } from '../domain/duesSchedule';
+import type { MeetingEvents } from '../domain/meetings';
+import type { OrgDirectory } from '../domain/orgDirectory';
+
+/** Job data: ids only, never names or contact details. */
+export interface DuesReminderJob {
+  userId: number;
+  period: string;
+  stage: 'first' | 'second';
+}
+export interface DuesEscalationJob {
+  branchId: number;
+  period: string;
+}
+
+export const DUES_REMINDER = 'dues-reminder';
+export const DUES_ESCALATION = 'dues-escalation';
+export const DUES_SCAN = 'dues-scan';
+
+export interface DuesJobDeps {
+  db: Database;
+  dues: DuesService;
+  users: UsersRepo;
+  notifications: NotificationsRepo;
+  directory: OrgDirectory;
+  events: Pick<MeetingEvents, 'notified'>;
+  ladder?: DuesLadder;
+  /** The zone whose calendar the branch escalation follows (the home district's). */
+  escalationTimeZone?: string;
+}
+
+const yuan = (fen: number) => (fen / 100).toFixed(2);
+
+/**
+ * One reminder to one member for one period and stage, if they still owe. Exactly once: the send record
+ * (unique per member, period, stage) and the notification commit together, so retries, a killed worker,
+ * two workers or a lost Redis never send it twice.
+ */
+export async function sendDuesReminder(deps: DuesJobDeps, job: DuesReminderJob): Promise<{ sent: boolean }> {
+  const owed = (await deps.dues.unpaidOf(job.userId, job.period));
+  if (!owed) return { sent: false };
+  const stored = await deps.db.writeTransaction(async (trx) => {
+    const fresh = await trx('dues_reminders_sent')
+      .insert({ user_id: job.userId, period: job.period, stage: job.stage, sent_at: new Date().toISOString() })
+      .onConflict(['user_id', 'period', 'stage'])
+      .ignore()
+      .returning('user_id');
+    if (fresh.length === 0) return [];
+    return deps.notifications.insertMany(trx, [
+      {
+        userId: job.userId,
+        kind: 'dues_reminder',
+        title: job.stage === 'first' ? `${job.period} 党费提醒` : `${job.period} 党费再次提醒`,
+        body: `你 ${job.period} 的党费还有 ${yuan(owed.amountDue)} 元未交。`,
+        data: { stage: job.stage, period: job.period, amountDue: owed.amountDue, currency: owed.currency },
+      },
+    ]);
+  });
+  if (stored.length > 0) deps.events.notified(stored);
+  return { sent: stored.length > 0 };
+}
+
+/** The branch's organizers get one list of who still has not paid (once per organizer and period). */
+export async function sendDuesEscalation(deps: DuesJobDeps, job: DuesEscalationJob): Promise<{ sent: number }> {
+  const unpaid = await deps.dues.unpaid(job.period, job.branchId);
+  if (unpaid.length === 0) return { sent: 0 };
+  const tree = await deps.directory.current();
+  // The branch's own organizers; a branch without any escalates to the nearest unit above that has some.
+  let organizers: number[] = [];
+  for (const org of tree.lineage(job.branchId)) {
+    organizers = tree.organizersOfUnit(org.id);
+    if (organizers.length > 0) break;
+  }
+  const members = unpaid.map((a) => ({ id: a.user.id, name: a.user.name, amountDue: a.amountDue }));
+  const names = members.map((m) => `${m.name}（${yuan(m.amountDue)} 元）`).join('、');
+  const branch = tree.get(job.branchId);
+  const stored = await deps.db.writeTransaction(async (trx) => {
+    const fresh: Array<{ organizer_id: number }> = organizers.length === 0 ? [] : await trx('dues_escalations_sent')
+      .insert(organizers.map((id) => ({ branch_id: job.branchId, period: job.period, organizer_id: id, sent_at: new Date().toISOString() })))
+      .onConflict(['branch_id', 'period', 'organizer_id'])
+      .ignore()
+      .returning('organizer_id');
+    return deps.notifications.insertMany(
+      trx,
+      fresh.map(({ organizer_id }) => ({
+        userId: organizer_id,
+        kind: 'dues_escalation',
+        title: `${branch?.name ?? ''} ${job.period} 党费未交名单（${members.length} 人）`,
+        body: `以下党员 ${job.period} 的党费还没有交：${names}`,
+        data: { branchId: job.branchId, period: job.period, members },
+      })),
+    );
+  });
+  if (stored.length > 0) deps.events.notified(stored);
+  return { sent: stored.length };
+}
+
+const JOB_OPTS = { attempts: 5, backoff: { type: 'exponential', delay: 2000 }, removeOnComplete: { count: 10_000 }, removeOnFail: { count: 10_000 } } as const;
+
+async function addInBulk(queue: Queue, jobs: Array<{ name: string; data: object; opts: object }>): Promise<void> {
+  for (let i = 0; i < jobs.length; i += 1000) await queue.addBulk(jobs.slice(i, i + 1000));
+}
+
+/**
+ * Enqueues one stage for every member who still owes (first/second), or one escalation per branch with
+ * anyone unpaid, skipping whoever was already reminded. `delayUntil` (per zone) holds jobs until the local
+ * time; a manual run sends at once. Bulk adds: 100,000 jobs are a hundred round trips, not 100,000.
+ */
+export async function enqueueStage(
+  deps: DuesJobDeps & { queue: Queue },
+  input: { period: string; stage: DuesStage; orgId?: number; delayUntil?: (timeZone: string) => number; only?: (arrear: Arrear) => boolean },
+): Promise<number> {
+  const unpaid = (await deps.dues.unpaid(input.period, input.orgId)).filter(input.only ?? (() => true));
+  const now = Date.now();
+  if (input.stage === 'escalation') {
+    const branches = [...new Set(unpaid.map((a) => a.user.branchId!))];
+    const delay = Math.max(0, (input.delayUntil?.(deps.escalationTimeZone ?? 'Asia/Shanghai') ?? now) - now);
+    await addInBulk(deps.queue, branches.map((branchId) => ({ name: DUES_ESCALATION, data: { branchId, period: input.period } satisfies DuesEscalationJob, opts: { ...JOB_OPTS, delay, jobId: `dues-escalation-${input.period}-${branchId}` } })));
+    return branches.length;
+  }
+  const sent = new Set(
+    ((await deps.db.read('dues_reminders_sent').where({ period: input.period, stage: input.stage }).select('user_id')) as Array<{ user_id: number }>).map((r) => r.user_id),
+  );
+  const todo = unpaid.filter((a) => !sent.has(a.user.id));
+  await addInBulk(
+    deps.queue,
+    todo.map((a) => ({
+      name: DUES_REMINDER,
+      data: { userId: a.user.id, period: input.period, stage: input.stage } as DuesReminderJob,
+      opts: { ...JOB_OPTS, delay: Math.max(0, (input.delayUntil?.(a.user.timezone) ?? now) - now), jobId: `dues-${input.stage}-${input.period}-${a.user.id}` },
+    })),
+  );
+  return todo.length;
+}
+
+/**
+ * The periodic scan (a BullMQ job scheduler runs it): for every stage that is current, or starts within
+ * the next `lookaheadMs`, in a member's own zone, enqueue that member's reminder delayed to the exact
+ * local time. A stage missed while the system was down still goes out while it is current; a stage whose
+ * window has passed is never backfilled.
+ */
+export async function scanDues(deps: DuesJobDeps & { queue: Queue }, now: number, lookaheadMs: number): Promise<number> {
+  const ladder = deps.ladder ?? DEFAULT_LADDER;
+  const zones = ((await deps.db.read('users').where({ active: true }).distinct('timezone')) as Array<{ timezone: string }>).map((r) => r.timezone);
+  let enqueued = 0;
+  const periods = new Set<string>();
+  for (const zone of zones) periods.add(periodOf(now, zone));
+  for (const period of [...periods].sort()) {
+    for (const stage of ['first', 'second'] as const) {
+      const live = (zone: string) => {
+        const window = stageWindow(period, stage, zone, ladder);
+        return periodOf(now, zone) === period && now + lookaheadMs >= window.from && now < window.until;
+      };
+      if (!zones.some(live)) continue;
+      enqueued += await enqueueStage(deps, {
+        period,
+        stage,
+        only: (a) => live(a.user.timezone),
+        delayUntil: (zone) => stageWindow(period, stage, zone, ladder).from,
+      });
+    }
+    const zone = deps.escalationTimeZone ?? 'Asia/Shanghai';
+    const window = stageWindow(period, 'escalation', zone, ladder);
+    if (periodOf(now, zone) === period && now + lookaheadMs >= window.from && now < window.until) {
+      enqueued += await enqueueStage(deps, { period, stage: 'escalation', delayUntil: () => window.from });
+    }
+  }
+  return enqueued;
+}
