@@ -25,7 +25,8 @@ export const bearerToken = (req: Request): string | undefined => {
 /**
  * The one HTTP edge wrapper, twin of the socket `handle`: authenticates the bearer token (unless
  * `auth: false`), validates body, query and params with their zod schemas, calls the handler and sends
- * its result as JSON with `status` (204 sends no body; `raw`: the handler responds itself).
+ * its result as JSON with `status` (204 sends no body; with `raw`, a handler that returns nothing has
+ * responded itself).
  * Errors go to the app's error handler.
  */
 export function endpointFactory(auth: AuthService) {
@@ -54,7 +55,7 @@ export function endpointFactory(auth: AuthService) {
           params: parse(schemas.params, req.params),
         } as Parsed<S>;
         const result = await run({ ...input, caller, req, res });
-        if (options.raw) return; // the handler wrote the response itself (a file download)
+        if (options.raw && result === undefined) return; // the handler wrote the response itself (a file download)
         const status = options.status ?? 200;
         if (status === 204 || result === undefined) res.status(status === 200 ? 204 : status).end();
         else res.status(status).json(result);

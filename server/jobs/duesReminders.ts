@@ -5,6 +5,8 @@ import type { UsersRepo } from '../db/repositories/users';
 import type { Arrear, DuesService } from '../domain/dues';
 import { DEFAULT_LADDER, periodOf, stageWindow, type DuesLadder, type DuesStage } from '../domain/duesSchedule';
 import type { MeetingEvents } from '../domain/meetings';
+import type { Notification } from '../domain/types';
+import { GroupCommit } from '../db/groupCommit';
 import type { OrgDirectory } from '../domain/orgDirectory';
 
 /** Job data: ids only, never names or contact details. */
@@ -36,33 +38,61 @@ export interface DuesJobDeps {
 
 const yuan = (fen: number) => (fen / 100).toFixed(2);
 
+type ReminderDraft = DuesReminderJob & { amountDue: number; currency: string };
+
 /**
- * One reminder to one member for one period and stage, if they still owe. Exactly once: the send record
- * (unique per member, period, stage) and the notification commit together, so retries, a killed worker,
- * two workers or a lost Redis never send it twice.
+ * Writes reminders for many concurrent jobs in one transaction: the send records (unique per member,
+ * period and stage) and the notifications of the ones that were new commit together, so a reminder is
+ * stored exactly once however often its job runs.
  */
-export async function sendDuesReminder(deps: DuesJobDeps, job: DuesReminderJob): Promise<{ sent: boolean }> {
-  const owed = (await deps.dues.unpaidOf(job.userId, job.period));
+export function duesReminderWriter(db: Database, notifications: NotificationsRepo) {
+  const key = (d: DuesReminderJob) => `${d.userId}|${d.period}|${d.stage}`;
+  return new GroupCommit<ReminderDraft, (Notification & { userId: number }) | null>(async (drafts) =>
+    db.writeTransaction(async (trx) => {
+      const unique = [...new Map(drafts.map((d) => [key(d), d])).values()];
+      const sentAt = new Date().toISOString();
+      const fresh = new Set<string>();
+      for (let i = 0; i < unique.length; i += 200) {
+        const rows: Array<{ user_id: number; period: string; stage: string }> = await trx('dues_reminders_sent')
+          .insert(unique.slice(i, i + 200).map((d) => ({ user_id: d.userId, period: d.period, stage: d.stage, sent_at: sentAt })))
+          .onConflict(['user_id', 'period', 'stage'])
+          .ignore()
+          .returning(['user_id', 'period', 'stage']);
+        for (const row of rows) fresh.add(`${row.user_id}|${row.period}|${row.stage}`);
+      }
+      const toSend = unique.filter((d) => fresh.has(key(d)));
+      const stored = await notifications.insertMany(
+        trx,
+        toSend.map((d) => ({
+          userId: d.userId,
+          kind: 'dues_reminder',
+          title: d.stage === 'first' ? `${d.period} 党费提醒` : `${d.period} 党费再次提醒`,
+          body: `你 ${d.period} 的党费还有 ${yuan(d.amountDue)} 元未交。`,
+          data: { stage: d.stage, period: d.period, amountDue: d.amountDue, currency: d.currency },
+        })),
+      );
+      const byKey = new Map(toSend.map((d, i) => [key(d), stored[i]]));
+      // Only the first draft of a key carries its notification; repeats in the batch get null.
+      const handed = new Set<string>();
+      return drafts.map((d) => {
+        const k = key(d);
+        if (handed.has(k)) return null;
+        handed.add(k);
+        return byKey.get(k) ?? null;
+      });
+    }),
+  );
+}
+
+export type DuesReminderWriter = ReturnType<typeof duesReminderWriter>;
+
+/** One reminder to one member for one period and stage, if they still owe (checked when it is sent). */
+export async function sendDuesReminder(deps: DuesJobDeps & { writer: DuesReminderWriter }, job: DuesReminderJob): Promise<{ sent: boolean }> {
+  const owed = await deps.dues.unpaidOf(job.userId, job.period);
   if (!owed) return { sent: false };
-  const stored = await deps.db.writeTransaction(async (trx) => {
-    const fresh = await trx('dues_reminders_sent')
-      .insert({ user_id: job.userId, period: job.period, stage: job.stage, sent_at: new Date().toISOString() })
-      .onConflict(['user_id', 'period', 'stage'])
-      .ignore()
-      .returning('user_id');
-    if (fresh.length === 0) return [];
-    return deps.notifications.insertMany(trx, [
-      {
-        userId: job.userId,
-        kind: 'dues_reminder',
-        title: job.stage === 'first' ? `${job.period} 党费提醒` : `${job.period} 党费再次提醒`,
-        body: `你 ${job.period} 的党费还有 ${yuan(owed.amountDue)} 元未交。`,
-        data: { stage: job.stage, period: job.period, amountDue: owed.amountDue, currency: owed.currency },
-      },
-    ]);
-  });
-  if (stored.length > 0) deps.events.notified(stored);
-  return { sent: stored.length > 0 };
+  const stored = await deps.writer.submit({ ...job, amountDue: owed.amountDue, currency: owed.currency });
+  if (stored) deps.events.notified([stored]);
+  return { sent: stored !== null };
 }
 
 /** The branch's organizers get one list of who still has not paid (once per organizer and period). */

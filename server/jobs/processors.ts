@@ -11,7 +11,7 @@ import { createDuesService } from '../domain/dues';
 import type { MeetingEvents } from '../domain/meetings';
 import { OrgDirectory } from '../domain/orgDirectory';
 import { sendCheckinReminders } from './checkinReminders';
-import { scanDues, sendDuesEscalation, sendDuesReminder, type DuesJobDeps } from './duesReminders';
+import { duesReminderWriter, scanDues, sendDuesEscalation, sendDuesReminder, type DuesJobDeps } from './duesReminders';
 import { sendMeetingReminders } from './meetingReminders';
 import type { JobProcessors } from './queues';
 
@@ -41,10 +41,11 @@ export function jobProcessors(db: Database, config: Config, events: Pick<Meeting
     notifications: createNotificationsRepo(db.knex, db.read),
   };
   const dues = duesJobDeps(db, config, events, directory);
+  const writer = duesReminderWriter(db, dues.notifications);
   return {
     meetingReminder: (job) => sendMeetingReminders(deps, job),
     checkinReminder: (job) => sendCheckinReminders(deps, job),
-    duesReminder: (job) => sendDuesReminder(dues, job),
+    duesReminder: (job) => sendDuesReminder({ ...dues, writer }, job),
     duesEscalation: (job) => sendDuesEscalation(dues, job),
     // Look ahead one scan interval (and a bit), so every reminder is queued before its local time.
     duesScan: () => scanDues({ ...dues, queue: duesQueue }, Date.now(), config.duesScanEveryMs * 1.5),

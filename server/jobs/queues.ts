@@ -83,7 +83,7 @@ export function startWorkers(connection: Redis, prefix: string, processors: JobP
       if (job.name === DUES_SCAN) return processors.duesScan();
       throw new Error(`unknown job ${job.name}`);
     },
-    { connection, prefix, concurrency: 25, lockDuration: lockMs, stalledInterval: lockMs },
+    { connection, prefix, concurrency: 100, lockDuration: lockMs, stalledInterval: lockMs },
   );
   const worker = new Worker(
     REMINDERS_QUEUE,
