@@ -143,10 +143,10 @@ async function addInBulk(queue: Queue, jobs: Array<{ name: string; data: object;
  */
 export async function enqueueStage(
   deps: DuesJobDeps & { queue: Queue },
-  input: { period: string; stage: DuesStage; orgId?: number; delayUntil?: (timeZone: string) => number; only?: (arrear: Arrear) => boolean },
+  input: { period: string; stage: DuesStage; orgId?: number; delayUntil?: (timeZone: string) => number; only?: (arrear: Arrear) => boolean; now?: number },
 ): Promise<number> {
   const unpaid = (await deps.dues.unpaid(input.period, input.orgId)).filter(input.only ?? (() => true));
-  const now = Date.now();
+  const now = input.now ?? Date.now();
   if (input.stage === 'escalation') {
     const branches = [...new Set(unpaid.map((a) => a.user.branchId!))];
     const delay = Math.max(0, (input.delayUntil?.(deps.escalationTimeZone ?? 'Asia/Shanghai') ?? now) - now);
@@ -192,12 +192,13 @@ export async function scanDues(deps: DuesJobDeps & { queue: Queue }, now: number
         stage,
         only: (a) => live(a.user.timezone),
         delayUntil: (zone) => stageWindow(period, stage, zone, ladder).from,
+        now,
       });
     }
     const zone = deps.escalationTimeZone ?? 'Asia/Shanghai';
     const window = stageWindow(period, 'escalation', zone, ladder);
     if (periodOf(now, zone) === period && now + lookaheadMs >= window.from && now < window.until) {
-      enqueued += await enqueueStage(deps, { period, stage: 'escalation', delayUntil: () => window.from });
+      enqueued += await enqueueStage(deps, { period, stage: 'escalation', delayUntil: () => window.from, now });
     }
   }
   return enqueued;
