@@ -72,8 +72,10 @@ export function createApp({ config, db, log }: AppDeps) {
   const metrics = createMetrics();
   const redis = {
     data: createRedis(config.redisUrl, 'data', log),
-    pub: createRedis(config.redisUrl, 'pub', log),
-    sub: createRedis(config.redisUrl, 'sub', log),
+    // The adapter's publishes are fire-and-forget: during a Redis outage they wait for the reconnect
+    // instead of failing with nobody to catch the error.
+    pub: createRedis(config.redisUrl, 'pub', log, { maxRetriesPerRequest: null }),
+    sub: createRedis(config.redisUrl, 'sub', log, { maxRetriesPerRequest: null }),
     // BullMQ wants commands to wait for a reconnect rather than fail.
     jobs: createRedis(config.redisUrl, 'jobs', log, { maxRetriesPerRequest: null }),
   };

@@ -33,6 +33,8 @@ async function main() {
     log.info('stopped cleanly');
     process.exit(0);
   };
+  // A library promise rejected with nobody listening must not take the whole server down: log it.
+  process.on('unhandledRejection', (reason) => log.error({ err: reason }, 'unhandled rejection'));
   process.on('SIGTERM', () => void stop('SIGTERM'));
   process.on('SIGINT', () => void stop('SIGINT'));
   await app.start();

@@ -43,6 +43,8 @@ async function main() {
     await db.close();
     process.exit(0);
   };
+  // A library promise rejected with nobody listening must not take the whole server down: log it.
+  process.on('unhandledRejection', (reason) => log.error({ err: reason }, 'unhandled rejection'));
   process.on('SIGTERM', () => void stop('SIGTERM'));
   process.on('SIGINT', () => void stop('SIGINT'));
 }
