@@ -51,3 +51,12 @@ export function formatFullTime(iso: string, timeZone: string | undefined): strin
 }
 
 export type { MessageKey };
+
+/** Money from minor units (fen, cents) in the UI language, e.g. ¥50.00. */
+export function formatMoney(minor: number, currency = 'CNY'): string {
+  try {
+    return new Intl.NumberFormat(locale.value, { style: 'currency', currency }).format(minor / 100);
+  } catch {
+    return `${(minor / 100).toFixed(2)} ${currency}`;
+  }
+}

@@ -1,12 +1,13 @@
 import type { Notification } from '../../../server/domain/types';
-import { formatTime, t, type MessageKey } from '../i18n';
+import { formatMoney, formatTime, t, type MessageKey } from '../i18n';
 import type { NotificationStore } from '../notifications';
 
 /** A notification in the viewer's language when its kind is known, else as the server wrote it. */
 export function notificationText(n: Notification): string {
   const key = `notifications.kind.${n.kind}` as MessageKey;
   const name = (value: unknown) => (value && typeof value === 'object' && 'name' in value ? String((value as { name: unknown }).name) : '');
-  const text = t(key, { title: String(n.data.title ?? ''), from: name(n.data.from), with: name(n.data.with) });
+  const amount = typeof n.data.amountDue === 'number' ? formatMoney(n.data.amountDue, String(n.data.currency ?? 'CNY')) : '';
+  const text = t(key, { title: String(n.data.title ?? ''), from: name(n.data.from), with: name(n.data.with), period: String(n.data.period ?? ''), amount });
   return text === key ? n.title : text;
 }
 

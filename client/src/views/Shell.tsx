@@ -14,6 +14,7 @@ import { Room } from './Room';
 import { lazy, Suspense } from 'preact/compat';
 import { watchIncoming } from '../call/incoming';
 import { CallsPage } from './CallsPage';
+import { DuesPage, type Ledger } from './DuesPage';
 import { IncomingCall } from './IncomingCall';
 
 // The call screen and simple-peer load only when a call starts.
@@ -26,6 +27,16 @@ export function Shell({ session }: { session: Session }) {
   const notifications = useMemo(() => new NotificationStore(session.token, store.socket), [store]);
   const ringing = useMemo(() => watchIncoming(store.socket), [store]);
   const [peerName, setPeerName] = useState('');
+  const [ledger, setLedger] = useState<Ledger | null>(null);
+  const loadLedger = () => void apiRequest<Ledger>('GET', '/api/dues/me', session.token).then(setLedger).catch(() => {});
+  useEffect(() => {
+    loadLedger();
+    // A reminder or a payment elsewhere changes the badge.
+    const onNotification = (n: { kind: string }) => n.kind.startsWith('dues') && loadLedger();
+    store.socket.on('notification', onNotification);
+    return () => void store.socket.off('notification', onNotification);
+  }, [store]);
+  const overdue = ledger?.periods.filter((p) => p.status === 'overdue').length ?? 0;
   const startCall = (path: string, name: string) => {
     setPeerName(name);
     go(path);
@@ -81,7 +92,8 @@ export function Shell({ session }: { session: Session }) {
         <CallPage key={path} socket={store.socket} token={session.token} intent={intent} peerName={peerName} onDone={() => go('/calls')} />
       </Suspense>
     );
-  } else if (me && path === '/calls') view = <CallsPage token={session.token} me={me} startCall={startCall} />;
+  } else if (me && path === '/dues') view = <DuesPage token={session.token} me={me} ledger={ledger} reload={loadLedger} />;
+  else if (me && path === '/calls') view = <CallsPage token={session.token} me={me} startCall={startCall} />;
   else if (me && path === '/meetings') view = <MeetingsList token={session.token} me={me} />;
   else if (me && path === '/meetings/new') view = <NewMeeting token={session.token} me={me} />;
   else if (me && meetingMatch) view = <MeetingDetail key={meetingMatch[1]} id={Number(meetingMatch[1])} token={session.token} me={me} socket={store.socket} />;
@@ -108,6 +120,14 @@ export function Shell({ session }: { session: Session }) {
           </a>
           <a href="#/meetings" aria-current={path.startsWith('/meetings') ? 'page' : undefined}>
             {t('nav.meetings')}
+          </a>
+          <a href="#/dues" aria-current={path === '/dues' ? 'page' : undefined} aria-label={overdue > 0 ? t('nav.duesOverdue', { count: overdue }) : t('nav.dues')}>
+            {t('nav.dues')}
+            {overdue > 0 && (
+              <span class="badge-count" data-testid="overdue-badge" aria-hidden="true">
+                {overdue}
+              </span>
+            )}
           </a>
           <a href="#/notifications" aria-current={path === '/notifications' ? 'page' : undefined} aria-label={unread > 0 ? t('nav.notificationsCount', { count: unread }) : t('nav.notifications')}>
             {t('nav.notifications')}
