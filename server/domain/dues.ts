@@ -1,4 +1,5 @@
 import type { DuesRepo, RateRow } from '../db/repositories/dues';
+import { GroupCommit } from '../util/groupCommit';
 import { toPayment } from '../db/repositories/dues';
 import type { UsersRepo } from '../db/repositories/users';
 import { forbidden, invalid, notFound } from '../errors';
@@ -122,18 +123,30 @@ export function createDuesService(deps: { dues: DuesRepo; users: UsersRepo; dire
     return out;
   }
 
+  const owedBatch = new GroupCommit<{ userId: number; period: string }, { amountDue: number; currency: string } | null>(async (asks) => {
+    const rates = await book();
+    const found = new Map((await users.findActiveByIds([...new Set(asks.map((a) => a.userId))])).map((u) => [u.id, u]));
+    const paidByPeriod = new Map<string, Map<number, number>>();
+    for (const period of new Set(asks.map((a) => a.period))) {
+      paidByPeriod.set(period, await dues.paidInPeriod(period, asks.filter((a) => a.period === period).map((a) => a.userId)));
+    }
+    return asks.map(({ userId, period }) => {
+      const user = found.get(userId);
+      const rate = user ? rates.rateFor(user, period) : null;
+      if (!rate || rate.monthlyAmount <= 0) return null;
+      const paid = paidByPeriod.get(period)?.get(userId) ?? 0;
+      return paid < rate.monthlyAmount ? { amountDue: rate.monthlyAmount - paid, currency: rate.currency } : null;
+    });
+  });
+
   return {
     unpaid,
 
-    /** What one member still owes for a period, or null if nothing. */
-    async unpaidOf(userId: number, period: string): Promise<{ amountDue: number; currency: string } | null> {
-      const user = await users.findById(userId);
-      if (!user || !user.active) return null;
-      const rate = (await book()).rateFor(user, period);
-      if (!rate || rate.monthlyAmount <= 0) return null;
-      const paid = (await dues.paidInPeriod(period, [userId])).get(userId) ?? 0;
-      return paid < rate.monthlyAmount ? { amountDue: rate.monthlyAmount - paid, currency: rate.currency } : null;
-    },
+    /**
+     * What one member still owes for a period, or null if nothing. Concurrent calls (a worker running
+     * a hundred reminder jobs at once) are answered together: two queries for the whole batch.
+     */
+    unpaidOf: (userId: number, period: string) => owedBatch.submit({ userId, period }),
 
     async setRate(actor: Actor, userId: number, input: { monthlyAmount: number; currency?: string; effectiveFrom?: string }) {
       const user = await managedMember(actor, userId);

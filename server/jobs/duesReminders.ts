@@ -6,7 +6,7 @@ import type { Arrear, DuesService } from '../domain/dues';
 import { DEFAULT_LADDER, periodOf, stageWindow, type DuesLadder, type DuesStage } from '../domain/duesSchedule';
 import type { MeetingEvents } from '../domain/meetings';
 import type { Notification } from '../domain/types';
-import { GroupCommit } from '../db/groupCommit';
+import { GroupCommit } from '../util/groupCommit';
 import type { OrgDirectory } from '../domain/orgDirectory';
 
 /** Job data: ids only, never names or contact details. */

@@ -82,6 +82,11 @@ export function createUsersRepo(knex: Knex, read: Knex = knex) {
     async deactivate(id: number): Promise<void> {
       await knex('users').where({ id }).update({ active: false, deactivated_at: new Date().toISOString() });
     },
+    async findActiveByIds(ids: number[]): Promise<User[]> {
+      if (ids.length === 0) return [];
+      const rows: UserRow[] = await read('users').select(COLUMNS).whereIn('id', ids).andWhere('active', true);
+      return rows.map(toUser);
+    },
     async listActiveInBranches(branchIds: number[]): Promise<User[]> {
       if (branchIds.length === 0) return [];
       const rows: UserRow[] = await knex('users')

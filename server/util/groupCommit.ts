@@ -5,7 +5,7 @@ interface Pending<T, R> {
 }
 
 /**
- * Group commit: items submitted while a batch is being written wait and go together in the next one, so
+ * Group commit (and its read twin, request batching): items submitted while a batch is being written wait and go together in the next one, so
  * many concurrent callers share one transaction instead of queueing for the one SQLite writer each. An
  * idle submission is written at once. `write` gets the batch and returns one result per item, in order.
  */
