@@ -37,3 +37,8 @@ export async function apiRequest<T>(method: string, path: string, token: string 
   if (!res.ok) throw new ApiError(res.status, data?.error?.code ?? 'internal', data?.error?.message ?? res.statusText);
   return data as T;
 }
+
+/** A message to show for a failed request: the server's own words, or a generic line. */
+export function errorMessage(error: unknown, generic: string): string {
+  return error instanceof ApiError && error.code !== 'offline' ? error.message : generic;
+}

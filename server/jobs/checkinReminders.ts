@@ -2,6 +2,7 @@ import type { Database } from '../db/database';
 import type { CheckinsRepo } from '../db/repositories/checkins';
 import type { NotificationsRepo } from '../db/repositories/notifications';
 import type { MeetingEvents } from '../domain/meetings';
+import { insertNewRecords } from './sendRecords';
 
 export interface CheckinReminderJob {
   checkinId: number;
@@ -20,11 +21,7 @@ export async function sendCheckinReminders(
   if (!checkin || checkin.status !== 'scheduled' || checkin.scheduledAt !== job.scheduledAt) return { sent: 0 };
   const stored = await deps.db.writeTransaction(async (trx) => {
     const sentAt = new Date().toISOString();
-    const fresh: Array<{ user_id: number }> = await trx('checkin_reminders')
-      .insert([checkin.organizer.id, checkin.member.id].map((userId) => ({ checkin_id: checkin.id, user_id: userId, sent_at: sentAt })))
-      .onConflict(['checkin_id', 'user_id'])
-      .ignore()
-      .returning('user_id');
+    const fresh = await insertNewRecords(trx, 'checkin_reminders', [checkin.organizer.id, checkin.member.id].map((userId) => ({ checkin_id: checkin.id, user_id: userId, sent_at: sentAt })), ['checkin_id', 'user_id']);
     return deps.notifications.insertMany(
       trx,
       fresh.map(({ user_id }) => {

@@ -7,6 +7,7 @@ import { DEFAULT_LADDER, periodOf, stageWindow, type DuesLadder, type DuesStage 
 import type { MeetingEvents } from '../domain/meetings';
 import type { Notification } from '../domain/types';
 import { GroupCommit } from '../util/groupCommit';
+import { insertNewRecords } from './sendRecords';
 import type { OrgDirectory } from '../domain/orgDirectory';
 
 /** Job data: ids only, never names or contact details. */
@@ -51,15 +52,8 @@ export function duesReminderWriter(db: Database, notifications: NotificationsRep
     db.writeTransaction(async (trx) => {
       const unique = [...new Map(drafts.map((d) => [key(d), d])).values()];
       const sentAt = new Date().toISOString();
-      const fresh = new Set<string>();
-      for (let i = 0; i < unique.length; i += 200) {
-        const rows: Array<{ user_id: number; period: string; stage: string }> = await trx('dues_reminders_sent')
-          .insert(unique.slice(i, i + 200).map((d) => ({ user_id: d.userId, period: d.period, stage: d.stage, sent_at: sentAt })))
-          .onConflict(['user_id', 'period', 'stage'])
-          .ignore()
-          .returning(['user_id', 'period', 'stage']);
-        for (const row of rows) fresh.add(`${row.user_id}|${row.period}|${row.stage}`);
-      }
+      const rows = await insertNewRecords(trx, 'dues_reminders_sent', unique.map((d) => ({ user_id: d.userId, period: d.period, stage: d.stage, sent_at: sentAt })), ['user_id', 'period', 'stage']);
+      const fresh = new Set(rows.map((row) => `${row.user_id}|${row.period}|${row.stage}`));
       const toSend = unique.filter((d) => fresh.has(key(d)));
       const stored = await notifications.insertMany(
         trx,
@@ -110,11 +104,12 @@ export async function sendDuesEscalation(deps: DuesJobDeps, job: DuesEscalationJ
   const names = members.map((m) => `${m.name}（${yuan(m.amountDue)} 元）`).join('、');
   const branch = tree.get(job.branchId);
   const stored = await deps.db.writeTransaction(async (trx) => {
-    const fresh: Array<{ organizer_id: number }> = organizers.length === 0 ? [] : await trx('dues_escalations_sent')
-      .insert(organizers.map((id) => ({ branch_id: job.branchId, period: job.period, organizer_id: id, sent_at: new Date().toISOString() })))
-      .onConflict(['branch_id', 'period', 'organizer_id'])
-      .ignore()
-      .returning('organizer_id');
+    const fresh = await insertNewRecords(
+      trx,
+      'dues_escalations_sent',
+      organizers.map((id) => ({ branch_id: job.branchId, period: job.period, organizer_id: id, sent_at: new Date().toISOString() })),
+      ['branch_id', 'period', 'organizer_id'],
+    );
     return deps.notifications.insertMany(
       trx,
       fresh.map(({ organizer_id }) => ({

@@ -2,6 +2,7 @@ import type { Database } from '../db/database';
 import type { MeetingsRepo } from '../db/repositories/meetings';
 import type { NotificationsRepo } from '../db/repositories/notifications';
 import type { MeetingEvents } from '../domain/meetings';
+import { insertNewRecords } from './sendRecords';
 
 export interface MeetingReminderJob {
   meetingId: number;
@@ -26,11 +27,7 @@ export async function sendMeetingReminders(
     const slice = userIds.slice(i, i + 200);
     const stored = await deps.db.writeTransaction(async (trx) => {
       const sentAt = new Date().toISOString();
-      const fresh: Array<{ user_id: number }> = await trx('meeting_reminders')
-        .insert(slice.map((userId) => ({ meeting_id: meeting.id, user_id: userId, sent_at: sentAt })))
-        .onConflict(['meeting_id', 'user_id'])
-        .ignore()
-        .returning('user_id');
+      const fresh = await insertNewRecords(trx, 'meeting_reminders', slice.map((userId) => ({ meeting_id: meeting.id, user_id: userId, sent_at: sentAt })), ['meeting_id', 'user_id']);
       return deps.notifications.insertMany(
         trx,
         fresh.map(({ user_id }) => ({

@@ -1,6 +1,6 @@
 import { useEffect, useState } from 'preact/hooks';
 import type { CallRecord } from '../../../server/domain/types';
-import { ApiError, apiRequest, type Me } from '../api';
+import { apiRequest, type Me, errorMessage } from '../api';
 import { formatFullTime, formatTime, t } from '../i18n';
 import { zonedInputToIso } from '../time';
 
@@ -53,7 +53,7 @@ export function CallsPage({ token, me, startCall }: { token: string; me: Me; sta
       setLinks((old) => [{ id: made.id, label: made.label, expiresAt: made.expiresAt, revoked: false, url: made.url }, ...old]);
       (event.currentTarget as HTMLFormElement | null)?.reset();
     } catch (e) {
-      setMessage(e instanceof ApiError ? e.message : t('error.generic'));
+      setMessage(errorMessage(e, t('error.generic')));
     }
   }
 
@@ -68,7 +68,7 @@ export function CallsPage({ token, me, startCall }: { token: string; me: Me; sta
       });
       load();
     } catch (e) {
-      setMessage(e instanceof ApiError ? e.message : t('error.generic'));
+      setMessage(errorMessage(e, t('error.generic')));
     }
   }
 

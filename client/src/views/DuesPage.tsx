@@ -1,6 +1,6 @@
 import { useEffect, useState } from 'preact/hooks';
 import type { Org, User } from '../../../server/domain/types';
-import { ApiError, apiRequest, type Me } from '../api';
+import { apiRequest, type Me, errorMessage } from '../api';
 import { formatMoney, t, type MessageKey } from '../i18n';
 
 export interface Ledger {
@@ -40,7 +40,7 @@ export function DuesPage({ token, me, ledger, reload }: { token: string; me: Me;
       setPeriod('');
       reload();
     } catch (e) {
-      setMessage(e instanceof ApiError ? e.message : t('error.generic'));
+      setMessage(errorMessage(e, t('error.generic')));
     }
   }
 
@@ -140,7 +140,7 @@ function OrganizerDues({ token, me }: { token: string; me: Me }) {
       const r = await apiRequest<{ enqueued: number }>('POST', '/api/dues/reminders/run', token, { period, stage, orgId: Number(orgId) });
       setMessage(t('dues.enqueued', { count: r.enqueued }));
     } catch (e) {
-      setMessage(e instanceof ApiError ? e.message : t('error.generic'));
+      setMessage(errorMessage(e, t('error.generic')));
     }
   }
 
@@ -152,7 +152,7 @@ function OrganizerDues({ token, me }: { token: string; me: Me }) {
       setMessage(t('dues.rateSaved'));
       load();
     } catch (e) {
-      setMessage(e instanceof ApiError ? e.message : t('error.generic'));
+      setMessage(errorMessage(e, t('error.generic')));
     }
   }
 

@@ -1,6 +1,6 @@
 import { useEffect, useState } from 'preact/hooks';
 import type { Meeting, Org } from '../../../../server/domain/types';
-import { ApiError, apiRequest, type Me } from '../../api';
+import { apiRequest, type Me, errorMessage } from '../../api';
 import { t } from '../../i18n';
 import { go } from '../../router';
 import { zonedInputToIso } from '../../time';
@@ -36,7 +36,7 @@ export function NewMeeting({ token, me }: { token: string; me: Me }) {
       });
       go(`/meetings/${meeting.id}`);
     } catch (e) {
-      setError(e instanceof ApiError ? e.message : t('error.generic'));
+      setError(errorMessage(e, t('error.generic')));
     }
   }
 

@@ -1,6 +1,6 @@
 import { useEffect, useState } from 'preact/hooks';
 import type { Meeting, SignupStatus } from '../../../../server/domain/types';
-import { ApiError, apiRequest } from '../../api';
+import { apiRequest, errorMessage } from '../../api';
 import { t } from '../../i18n';
 import { command, type AppSocket } from '../../socket';
 
@@ -27,7 +27,7 @@ export function OrganizerTools({ meeting, token, socket, onChange }: { meeting: 
       setMessage(null);
       onChange();
     } catch (e) {
-      setMessage(e instanceof ApiError ? e.message : t('error.generic'));
+      setMessage(errorMessage(e, t('error.generic')));
     }
   }
 
