@@ -1,4 +1,6 @@
 import type { Database } from './db/database';
+import { createDuesRepo } from './db/repositories/dues';
+import { createMeetingsRepo } from './db/repositories/meetings';
 import { createOrgsRepo } from './db/repositories/orgs';
 import { createUsersRepo } from './db/repositories/users';
 import { hashPassword } from './domain/auth';
@@ -52,6 +54,7 @@ export async function seedDemoDistrict(db: Database): Promise<Array<{ email: str
     { email: 'zhao.lei@kitestring.example', name: '赵磊 Zhao Lei', what: 'organizer of the second branch', role: 'member', branchId: second.id, organizes: second.id },
     { email: 'liu.yang@kitestring.example', name: '刘洋 Liu Yang', what: 'member of the second branch', role: 'member', branchId: second.id },
   ];
+  const ids: number[] = [];
   for (const person of people) {
     const user = await users.insert({
       name: person.name,
@@ -64,6 +67,26 @@ export async function seedDemoDistrict(db: Database): Promise<Array<{ email: str
       location: person.location ?? null,
     });
     if (person.organizes) await orgs.addOrganizer(person.organizes, user.id);
+    ids.push(user.id);
   }
+
+  // Something to see on every page: dues owed since last month, and an open meeting next week.
+  const now = new Date();
+  const lastMonth = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth() - 1, 1)).toISOString().slice(0, 7);
+  await createDuesRepo(db.knex).addRate({ org_id: general.id, user_id: null, monthly_amount: 2000, currency: 'CNY', effective_from: lastMonth, set_by: ids[0] });
+  const meetings = createMeetingsRepo(db.knex);
+  await meetings.insert({
+    hostOrgId: first.id,
+    title: '物价与生活圆桌会 Prices round table',
+    topic: 'prices',
+    description: '邀请专家和各支部党员一起谈谈物价和生活。Experts and members from every branch talk about prices.',
+    startsAt: new Date(now.getTime() + 7 * 86_400_000).toISOString(),
+    endsAt: new Date(now.getTime() + 7 * 86_400_000 + 2 * 3_600_000).toISOString(),
+    location: '社区活动中心 Community hall',
+    online: true,
+    capacity: 30,
+    openTo: 'all',
+    createdBy: ids[2],
+  });
   return people.map(({ email, name, what }) => ({ email, name, what }));
 }
