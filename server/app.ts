@@ -27,7 +27,7 @@ import { createDuesRepo } from './db/repositories/dues';
 import { createDuesService } from './domain/dues';
 import { duesJobDeps } from './jobs/processors';
 import { enqueueStage } from './jobs/duesReminders';
-import { ensureDuesScheduler } from './jobs/queues';
+import { ensureDuesScheduler, queueState } from './jobs/queues';
 import { meetingRoutes } from './http/routes/meetings';
 import { notificationRoutes } from './http/routes/notifications';
 import { RealtimeMeetingEvents } from './realtime/meetingEvents';
@@ -124,6 +124,8 @@ export function createApp({ config, db, log }: AppDeps) {
     reminders: createCheckinReminderScheduler(queues.reminders, config.checkinReminderLeadMs, log),
   });
   const dues = createDuesService({ dues: repos.dues, users: repos.users, directory });
+  // One dues service and one set of job dependencies for the whole process (runs by hand and workers).
+  const duesDeps = duesJobDeps(db, config, meetingEvents, { directory, dues });
   const guests = createGuestService({ invites: repos.guestInvites, publicUrl: config.publicUrl });
   const callEvents = new RealtimeCallEvents();
   const calls = createCallService({
@@ -169,7 +171,7 @@ export function createApp({ config, db, log }: AppDeps) {
   callEvents.attach(realtime.io);
   const workers =
     config.workers === 'in-process'
-      ? startWorkers(redis.jobs, config.keyPrefix, jobProcessors(db, config, meetingEvents, queues.dues, directory), log, config.jobLockMs)
+      ? startWorkers(redis.jobs, config.keyPrefix, jobProcessors(db, config, meetingEvents, queues.dues, duesDeps), log, config.jobLockMs)
       : null;
   announceOrgsChanged = realtime.announceOrgsChanged;
 
@@ -189,13 +191,8 @@ export function createApp({ config, db, log }: AppDeps) {
     dues,
     /** Runs one reminder stage now (the admin's or an organizer's button). */
     runDuesStage: (input: { period: string; stage: 'first' | 'second' | 'escalation'; orgId?: number }) =>
-      enqueueStage({ ...duesJobDeps(db, config, meetingEvents, directory), queue: queues.dues }, input),
-    async duesQueueState() {
-      const counts = await queues.dues.getJobCounts('waiting', 'delayed', 'active', 'failed', 'completed');
-      const failed = (await queues.dues.getFailed(0, 49)).map((job) => ({ id: job.id, name: job.name, data: job.data, failedReason: job.failedReason, attemptsMade: job.attemptsMade, finishedOn: job.finishedOn }));
-      const schedulers = (await queues.dues.getJobSchedulers()).map((s) => ({ key: s.key, every: s.every ?? null, next: s.next ?? null }));
-      return { counts, failed, schedulers, mode: config.duesReminders };
-    },
+      enqueueStage({ ...duesDeps, queue: queues.dues }, input),
+    duesQueueState: async () => ({ ...(await queueState(queues.dues)), mode: config.duesReminders }),
     hub: {
       disconnectToken: realtime.disconnectToken,
       disconnectUser: realtime.disconnectUser,

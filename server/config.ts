@@ -20,6 +20,15 @@ const rateSpec = z
     return { count: Number(match[1]), windowMs: Number(match[2]) * unit };
   });
 
+const DURATION_UNITS = { s: 1000, m: 60_000, h: 3_600_000 } as const;
+/** A duration such as 90s, 15m or 1h, in milliseconds. */
+const duration = (fallback: string) =>
+  z
+    .string()
+    .regex(/^\d+(s|m|h)$/, 'expected a duration such as 15m, 90s or 1h')
+    .default(fallback)
+    .transform((text) => Number(text.slice(0, -1)) * DURATION_UNITS[text.slice(-1) as keyof typeof DURATION_UNITS]);
+
 const commaList = z
   .string()
   .optional()
@@ -48,16 +57,8 @@ const envSchema = z.object({
   /** `in-process`: this server also runs the BullMQ workers; `off`: run them with `npm run worker`. */
   WORKERS: z.enum(['in-process', 'off']).default('in-process'),
   /** How long before a meeting its reminder goes out, e.g. 60m. */
-  MEETING_REMINDER_LEAD: z
-    .string()
-    .regex(/^\d+(s|m|h)$/, 'expected a duration such as 60m')
-    .default('60m')
-    .transform((text) => Number(text.slice(0, -1)) * { s: 1000, m: 60_000, h: 3_600_000 }[text.slice(-1) as 's' | 'm' | 'h']),
-  CHECKIN_REMINDER_LEAD: z
-    .string()
-    .regex(/^\d+(s|m|h)$/, 'expected a duration such as 15m')
-    .default('15m')
-    .transform((text) => Number(text.slice(0, -1)) * { s: 1000, m: 60_000, h: 3_600_000 }[text.slice(-1) as 's' | 'm' | 'h']),
+  MEETING_REMINDER_LEAD: duration('60m'),
+  CHECKIN_REMINDER_LEAD: duration('15m'),
   /** The dues ladder: days of the month for the first and second reminder and the escalation, and the local hour. */
   DUES_DAYS: z
     .string()
@@ -73,11 +74,7 @@ const envSchema = z.object({
   DUES_HOUR: z.coerce.number().int().min(0).max(23).default(9),
   /** The calendar the branch escalation follows (the home district's zone). */
   DUES_ESCALATION_TZ: z.string().default('Asia/Shanghai'),
-  DUES_SCAN_EVERY: z
-    .string()
-    .regex(/^\d+(s|m|h)$/, 'expected a duration such as 10m')
-    .default('10m')
-    .transform((text) => Number(text.slice(0, -1)) * { s: 1000, m: 60_000, h: 3_600_000 }[text.slice(-1) as 's' | 'm' | 'h']),
+  DUES_SCAN_EVERY: duration('10m'),
   /** BullMQ lock duration and stalled-job check interval (ms): how soon a killed worker's jobs are retried. */
   JOB_LOCK_MS: z.coerce.number().int().min(1000).max(600_000).default(30_000),
   /** Tuning (and tests): how long a call rings, and how long a party may be gone before the call ends. */

@@ -42,3 +42,11 @@ export async function apiRequest<T>(method: string, path: string, token: string 
 export function errorMessage(error: unknown, generic: string): string {
   return error instanceof ApiError && error.code !== 'offline' ? error.message : generic;
 }
+
+/** Downloads a file the API serves only with the bearer token (a plain link cannot send it). */
+export async function downloadWithToken(path: string, token: string, filename: string): Promise<void> {
+  const res = await fetch(path, { headers: { authorization: `Bearer ${token}` } });
+  const url = URL.createObjectURL(await res.blob());
+  Object.assign(document.createElement('a'), { href: url, download: filename }).click();
+  setTimeout(() => URL.revokeObjectURL(url), 10_000);
+}

@@ -166,6 +166,16 @@ export function createDuesService(deps: { dues: DuesRepo; users: UsersRepo; dire
       return { orgId, monthlyAmount: row.monthly_amount, currency: row.currency, effectiveFrom: row.effective_from, source: 'unit' as const };
     },
 
+    /** A member's ledger as seen by the member themself, an organizer over them, or the admin. */
+    async ledgerFor(actor: Actor, userId: number) {
+      const user = await users.findById(userId);
+      if (!user) throw notFound('member');
+      const tree = await directory.current();
+      const allowed = actor.id === user.id || actor.role === 'admin' || (user.branchId !== null && tree.organizesOver(actor.id, user.branchId));
+      if (!allowed) throw forbidden('only the member, their organizers and the admin see these dues');
+      return this.ledger(userId);
+    },
+
     /** A member's dues month by month, in their own time zone's calendar. */
     async ledger(userId: number) {
       const user = await users.findById(userId);

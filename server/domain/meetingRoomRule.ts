@@ -7,11 +7,10 @@ import type { OrgDirectory } from './orgDirectory';
 export function meetingRoomRule(meetings: MeetingsRepo, directory: OrgDirectory): RoomRule {
   return {
     async canUse(actor, id) {
-      const meeting = await meetings.find(id);
-      if (!meeting) return null;
-      if (mayManageMeeting(await directory.current(), actor, meeting.host_org_id)) return true;
-      const signup = await meetings.signupOf(id, actor.id);
-      return signup?.status === 'confirmed' || signup?.status === 'attended';
+      const access = await meetings.accessOf(id, actor.id);
+      if (!access) return null;
+      if (mayManageMeeting(await directory.current(), actor, access.hostOrgId)) return true;
+      return access.signupStatus === 'confirmed' || access.signupStatus === 'attended';
     },
     async canModerate(actor, id) {
       const meeting = await meetings.find(id);

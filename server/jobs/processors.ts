@@ -7,7 +7,7 @@ import { createMeetingsRepo } from '../db/repositories/meetings';
 import { createNotificationsRepo } from '../db/repositories/notifications';
 import { createOrgsRepo } from '../db/repositories/orgs';
 import { createUsersRepo } from '../db/repositories/users';
-import { createDuesService } from '../domain/dues';
+import { createDuesService, type DuesService } from '../domain/dues';
 import type { MeetingEvents } from '../domain/meetings';
 import { OrgDirectory } from '../domain/orgDirectory';
 import { sendCheckinReminders } from './checkinReminders';
@@ -16,23 +16,23 @@ import { sendMeetingReminders } from './meetingReminders';
 import type { JobProcessors } from './queues';
 
 /** The dependencies of the dues jobs, built from the database (shared by the server and `npm run worker`). */
-export function duesJobDeps(db: Database, config: Config, events: Pick<MeetingEvents, 'notified'>, directory?: OrgDirectory): DuesJobDeps {
+export function duesJobDeps(db: Database, config: Config, events: Pick<MeetingEvents, 'notified'>, shared?: { directory: OrgDirectory; dues: DuesService }): DuesJobDeps {
   const users = createUsersRepo(db.knex, db.read);
-  const dir = directory ?? new OrgDirectory(createOrgsRepo(db.knex), () => {}, 5000);
+  const dir = shared?.directory ?? new OrgDirectory(createOrgsRepo(db.knex), () => {}, 5000);
   return {
     db,
     users,
     directory: dir,
     events,
     notifications: createNotificationsRepo(db.knex, db.read),
-    dues: createDuesService({ dues: createDuesRepo(db.knex, db.read), users, directory: dir }),
+    dues: shared?.dues ?? createDuesService({ dues: createDuesRepo(db.knex, db.read), users, directory: dir }),
     ladder: config.duesLadder,
     escalationTimeZone: config.duesEscalationTimeZone,
   };
 }
 
 /** The job functions with their dependencies, for the in-process workers and `npm run worker` alike. */
-export function jobProcessors(db: Database, config: Config, events: Pick<MeetingEvents, 'notified'>, duesQueue: Queue, directory?: OrgDirectory): JobProcessors {
+export function jobProcessors(db: Database, config: Config, events: Pick<MeetingEvents, 'notified'>, duesQueue: Queue, duesDeps?: DuesJobDeps): JobProcessors {
   const deps = {
     db,
     events,
@@ -40,7 +40,7 @@ export function jobProcessors(db: Database, config: Config, events: Pick<Meeting
     checkins: createCheckinsRepo(db.knex, db.read),
     notifications: createNotificationsRepo(db.knex, db.read),
   };
-  const dues = duesJobDeps(db, config, events, directory);
+  const dues = duesDeps ?? duesJobDeps(db, config, events);
   const writer = duesReminderWriter(db, dues.notifications);
   return {
     meetingReminder: (job) => sendMeetingReminders(deps, job),

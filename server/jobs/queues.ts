@@ -101,3 +101,11 @@ export function startWorkers(connection: Redis, prefix: string, processors: JobP
   // close() lets active jobs finish, so none is left stalled.
   return { close: () => Promise.all([worker.close(), duesWorker.close()]).then(() => {}) };
 }
+
+/** What a queue holds now, for the admin: counts by state, the latest failures, its schedulers. */
+export async function queueState(queue: Queue) {
+  const counts = await queue.getJobCounts('waiting', 'delayed', 'active', 'failed', 'completed');
+  const failed = (await queue.getFailed(0, 49)).map((job) => ({ id: job.id, name: job.name, data: job.data, failedReason: job.failedReason, attemptsMade: job.attemptsMade, finishedOn: job.finishedOn }));
+  const schedulers = (await queue.getJobSchedulers()).map((s) => ({ key: s.key, every: s.every ?? null, next: s.next ?? null }));
+  return { counts, failed, schedulers };
+}

@@ -1,6 +1,6 @@
 import { useEffect, useState } from 'preact/hooks';
 import type { Org, User } from '../../../server/domain/types';
-import { apiRequest, type Me, errorMessage } from '../api';
+import { apiRequest, downloadWithToken, errorMessage, type Me } from '../api';
 import { formatMoney, t, type MessageKey } from '../i18n';
 
 export interface Ledger {
@@ -128,12 +128,7 @@ function OrganizerDues({ token, me }: { token: string; me: Me }) {
   };
   useEffect(load, [orgId, period]);
 
-  async function downloadCsv() {
-    const res = await fetch(`/api/dues/arrears?orgId=${orgId}&period=${period}&format=csv`, { headers: { authorization: `Bearer ${token}` } });
-    const url = URL.createObjectURL(await res.blob());
-    Object.assign(document.createElement('a'), { href: url, download: `arrears-${orgId}-${period}.csv` }).click();
-    setTimeout(() => URL.revokeObjectURL(url), 10_000);
-  }
+  const downloadCsv = () => downloadWithToken(`/api/dues/arrears?orgId=${orgId}&period=${period}&format=csv`, token, `arrears-${orgId}-${period}.csv`);
 
   async function remind(stage: string) {
     try {

@@ -130,6 +130,15 @@ export function createMeetingsRepo(knex: Knex, read: Knex = knex) {
       return rows.map(toMeeting);
     },
 
+    /** The meeting's host and this user's sign-up status, in one read (checked on every meeting-room command). */
+    async accessOf(meetingId: number, userId: number): Promise<{ hostOrgId: number; signupStatus: SignupStatus | null } | null> {
+      const row: { host_org_id: number; status: SignupStatus | null } | undefined = await read('meetings')
+        .leftJoin('meeting_signups', (join) => join.on('meeting_signups.meeting_id', 'meetings.id').andOn('meeting_signups.user_id', read.raw('?', [userId])))
+        .where('meetings.id', meetingId)
+        .first('meetings.host_org_id', 'meeting_signups.status');
+      return row ? { hostOrgId: row.host_org_id, signupStatus: row.status ?? null } : null;
+    },
+
     async signupOf(meetingId: number, userId: number, db: Knex = read): Promise<SignupRow | null> {
       return (await db('meeting_signups').where({ meeting_id: meetingId, user_id: userId }).first()) ?? null;
     },

@@ -34,10 +34,7 @@ export function duesRoutes(services: AppServices, endpoint: Endpoint): Router {
   router.get('/dues/me', endpoint({}, ({ caller }) => dues.ledger(caller.actor.id)));
   router.get(
     '/dues/members/:id',
-    endpoint({ params: z.object({ id }) }, async ({ caller, params }) => {
-      await services.cards.card(caller.actor, params.id); // same audience as the member card
-      return dues.ledger(params.id);
-    }),
+    endpoint({ params: z.object({ id }) }, ({ caller, params }) => dues.ledgerFor(caller.actor, params.id)),
   );
   router.post('/dues/payments', endpoint({ body: paymentSchema }, async ({ caller, body }) => ({ payment: await dues.pay(caller.actor, body) }), { status: 201 }));
   router.post('/dues/corrections', endpoint({ body: correctionSchema }, async ({ caller, body }) => ({ payment: await dues.correct(caller.actor, body) }), { status: 201 }));

@@ -1,6 +1,6 @@
 import { useEffect, useState } from 'preact/hooks';
 import type { Meeting, MeetingCounts, MySignup } from '../../../../server/domain/types';
-import { apiRequest, type Me } from '../../api';
+import { apiRequest, downloadWithToken, type Me } from '../../api';
 import { formatFullTime, t, type MessageKey } from '../../i18n';
 import { command, type AppSocket } from '../../socket';
 import { seatsText } from './MeetingsList';
@@ -66,13 +66,7 @@ export function MeetingDetail({ id, token, me, socket }: { id: number; token: st
     if (ack.ok) await load();
   }
 
-  async function downloadCalendar() {
-    const res = await fetch(`/api/meetings/${id}/calendar.ics`, { headers: { authorization: `Bearer ${token}` } });
-    const url = URL.createObjectURL(await res.blob());
-    const link = Object.assign(document.createElement('a'), { href: url, download: `meeting-${id}.ics` });
-    link.click();
-    setTimeout(() => URL.revokeObjectURL(url), 10_000);
-  }
+  const downloadCalendar = () => downloadWithToken(`/api/meetings/${id}/calendar.ics`, token, `meeting-${id}.ics`);
 
   const status = mine?.status;
   return (
