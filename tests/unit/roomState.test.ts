@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { contiguousSeq, markDeleted, mergeMessages, newClientId, newest } from '../../client/src/chat/roomState';
+import { contiguousSeq, markDeleted, mergeMessages, newClientId, newest, storedClientIds } from '../../client/src/chat/roomState';
 import { en } from '../../client/src/i18n/en';
 import { zhCN } from '../../client/src/i18n/zh-CN';
 import type { ChatMessage } from '../../server/domain/types';
@@ -20,6 +20,13 @@ describe('room state helpers (client)', () => {
     expect(contiguousSeq([msg(1), msg(2), msg(3)])).toBe(3);
     expect(contiguousSeq([msg(1), msg(2), msg(5), msg(6)])).toBe(2);
     expect(contiguousSeq([msg(40), msg(41), msg(43)])).toBe(41); // a cache that starts later
+  });
+
+  it('settles a pending message that arrives stored before its ack, only for its own author', () => {
+    const pending = [{ clientId: 'c2' }, { clientId: 'c9' }];
+    expect(storedClientIds([msg(1), msg(2)], pending, 1)).toEqual(['c2']);
+    expect(storedClientIds([msg(2)], pending, 7)).toEqual([]); // same clientId from someone else
+    expect(storedClientIds([], pending, 1)).toEqual([]);
   });
 
   it('marks deletions, keeps the newest N, and makes contract-valid client ids', () => {

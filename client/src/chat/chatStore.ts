@@ -2,7 +2,7 @@ import { signal } from '@preact/signals';
 import type { ChatMessage, User, UserRef } from '../../../server/domain/types';
 import { command, openSocket, type AppSocket } from '../socket';
 import { Outbox, type PendingMessage } from './outbox';
-import { contiguousSeq, markDeleted, mergeMessages, newClientId, newest } from './roomState';
+import { contiguousSeq, markDeleted, mergeMessages, newClientId, newest, storedClientIds } from './roomState';
 
 export type Connection = 'connecting' | 'online' | 'offline';
 
@@ -140,6 +140,8 @@ export class ChatStore {
       const merged = mergeMessages(r.messages, messages);
       return { ...r, messages: merged, online: ack.data.online, loaded: true, hasOlder: merged.length > 0 && merged[0].seq > 1 };
     });
+    // A message whose ack was lost in the drop is already in the room's history.
+    this.settlePending(messages);
   }
 
   private receive(messages: ChatMessage[], live: boolean): void {
@@ -148,6 +150,7 @@ export class ChatStore {
     if (!roomId || room?.roomId !== roomId) return;
     const before = contiguousSeq(room.messages);
     this.update(roomId, (r) => ({ ...r, messages: mergeMessages(r.messages, messages) }));
+    this.settlePending(messages);
     // A live message beyond a hole: one in flight from another server may fill it; if not, fetch it.
     if (live && room.loaded && messages[0].seq > before + 1 && !this.catchUpTimer) {
       this.catchUpTimer = setTimeout(() => {
@@ -156,6 +159,17 @@ export class ChatStore {
         if (current?.roomId === roomId && contiguousSeq(current.messages) < messages[0].seq) void this.join(roomId);
       }, 500);
     }
+  }
+
+  /**
+   * A stored message of ours can arrive live before its ack (the broadcast and the ack race); it is
+   * stored, so it leaves the outbox now instead of showing twice, once as sent and once as pending.
+   */
+  private settlePending(messages: ChatMessage[]): void {
+    const stored = storedClientIds(messages, this.pending.value, this.user.id);
+    if (stored.length === 0) return;
+    for (const clientId of stored) this.outbox.remove(clientId);
+    this.pending.value = this.outbox.all();
   }
 
   /** Sends the outbox in order; stops at the first message that cannot go out now. */

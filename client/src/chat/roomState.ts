@@ -36,6 +36,16 @@ export function newest(messages: readonly ChatMessage[], limit: number): ChatMes
   return messages.length > limit ? messages.slice(messages.length - limit) : (messages as ChatMessage[]);
 }
 
+/**
+ * The pending messages that a list of stored messages shows to be stored already: the author's own,
+ * matched by clientId. A live broadcast can beat the send's ack, and a history page after a drop can
+ * hold a message whose ack was lost; either way it must stop showing as pending.
+ */
+export function storedClientIds(stored: readonly ChatMessage[], pending: readonly { clientId: string }[], authorId: number): string[] {
+  const waiting = new Set(pending.map((p) => p.clientId));
+  return stored.filter((m) => m.author.id === authorId && waiting.has(m.clientId)).map((m) => m.clientId);
+}
+
 /** A client id for a new message: unique per author, safe in the contract's [A-Za-z0-9_-]{1,64}. */
 export function newClientId(): string {
   const random = crypto.getRandomValues(new Uint8Array(9));
