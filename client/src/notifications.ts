@@ -3,6 +3,19 @@ import type { Notification } from '../../server/domain/types';
 import { apiRequest } from './api';
 import type { AppSocket } from './socket';
 
+/**
+ * The loaded list, plus any notification pushed while it was on its way (newer than everything in it),
+ * so a reminder that arrives during a (re)load is neither lost from the list nor left out of the count.
+ */
+export function withPushedMeanwhile(
+  shown: readonly Notification[],
+  loaded: { notifications: Notification[]; unread: number },
+): { notifications: Notification[]; unread: number } {
+  const newest = loaded.notifications.reduce((max, n) => Math.max(max, n.id), 0);
+  const pushed = shown.filter((n) => n.id > newest);
+  return { notifications: [...pushed, ...loaded.notifications], unread: loaded.unread + pushed.filter((n) => !n.readAt).length };
+}
+
 /** The member's notifications: loaded once, then kept live from the socket. */
 export class NotificationStore {
   readonly list = signal<Notification[]>([]);
@@ -12,8 +25,9 @@ export class NotificationStore {
 
   constructor(private readonly token: string, socket: AppSocket) {
     socket.on('notification', (notification) => {
+      const known = this.list.value.some((n) => n.id === notification.id);
       this.list.value = [notification, ...this.list.value.filter((n) => n.id !== notification.id)];
-      this.unread.value += 1;
+      if (!known && !notification.readAt) this.unread.value += 1;
       this.latest.value = notification;
     });
     socket.on('connect', () => void this.load());
@@ -22,8 +36,9 @@ export class NotificationStore {
   async load(): Promise<void> {
     const result = await apiRequest<{ notifications: Notification[]; unread: number }>('GET', '/api/notifications', this.token).catch(() => null);
     if (!result) return;
-    this.list.value = result.notifications;
-    this.unread.value = result.unread;
+    const merged = withPushedMeanwhile(this.list.value, result);
+    this.list.value = merged.notifications;
+    this.unread.value = merged.unread;
   }
 
   async markRead(id: number): Promise<void> {

@@ -45,9 +45,9 @@ describe('open meetings in the browser', () => {
     await bob.getByRole('link', { name: '进入会议室' }).click();
     await bob.getByLabel('写消息').fill('大家好');
     await bob.keyboard.press('Enter');
-    await bob.getByRole('log').getByText('大家好').waitFor();
+    await bob.getByRole('log').locator('.msg:not(.pending)', { hasText: '大家好' }).waitFor();
     // Shown once, as sent: never a second, pending copy beside the stored one.
-    await expect.poll(() => bob.locator('[data-pending]').count()).toBe(0);
+    await expect.poll(() => bob.locator('[data-pending]').count(), { timeout: 10_000 }).toBe(0);
     expect(await bob.getByRole('log').getByText('大家好').count()).toBe(1);
   });
 });
