@@ -7,52 +7,51 @@ import express, { type ErrorRequestHandler, type RequestHandler } from 'express'
 import helmet from 'helmet';
 import type { Config } from './config';
 import type { Database } from './db/database';
+import { createCallsRepo } from './db/repositories/calls';
+import { createCheckinsRepo } from './db/repositories/checkins';
+import { createDuesRepo } from './db/repositories/dues';
+import { createGuestInvitesRepo } from './db/repositories/guestInvites';
+import { createMeetingsRepo, toCounts } from './db/repositories/meetings';
 import { createMessagesRepo } from './db/repositories/messages';
+import { createNotificationsRepo } from './db/repositories/notifications';
 import { createOrgsRepo } from './db/repositories/orgs';
 import { createTokensRepo } from './db/repositories/tokens';
 import { createUsersRepo } from './db/repositories/users';
-import { createMeetingsRepo, toCounts } from './db/repositories/meetings';
-import { createNotificationsRepo } from './db/repositories/notifications';
+import { createAuthService } from './domain/auth';
+import { createCallService } from './domain/calls';
+import { createCardService } from './domain/cards';
+import { createChatService, orgRoomRule } from './domain/chat';
+import { createCheckinService } from './domain/checkins';
+import { createDuesService } from './domain/dues';
+import { createGuestService } from './domain/guests';
 import { meetingRoomRule } from './domain/meetingRoomRule';
 import { createMeetingService } from './domain/meetings';
-import { createNotificationService } from './domain/notifications';
-import { jobProcessors } from './jobs/processors';
-import { createCheckinReminderScheduler, createMeetingReminderScheduler, createQueues, startWorkers } from './jobs/queues';
-import { createCheckinsRepo } from './db/repositories/checkins';
-import { createCheckinService } from './domain/checkins';
-import { createCardService } from './domain/cards';
-import { checkinRoutes } from './http/routes/checkins';
-import { duesRoutes } from './http/routes/dues';
-import { createDuesRepo } from './db/repositories/dues';
-import { createDuesService } from './domain/dues';
-import { duesJobDeps } from './jobs/processors';
-import { enqueueStage } from './jobs/duesReminders';
-import { ensureDuesScheduler, queueState } from './jobs/queues';
-import { meetingRoutes } from './http/routes/meetings';
-import { notificationRoutes } from './http/routes/notifications';
-import { RealtimeMeetingEvents } from './realtime/meetingEvents';
-import { createCallsRepo } from './db/repositories/calls';
-import { createGuestInvitesRepo } from './db/repositories/guestInvites';
-import { createCallService } from './domain/calls';
-import { createGuestService } from './domain/guests';
-import { callRoutes } from './http/routes/calls';
-import { RealtimeCallEvents } from './realtime/callEvents';
-import { createRedisCallStore } from './realtime/callStore';
-import { createAuthService } from './domain/auth';
-import { createChatService, orgRoomRule } from './domain/chat';
 import { createMemberService } from './domain/members';
 import { MessageWriter } from './domain/messageWriter';
+import { createNotificationService } from './domain/notifications';
 import { OrgDirectory } from './domain/orgDirectory';
 import { createOrgService } from './domain/orgs';
-import { AppError, notFound, statusOf, toErrorBody, forbidden } from './errors';
+import type { Actor } from './domain/types';
+import { AppError, forbidden, notFound, statusOf, toErrorBody } from './errors';
 import { endpointFactory } from './http/endpoint';
 import { originAllowed } from './http/origin';
 import { authRoutes } from './http/routes/auth';
+import { callRoutes } from './http/routes/calls';
+import { checkinRoutes } from './http/routes/checkins';
+import { duesRoutes } from './http/routes/dues';
+import { meetingRoutes } from './http/routes/meetings';
 import { memberRoutes } from './http/routes/members';
+import { notificationRoutes } from './http/routes/notifications';
 import { orgRoutes } from './http/routes/orgs';
+import { enqueueStage } from './jobs/duesReminders';
+import { duesJobDeps, jobProcessors } from './jobs/processors';
+import { createCheckinReminderScheduler, createMeetingReminderScheduler, createQueues, ensureDuesScheduler, queueState, startWorkers } from './jobs/queues';
 import type { Logger } from './logger';
 import { createMetrics } from './metrics';
+import { RealtimeCallEvents } from './realtime/callEvents';
+import { createRedisCallStore } from './realtime/callStore';
 import { createRealtime } from './realtime/io';
+import { RealtimeMeetingEvents } from './realtime/meetingEvents';
 import { createLoginThrottle, createRateLimiter, createRedis } from './redis';
 
 export interface AppDeps {
@@ -189,10 +188,15 @@ export function createApp({ config, db, log }: AppDeps) {
     checkins,
     cards: createCardService({ users: repos.users, meetings: repos.meetings, calls: repos.calls, checkins: repos.checkins, directory, dues }),
     dues,
-    /** Runs one reminder stage now (the admin's or an organizer's button). */
-    runDuesStage: (input: { period: string; stage: 'first' | 'second' | 'escalation'; orgId?: number }) =>
-      enqueueStage({ ...duesDeps, queue: queues.dues }, input),
-    duesQueueState: async () => ({ ...(await queueState(queues.dues)), mode: config.duesReminders }),
+    /** Runs one reminder stage now (the admin's or an organizer's button), if the actor may. */
+    async runDuesStage(actor: Actor, input: { period: string; stage: 'first' | 'second' | 'escalation'; orgId?: number }) {
+      await dues.assertMayRun(actor, input.orgId);
+      return enqueueStage({ ...duesDeps, queue: queues.dues }, input);
+    },
+    async duesQueueState(actor: Actor) {
+      dues.assertMaySeeQueue(actor);
+      return { ...(await queueState(queues.dues)), mode: config.duesReminders };
+    },
     hub: {
       disconnectToken: realtime.disconnectToken,
       disconnectUser: realtime.disconnectUser,
@@ -282,8 +286,8 @@ export function createApp({ config, db, log }: AppDeps) {
       await redis.data.ping();
       if (workers) await ensureDuesScheduler(queues.dues, redis.data, config.keyPrefix, config.duesReminders, config.duesScanEveryMs);
     },
-    /** Stops sockets and HTTP, writes every queued message, closes Redis. The database is the caller's. */
     queues,
+    /** Stops sockets and HTTP, writes every queued message, closes Redis. The database is the caller's. */
     async close() {
       await realtime.close();
       await workers?.close();

@@ -148,6 +148,9 @@ export function createDuesService(deps: { dues: DuesRepo; users: UsersRepo; dire
      */
     unpaidOf: (userId: number, period: string) => owedBatch.submit({ userId, period }),
 
+    /** Members already reminded at this stage of the period. */
+    remindedIn: (period: string, stage: 'first' | 'second') => deps.dues.remindedUserIds(period, stage),
+
     async setRate(actor: Actor, userId: number, input: { monthlyAmount: number; currency?: string; effectiveFrom?: string }) {
       const user = await managedMember(actor, userId);
       const effectiveFrom = input.effectiveFrom ?? periodOf(now(), user.timezone);
@@ -241,6 +244,11 @@ export function createDuesService(deps: { dues: DuesRepo; users: UsersRepo; dire
       const tree = await directory.current();
       if (!tree.get(orgId)) throw notFound('org');
       if (!tree.canManage(actor, orgId)) throw forbidden('only organizers over this unit run its reminders');
+    },
+
+    /** The reminder queue's state is the admin's alone. */
+    assertMaySeeQueue(actor: Actor): void {
+      if (actor.role !== 'admin') throw forbidden('only the admin sees the reminder queue');
     },
   };
 }

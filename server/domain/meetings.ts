@@ -110,8 +110,6 @@ export function createMeetingService(deps: {
   }
 
   return {
-    visible,
-
     async create(actor: Actor, input: NewMeetingInput): Promise<Meeting> {
       const tree = await directory.current();
       if (!tree.get(input.hostOrgId)) throw notFound('host org');
@@ -156,9 +154,16 @@ export function createMeetingService(deps: {
       return { meeting: toMeeting(row), mySignup: await mySignup(id, signup), canManage: mayManageMeeting(await directory.current(), actor, row.host_org_id) };
     },
 
-    async counts(id: number): Promise<MeetingCounts | null> {
+    /**
+     * The meeting with its live counters, for a page that follows them. `subscribe` runs after the
+     * visibility check and before the read, so no change falls between the answer and the first event.
+     */
+    async watch(actor: Actor, id: number, subscribe: () => unknown): Promise<{ meeting: Meeting; counts: MeetingCounts }> {
+      await visible(actor, id);
+      await subscribe();
       const row = await meetings.find(id);
-      return row ? toCounts(row) : null;
+      if (!row) throw notFound('meeting');
+      return { meeting: toMeeting(row), counts: toCounts(row) };
     },
 
     async update(actor: Actor, id: number, patch: MeetingPatch): Promise<Meeting> {

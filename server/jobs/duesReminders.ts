@@ -7,7 +7,7 @@ import { DEFAULT_LADDER, periodOf, stageWindow, type DuesLadder, type DuesStage 
 import type { MeetingEvents } from '../domain/meetings';
 import type { Notification } from '../domain/types';
 import { GroupCommit } from '../util/groupCommit';
-import { insertNewRecords } from './sendRecords';
+import { insertNewRecords, notifyOnce } from './sendRecords';
 import type { OrgDirectory } from '../domain/orgDirectory';
 
 /** Job data: ids only, never names or contact details. */
@@ -33,8 +33,8 @@ export interface DuesJobDeps {
   directory: OrgDirectory;
   events: Pick<MeetingEvents, 'notified'>;
   ladder?: DuesLadder;
-  /** The zone whose calendar the branch escalation follows (the home district's). */
-  escalationTimeZone?: string;
+  /** The zone whose calendar the branch escalation follows (the home district's; DUES_ESCALATION_TZ). */
+  escalationTimeZone: string;
 }
 
 const yuan = (fen: number) => (fen / 100).toFixed(2);
@@ -103,24 +103,18 @@ export async function sendDuesEscalation(deps: DuesJobDeps, job: DuesEscalationJ
   const members = unpaid.map((a) => ({ id: a.user.id, name: a.user.name, amountDue: a.amountDue }));
   const names = members.map((m) => `${m.name}（${yuan(m.amountDue)} 元）`).join('、');
   const branch = tree.get(job.branchId);
-  const stored = await deps.db.writeTransaction(async (trx) => {
-    const fresh = await insertNewRecords(
-      trx,
-      'dues_escalations_sent',
-      organizers.map((id) => ({ branch_id: job.branchId, period: job.period, organizer_id: id, sent_at: new Date().toISOString() })),
-      ['branch_id', 'period', 'organizer_id'],
-    );
-    return deps.notifications.insertMany(
-      trx,
-      fresh.map(({ organizer_id }) => ({
-        userId: organizer_id,
-        kind: 'dues_escalation',
-        title: `${branch?.name ?? ''} ${job.period} 党费未交名单（${members.length} 人）`,
-        body: `以下党员 ${job.period} 的党费还没有交：${names}`,
-        data: { branchId: job.branchId, period: job.period, members },
-      })),
-    );
-  });
+  const sentAt = new Date().toISOString();
+  const stored = await notifyOnce(
+    deps,
+    { table: 'dues_escalations_sent', rows: organizers.map((id) => ({ branch_id: job.branchId, period: job.period, organizer_id: id, sent_at: sentAt })), key: ['branch_id', 'period', 'organizer_id'] },
+    ({ organizer_id }) => ({
+      userId: organizer_id,
+      kind: 'dues_escalation',
+      title: `${branch?.name ?? ''} ${job.period} 党费未交名单（${members.length} 人）`,
+      body: `以下党员 ${job.period} 的党费还没有交：${names}`,
+      data: { branchId: job.branchId, period: job.period, members },
+    }),
+  );
   if (stored.length > 0) deps.events.notified(stored);
   return { sent: stored.length };
 }
@@ -144,13 +138,11 @@ export async function enqueueStage(
   const now = input.now ?? Date.now();
   if (input.stage === 'escalation') {
     const branches = [...new Set(unpaid.map((a) => a.user.branchId!))];
-    const delay = Math.max(0, (input.delayUntil?.(deps.escalationTimeZone ?? 'Asia/Shanghai') ?? now) - now);
+    const delay = Math.max(0, (input.delayUntil?.(deps.escalationTimeZone) ?? now) - now);
     await addInBulk(deps.queue, branches.map((branchId) => ({ name: DUES_ESCALATION, data: { branchId, period: input.period } satisfies DuesEscalationJob, opts: { ...JOB_OPTS, delay, jobId: `dues-escalation-${input.period}-${branchId}` } })));
     return branches.length;
   }
-  const sent = new Set(
-    ((await deps.db.read('dues_reminders_sent').where({ period: input.period, stage: input.stage }).select('user_id')) as Array<{ user_id: number }>).map((r) => r.user_id),
-  );
+  const sent = await deps.dues.remindedIn(input.period, input.stage);
   const todo = unpaid.filter((a) => !sent.has(a.user.id));
   await addInBulk(
     deps.queue,
@@ -171,16 +163,18 @@ export async function enqueueStage(
  */
 export async function scanDues(deps: DuesJobDeps & { queue: Queue }, now: number, lookaheadMs: number): Promise<number> {
   const ladder = deps.ladder ?? DEFAULT_LADDER;
-  const zones = ((await deps.db.read('users').where({ active: true }).distinct('timezone')) as Array<{ timezone: string }>).map((r) => r.timezone);
+  const zones = await deps.users.activeTimeZones();
+  /** The stage is under way in this zone's calendar, or starts within the lookahead. */
+  const dueSoon = (period: string, stage: DuesStage, zone: string) => {
+    const window = stageWindow(period, stage, zone, ladder);
+    return periodOf(now, zone) === period && now + lookaheadMs >= window.from && now < window.until;
+  };
   let enqueued = 0;
   const periods = new Set<string>();
   for (const zone of zones) periods.add(periodOf(now, zone));
   for (const period of [...periods].sort()) {
     for (const stage of ['first', 'second'] as const) {
-      const live = (zone: string) => {
-        const window = stageWindow(period, stage, zone, ladder);
-        return periodOf(now, zone) === period && now + lookaheadMs >= window.from && now < window.until;
-      };
+      const live = (zone: string) => dueSoon(period, stage, zone);
       if (!zones.some(live)) continue;
       enqueued += await enqueueStage(deps, {
         period,
@@ -190,10 +184,9 @@ export async function scanDues(deps: DuesJobDeps & { queue: Queue }, now: number
         now,
       });
     }
-    const zone = deps.escalationTimeZone ?? 'Asia/Shanghai';
-    const window = stageWindow(period, 'escalation', zone, ladder);
-    if (periodOf(now, zone) === period && now + lookaheadMs >= window.from && now < window.until) {
-      enqueued += await enqueueStage(deps, { period, stage: 'escalation', delayUntil: () => window.from, now });
+    if (dueSoon(period, 'escalation', deps.escalationTimeZone)) {
+      const from = stageWindow(period, 'escalation', deps.escalationTimeZone, ladder).from;
+      enqueued += await enqueueStage(deps, { period, stage: 'escalation', delayUntil: () => from, now });
     }
   }
   return enqueued;

@@ -2,7 +2,7 @@ import type { Database } from '../db/database';
 import type { MeetingsRepo } from '../db/repositories/meetings';
 import type { NotificationsRepo } from '../db/repositories/notifications';
 import type { MeetingEvents } from '../domain/meetings';
-import { insertNewRecords } from './sendRecords';
+import { notifyOnce } from './sendRecords';
 
 export interface MeetingReminderJob {
   meetingId: number;
@@ -25,20 +25,19 @@ export async function sendMeetingReminders(
   let sent = 0;
   for (let i = 0; i < userIds.length; i += 200) {
     const slice = userIds.slice(i, i + 200);
-    const stored = await deps.db.writeTransaction(async (trx) => {
-      const sentAt = new Date().toISOString();
-      const fresh = await insertNewRecords(trx, 'meeting_reminders', slice.map((userId) => ({ meeting_id: meeting.id, user_id: userId, sent_at: sentAt })), ['meeting_id', 'user_id']);
-      return deps.notifications.insertMany(
-        trx,
-        fresh.map(({ user_id }) => ({
-          userId: user_id,
-          kind: 'meeting_reminder',
-          title: `会议即将开始：${meeting.title}`,
-          body: `你报名的会议一小时后开始：${meeting.title}${meeting.location ? `（${meeting.location}）` : ''}`,
-          data: { meetingId: meeting.id, title: meeting.title, startsAt: meeting.starts_at, location: meeting.location },
-        })),
-      );
-    });
+    const sentAt = new Date().toISOString();
+    // A transaction per 200 members keeps each write short on a large meeting.
+    const stored = await notifyOnce(
+      deps,
+      { table: 'meeting_reminders', rows: slice.map((userId) => ({ meeting_id: meeting.id, user_id: userId, sent_at: sentAt })), key: ['meeting_id', 'user_id'] },
+      ({ user_id }) => ({
+        userId: user_id,
+        kind: 'meeting_reminder',
+        title: `会议即将开始：${meeting.title}`,
+        body: `你报名的会议一小时后开始：${meeting.title}${meeting.location ? `（${meeting.location}）` : ''}`,
+        data: { meetingId: meeting.id, title: meeting.title, startsAt: meeting.starts_at, location: meeting.location },
+      }),
+    );
     sent += stored.length;
     if (stored.length > 0) deps.events.notified(stored);
   }

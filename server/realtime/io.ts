@@ -8,6 +8,7 @@ import type { ChatService } from '../domain/chat';
 import type { MeetingService } from '../domain/meetings';
 import type { CallService } from '../domain/calls';
 import type { GuestService } from '../domain/guests';
+import { forbidden, toErrorBody } from '../errors';
 import { originAllowed } from '../http/origin';
 import type { Logger } from '../logger';
 import type { Metrics } from '../metrics';
@@ -129,7 +130,7 @@ export function createRealtime(deps: RealtimeDeps) {
       // A guest may only call: every other command is refused.
       socket.onAny((event: string, ...args: unknown[]) => {
         const ack = args[args.length - 1];
-        if (!event.startsWith('call:') && typeof ack === 'function') ack({ ok: false, error: { code: 'forbidden', message: 'a guest can only make calls' } });
+        if (!event.startsWith('call:') && typeof ack === 'function') ack({ ok: false, error: toErrorBody(forbidden('a guest can only make calls')) });
       });
     }
   });
@@ -168,14 +169,14 @@ export function createRealtime(deps: RealtimeDeps) {
     },
     /** Disconnects, on every process, every socket of this user. */
     disconnectUser: (userId: number) => io.in(userRoom(userId)).disconnectSockets(true),
-    /**
-     * Stops taking connections, lets commands under way finish and ack (up to `graceMs`), then
-     * disconnects everyone and closes the HTTP server.
-     */
     /** Ids of the users online now, on any process. */
     onlineUsers: async () => new Set((await presence.online(SITE)).map((u) => u.id)),
     /** Disconnects, on every process, the guest of this invite. */
     disconnectGuest: (inviteId: number) => io.in(guestRoom(inviteId)).disconnectSockets(true),
+    /**
+     * Stops taking connections, lets commands under way finish and ack (up to `graceMs`), then
+     * disconnects everyone and closes the HTTP server.
+     */
     async close(graceMs = 5000) {
       deps.httpServer.close();
       guestSlots.close();

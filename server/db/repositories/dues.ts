@@ -57,6 +57,11 @@ export function createDuesRepo(knex: Knex, read: Knex = knex) {
       if (inserted.length > 0) return { payment: inserted[0], created: true };
       return { payment: await knex('dues_payments').where({ user_id: row.user_id, reference: row.reference }).first(), created: false };
     },
+    /** Members already reminded for this period and stage (the send records). */
+    async remindedUserIds(period: string, stage: string): Promise<Set<number>> {
+      const rows = (await read('dues_reminders_sent').where({ period, stage }).select('user_id')) as Array<{ user_id: number }>;
+      return new Set(rows.map((r) => r.user_id));
+    },
     paymentsOf: (userId: number): Promise<PaymentRow[]> => read('dues_payments').where({ user_id: userId }).orderBy('id'),
     /** Sum paid per member for one period (payments and corrections). */
     async paidInPeriod(period: string, userIds?: number[], db: Knex = read): Promise<Map<number, number>> {

@@ -96,6 +96,11 @@ export function createUsersRepo(knex: Knex, read: Knex = knex) {
         .orderBy('name');
       return rows.map(toUser);
     },
+    /** The time zones the active members live in (a handful, whatever the number of members). */
+    async activeTimeZones(): Promise<string[]> {
+      const rows = (await read('users').where({ active: true }).distinct('timezone')) as Array<{ timezone: string }>;
+      return rows.map((r) => r.timezone);
+    },
     async count(): Promise<number> {
       const [row] = await knex('users').count<{ n: string | number }[]>('* as n');
       return Number(row.n);

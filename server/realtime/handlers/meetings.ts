@@ -1,7 +1,5 @@
 import { z } from 'zod';
 import type { MeetingService } from '../../domain/meetings';
-import { toMeeting } from '../../db/repositories/meetings';
-import { notFound } from '../../errors';
 import { meetingWatchRoom } from '../contract';
 import { handle } from '../handle';
 import type { Actor } from '../../domain/types';
@@ -15,15 +13,7 @@ export const attendSchema = z
 
 /** Open meetings: watch the live counters, sign up, cancel, record attendance. */
 export function registerMeetingHandlers(socket: AppSocket, actor: Actor, meetings: MeetingService, rt: RealtimeContext): void {
-
-  handle(socket, 'meeting:watch', meetingRefSchema, async ({ meetingId }) => {
-    const row = await meetings.visible(actor, meetingId);
-    // Join before reading the counters, so no change falls between the answer and the first event.
-    await socket.join(meetingWatchRoom(meetingId));
-    const counts = await meetings.counts(meetingId);
-    if (!counts) throw notFound('meeting');
-    return { meeting: { ...toMeeting(row), ...pickCounts(counts) }, counts };
-  }, rt.handlerContext);
+  handle(socket, 'meeting:watch', meetingRefSchema, ({ meetingId }) => meetings.watch(actor, meetingId, () => socket.join(meetingWatchRoom(meetingId))), rt.handlerContext);
 
   handle(socket, 'meeting:unwatch', meetingRefSchema, async ({ meetingId }) => {
     await socket.leave(meetingWatchRoom(meetingId));
@@ -34,10 +24,3 @@ export function registerMeetingHandlers(socket: AppSocket, actor: Actor, meeting
   handle(socket, 'meeting:cancel', meetingRefSchema, ({ meetingId }) => meetings.cancel(actor, meetingId), rt.handlerContext);
   handle(socket, 'meeting:attend', attendSchema, ({ meetingId, userId, code }) => meetings.attend(actor, meetingId, { userId, code }), rt.handlerContext);
 }
-
-const pickCounts = (c: { capacity: number; confirmed: number; waitlisted: number; status: 'open' | 'closed' | 'cancelled' }) => ({
-  capacity: c.capacity,
-  confirmed: c.confirmed,
-  waitlisted: c.waitlisted,
-  status: c.status,
-});
