@@ -135,7 +135,6 @@ export function createApp({ config, db, log }: AppDeps) {
     directory,
     events: callEvents,
     guestOf: (inviteId) => guests.byInvite(inviteId),
-    organizersOf: async (orgId) => (await directory.current()).organizersOfUnit(orgId),
     checkins,
     ringTimeoutMs: config.callRingTimeoutMs,
     goneTimeoutMs: config.callGoneTimeoutMs,

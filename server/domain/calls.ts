@@ -65,8 +65,6 @@ export function createCallService(deps: {
   goneTimeoutMs?: number;
   /** The guest behind one of the member's invites, if it is still valid. */
   guestOf(inviteId: number): Promise<Extract<Party, { kind: 'guest' }> | null>;
-  /** Ids of the organizers of one unit. */
-  organizersOf(orgId: number): Promise<number[]>;
   checkins: Pick<CheckinService, 'forCall' | 'markDone'>;
 }) {
   const { store, calls, users, notifications, directory, events } = deps;
@@ -81,12 +79,16 @@ export function createCallService(deps: {
     timers.add(timer);
   };
 
+  async function userCallable(userId: number): Promise<Callable> {
+    const user = await users.findById(userId);
+    if (!user || !user.active) throw notFound('user');
+    return { party: { kind: 'user', id: user.id, name: user.name }, role: user.role, branchId: user.branchId };
+  }
+
   async function callable(party: Party, actor?: Actor): Promise<Callable> {
     if (party.kind === 'guest') return { party };
     if (actor && actor.id === party.id) return { party, role: actor.role, branchId: actor.branchId };
-    const user = await users.findById(party.id);
-    if (!user || !user.active) throw notFound('user');
-    return { party: { kind: 'user', id: user.id, name: user.name }, role: user.role, branchId: user.branchId };
+    return userCallable(party.id);
   }
 
   async function liveOf(party: Party, callId: string): Promise<{ call: LiveCall; side: 'caller' | 'callee' }> {
@@ -122,19 +124,18 @@ export function createCallService(deps: {
      * caller's invites. Every socket of the callee rings; unanswered after 45 s it ends as missed.
      */
     async invite(from: Party, fromSocket: string, to: { userId?: number; guestInviteId?: number }, actor?: Actor, checkinId: number | null = null): Promise<{ callId: string }> {
-      let callee: Party;
+      let target: Callable;
       if (to.guestInviteId !== undefined) {
         if (from.kind !== 'user') throw forbidden('a guest can only call the member who invited them');
         const guest = await deps.guestOf(to.guestInviteId);
         if (!guest || guest.memberId !== from.id) throw notFound('guest');
-        callee = guest;
+        target = { party: guest };
       } else {
-        const target = await users.findById(to.userId!);
-        if (!target || !target.active) throw notFound('user');
-        callee = { kind: 'user', id: target.id, name: target.name };
+        target = await userCallable(to.userId!);
       }
+      const callee = target.party;
       const tree = await directory.current();
-      if (!mayCall(tree, await callable(from, actor), await callable(callee))) throw forbidden('you may not call this person');
+      if (!mayCall(tree, await callable(from, actor), target)) throw forbidden('you may not call this person');
       if (checkinId !== null) {
         if (from.kind !== 'user' || callee.kind !== 'user') throw forbidden('a check-in is between an organizer and a member');
         await deps.checkins.forCall(checkinId, from.id, callee.id);
@@ -236,8 +237,7 @@ export function createCallService(deps: {
     async log(actor: Actor): Promise<CallRecord[]> {
       const tree = await directory.current();
       const ids = new Set<number>([actor.id]);
-      const units = actor.role === 'admin' ? tree.all().filter((o) => o.parentId === null).map((o) => o.id) : tree.organizerOf(actor.id);
-      const branches = units.flatMap((id) => tree.branchesUnder(id));
+      const branches = tree.unitsRunBy(actor).flatMap((id) => tree.branchesUnder(id));
       for (const member of await users.listActiveInBranches(branches)) ids.add(member.id);
       return calls.forUsers([...ids]);
     },
@@ -250,18 +250,16 @@ export function createCallService(deps: {
       const tree = await directory.current();
       const branches = new Set<number>();
       if (actor.branchId !== null) branches.add(actor.branchId);
-      const units = actor.role === 'admin' ? tree.all().filter((o) => o.parentId === null).map((o) => o.id) : tree.organizerOf(actor.id);
-      for (const unit of units) for (const branch of tree.branchesUnder(unit)) branches.add(branch);
+      for (const unit of tree.unitsRunBy(actor)) for (const branch of tree.branchesUnder(unit)) branches.add(branch);
       const people = new Map<number, { id: number; name: string; branchId: number | null; organizer: boolean }>();
       const organizers = new Set<number>();
-      if (actor.branchId !== null) for (const unit of tree.lineage(actor.branchId)) for (const id of await deps.organizersOf(unit.id)) organizers.add(id);
+      if (actor.branchId !== null) for (const unit of tree.lineage(actor.branchId)) for (const id of tree.organizersOfUnit(unit.id)) organizers.add(id);
       for (const user of await users.listActiveInBranches([...branches])) {
         people.set(user.id, { id: user.id, name: user.name, branchId: user.branchId, organizer: organizers.has(user.id) });
       }
-      for (const id of organizers) {
-        if (people.has(id)) continue;
-        const user = await users.findById(id);
-        if (user?.active) people.set(id, { id, name: user.name, branchId: user.branchId, organizer: true });
+      // Organizers over the branch who are not in one of these branches themselves.
+      for (const user of await users.findActiveByIds([...organizers].filter((id) => !people.has(id)))) {
+        people.set(user.id, { id: user.id, name: user.name, branchId: user.branchId, organizer: true });
       }
       people.delete(actor.id);
       return [...people.values()].sort((a, b) => Number(b.organizer) - Number(a.organizer) || a.name.localeCompare(b.name));

@@ -19,8 +19,7 @@ export function createCardService(deps: { users: UsersRepo; meetings: MeetingsRe
       if (!found) throw notFound('member');
       const { active: _active, ...member } = found;
       const tree = await deps.directory.current();
-      const allowed = actor.id === member.id || actor.role === 'admin' || (member.branchId !== null && tree.organizesOver(actor.id, member.branchId));
-      if (!allowed) throw forbidden('only the member, their organizers and the admin see this card');
+      if (!tree.canSeeMember(actor, member)) throw forbidden('only the member, their organizers and the admin see this card');
       const [meetings, calls, checkins, dues] = await Promise.all([
         deps.meetings.signupsOfUser(member.id),
         deps.calls.forUsers([member.id], 100),

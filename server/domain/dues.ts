@@ -108,7 +108,7 @@ export function createDuesService(deps: { dues: DuesRepo; users: UsersRepo; dire
    */
   async function unpaid(period: string, orgId?: number): Promise<Arrear[]> {
     const tree = await directory.current();
-    const roots = orgId !== undefined ? [orgId] : tree.all().filter((o) => o.parentId === null).map((o) => o.id);
+    const roots = orgId !== undefined ? [orgId] : tree.roots();
     const branches = [...new Set(roots.flatMap((id) => tree.branchesUnder(id)))];
     const rates = new RateBook(await dues.allRates(), tree);
     const members = await users.listActiveInBranches(branches);
@@ -173,9 +173,7 @@ export function createDuesService(deps: { dues: DuesRepo; users: UsersRepo; dire
     async ledgerFor(actor: Actor, userId: number) {
       const user = await users.findById(userId);
       if (!user) throw notFound('member');
-      const tree = await directory.current();
-      const allowed = actor.id === user.id || actor.role === 'admin' || (user.branchId !== null && tree.organizesOver(actor.id, user.branchId));
-      if (!allowed) throw forbidden('only the member, their organizers and the admin see these dues');
+      if (!(await directory.current()).canSeeMember(actor, user)) throw forbidden('only the member, their organizers and the admin see these dues');
       return this.ledger(userId);
     },
 

@@ -33,6 +33,16 @@ export class OrgTree {
     return [...this.byId.values()];
   }
 
+  /** The top units (those without a parent). */
+  roots(): number[] {
+    return this.all().filter((o) => o.parentId === null).map((o) => o.id);
+  }
+
+  /** The units a person runs: every top unit for the admin, else the units they organize. */
+  unitsRunBy(actor: Pick<Actor, 'id' | 'role'>): number[] {
+    return actor.role === 'admin' ? this.roots() : this.organizerOf(actor.id);
+  }
+
   /** The unit itself, then its parent, up to the root. */
   *lineage(id: number): Generator<Org> {
     for (let org = this.byId.get(id); org; org = org.parentId === null ? undefined : this.byId.get(org.parentId)) {
@@ -85,6 +95,11 @@ export class OrgTree {
   /** Admin, or organizer of the unit or above. */
   canManage(actor: Pick<Actor, 'id' | 'role'>, orgId: number): boolean {
     return actor.role === 'admin' || this.organizesOver(actor.id, orgId);
+  }
+
+  /** May this person see a member's own records (card, dues)? The member, the admin, organizers over them. */
+  canSeeMember(actor: Pick<Actor, 'id' | 'role'>, member: { id: number; branchId: number | null }): boolean {
+    return actor.id === member.id || actor.role === 'admin' || (member.branchId !== null && this.organizesOver(actor.id, member.branchId));
   }
 
   /** May this person use the live room of the unit? Members: their branch is the unit or below it. */

@@ -38,4 +38,15 @@ describe('OrgTree', () => {
     expect([1, 2, 3, 4, 5].every((id) => tree.canManage(actor(1, null, 'admin'), id))).toBe(true);
     expect(tree.organizerOf(10)).toEqual([2]);
   });
+
+  it('knows the units each person runs and who may see a member\'s records', () => {
+    expect(tree.roots()).toEqual([1]);
+    expect(tree.unitsRunBy(actor(1, null, 'admin'))).toEqual([1]);
+    expect(tree.unitsRunBy(actor(10, 5))).toEqual([2]);
+    expect(tree.unitsRunBy(actor(20, 3))).toEqual([]);
+    const member = { id: 20, branchId: 3 };
+    expect([actor(20, 3), actor(1, null, 'admin'), actor(10, 5), actor(11, 3)].every((a) => tree.canSeeMember(a, member))).toBe(true);
+    expect(tree.canSeeMember(actor(21, 3), member)).toBe(false); // a fellow member
+    expect(tree.canSeeMember(actor(11, 3), { id: 22, branchId: 4 })).toBe(false); // an organizer of another branch
+  });
 });
