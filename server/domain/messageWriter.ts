@@ -1,11 +1,6 @@
 import type { Database } from '../db/database';
 import type { MessageDraft, MessagesRepo, StoreOutcome } from '../db/repositories/messages';
-
-interface Pending {
-  draft: MessageDraft;
-  resolve(outcome: StoreOutcome): void;
-  reject(error: unknown): void;
-}
+import { GroupCommit } from '../util/groupCommit';
 
 const isUniqueViolation = (error: unknown) => {
   const e = error as { code?: string; message?: string } | null;
@@ -18,46 +13,24 @@ const isUniqueViolation = (error: unknown) => {
  * when idle a message is written at once. Each submitter is answered only after its batch commits.
  */
 export class MessageWriter {
-  private queue: Pending[] = [];
-  private running: Promise<void> | null = null;
-  private closed = false;
+  private readonly commit: GroupCommit<MessageDraft, StoreOutcome>;
 
   constructor(
     private readonly db: Database,
     private readonly messages: MessagesRepo,
-    private readonly maxBatch = 500,
-    private readonly onBatch: (size: number, ms: number) => void = () => {},
-  ) {}
+    maxBatch = 500,
+    onBatch?: (size: number, ms: number) => void,
+  ) {
+    this.commit = new GroupCommit((drafts) => this.storeWithRetry(drafts), { maxBatch, onBatch });
+  }
 
   submit(draft: MessageDraft): Promise<StoreOutcome> {
-    if (this.closed) return Promise.reject(new Error('message writer is closed'));
-    return new Promise((resolve, reject) => {
-      this.queue.push({ draft, resolve, reject });
-      if (!this.running) this.running = this.drain();
-    });
+    return this.commit.submit(draft);
   }
 
   /** Stops taking drafts and waits until every queued one is written. */
-  async close(): Promise<void> {
-    this.closed = true;
-    await this.running;
-  }
-
-  private async drain(): Promise<void> {
-    // Let the current tick's submissions join the first batch.
-    await new Promise((r) => setImmediate(r));
-    while (this.queue.length > 0) {
-      const batch = this.queue.splice(0, this.maxBatch);
-      const started = performance.now();
-      try {
-        const outcomes = await this.storeWithRetry(batch.map((p) => p.draft));
-        batch.forEach((p, i) => p.resolve(outcomes[i]));
-      } catch (error) {
-        batch.forEach((p) => p.reject(error));
-      }
-      this.onBatch(batch.length, performance.now() - started);
-    }
-    this.running = null;
+  close(): Promise<void> {
+    return this.commit.close();
   }
 
   private async storeWithRetry(drafts: MessageDraft[]): Promise<StoreOutcome[]> {

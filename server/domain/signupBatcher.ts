@@ -5,30 +5,25 @@ import { AppError, conflict, forbidden, notFound } from '../errors';
 import { mayJoinMeeting, newCheckInCode } from './meetingRules';
 import type { OrgDirectory } from './orgDirectory';
 import type { Actor, OpenTo } from './types';
+import { GroupCommit } from '../util/groupCommit';
 
 export interface SignupResult {
   status: 'confirmed' | 'waitlisted';
   position: number | null;
 }
 
-interface Request {
-  actor: Actor;
-  resolve(result: SignupResult): void;
-  reject(error: unknown): void;
-}
-
 const MAX_BATCH = 500;
 
 /**
- * Group commit for meeting sign-ups. Requests for one meeting that arrive while its transaction is
- * running wait and go together in the next one: the meeting row is locked once, seats are handed out
- * in arrival order until the capacity is reached, the rest join the end of the waitlist in that order,
- * and all of it commits at once. A storm of thousands of sign-ups is a handful of short transactions
- * instead of thousands queueing on one row lock; an idle sign-up is still written at once.
+ * Group commit for meeting sign-ups, one per meeting. Requests for one meeting that arrive while its
+ * transaction is running wait and go together in the next one: the meeting row is locked once, seats
+ * are handed out in arrival order until the capacity is reached, the rest join the end of the waitlist
+ * in that order, and all of it commits at once. A storm of thousands of sign-ups is a handful of short
+ * transactions instead of thousands queueing on one row lock; an idle sign-up is still written at once.
  */
 export class SignupBatcher {
-  private readonly queues = new Map<number, Request[]>();
-  private readonly running = new Set<number>();
+  /** Only meetings with sign-ups under way have an entry. */
+  private readonly commits = new Map<number, GroupCommit<Actor, SignupResult | AppError>>();
 
   constructor(
     private readonly db: Database,
@@ -38,40 +33,30 @@ export class SignupBatcher {
     private readonly afterCommit: (meetingId: number, changed: boolean) => void,
   ) {}
 
-  submit(actor: Actor, meetingId: number): Promise<SignupResult> {
-    return new Promise((resolve, reject) => {
-      const queue = this.queues.get(meetingId) ?? [];
-      queue.push({ actor, resolve, reject });
-      this.queues.set(meetingId, queue);
-      if (!this.running.has(meetingId)) void this.drain(meetingId);
-    });
-  }
-
-  private async drain(meetingId: number): Promise<void> {
-    this.running.add(meetingId);
-    await new Promise((r) => setImmediate(r));
-    try {
-      for (let queue = this.queues.get(meetingId); queue && queue.length > 0; queue = this.queues.get(meetingId)) {
-        const batch = queue.splice(0, MAX_BATCH);
+  async submit(actor: Actor, meetingId: number): Promise<SignupResult> {
+    let commit = this.commits.get(meetingId);
+    if (!commit) {
+      commit = new GroupCommit(async (batch) => {
+        const { outcomes, changed } = await this.db.writeTransaction((trx) => this.decide(trx, meetingId, batch));
+        // Announcing is best effort: the batch is committed whatever happens here.
         try {
-          const { outcomes, changed } = await this.db.writeTransaction((trx) => this.decide(trx, meetingId, batch));
-          batch.forEach((request, i) => {
-            const outcome = outcomes[i];
-            if (outcome instanceof AppError) request.reject(outcome);
-            else request.resolve(outcome);
-          });
           this.afterCommit(meetingId, changed);
-        } catch (error) {
-          batch.forEach((request) => request.reject(error));
-        }
-      }
+        } catch {}
+        return outcomes;
+      }, { maxBatch: MAX_BATCH });
+      this.commits.set(meetingId, commit);
+    }
+    try {
+      const outcome = await commit.submit(actor);
+      if (outcome instanceof AppError) throw outcome;
+      return outcome;
     } finally {
-      this.queues.delete(meetingId);
-      this.running.delete(meetingId);
+      // The last batch's callers run after the writer went idle: the first of them drops the entry.
+      if (!commit.busy && this.commits.get(meetingId) === commit) this.commits.delete(meetingId);
     }
   }
 
-  private async decide(trx: Parameters<Parameters<Database['writeTransaction']>[0]>[0], meetingId: number, batch: Request[]) {
+  private async decide(trx: Parameters<Parameters<Database['writeTransaction']>[0]>[0], meetingId: number, batch: Actor[]) {
     const row: MeetingRow | null = await this.meetings.lock(trx, meetingId);
     const fail = (error: AppError) => ({ outcomes: batch.map(() => error), changed: false });
     if (!row) return fail(notFound('meeting'));
@@ -80,7 +65,7 @@ export class SignupBatcher {
 
     const tree = await this.directory.current();
     const meeting = { hostOrgId: row.host_org_id, openTo: row.open_to as OpenTo };
-    const userIds = [...new Set(batch.map((r) => r.actor.id))];
+    const userIds = [...new Set(batch.map((actor) => actor.id))];
     const existing = new Map((await this.meetings.signupsOfUsers(trx, meetingId, userIds)).map((s) => [s.user_id, s]));
 
     let { confirmed, waitlisted, waitlist_counter: counter } = row;
@@ -88,7 +73,7 @@ export class SignupBatcher {
     const fresh: Array<Omit<SignupRow, 'id' | 'created_at'>> = [];
     const revived: Array<{ id: number; status: 'confirmed' | 'waitlisted'; seq: number | null }> = [];
     const askPosition: number[] = [];
-    const outcomes: Array<SignupResult | AppError> = batch.map(({ actor }) => {
+    const outcomes: Array<SignupResult | AppError> = batch.map((actor) => {
       if (!mayJoinMeeting(tree, actor, meeting)) return forbidden('this meeting is open to members of its host unit only');
       const already = decided.get(actor.id);
       if (already) return already;
