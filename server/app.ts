@@ -292,6 +292,7 @@ export function createApp({ config, db, log }: AppDeps) {
       await workers?.close();
       await queues.close();
       meetingEvents.close();
+      callEvents.detach();
       clearInterval(sweeper);
       calls.close();
       await writer.close();

@@ -19,6 +19,11 @@ export class RealtimeCallEvents implements CallEvents {
     this.io = io;
   }
 
+  /** At shutdown: a call timer or hang-up still under way emits nothing once Redis is closing. */
+  detach(): void {
+    this.io = null;
+  }
+
   incoming(callee: Party, event: Parameters<CallEvents['incoming']>[1]): void {
     this.io?.to(partyRoom(callee)).emit('call:incoming', event);
   }

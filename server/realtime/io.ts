@@ -184,7 +184,8 @@ export function createRealtime(deps: RealtimeDeps) {
       const until = Date.now() + graceMs;
       while (handlerContext.inFlight.count > 0 && Date.now() < until) await new Promise((r) => setTimeout(r, 20));
       await presence.stop();
-      io.disconnectSockets(true);
+      // This process's sockets only: a plain disconnectSockets() would ask every server to drop theirs.
+      io.local.disconnectSockets(true);
       await new Promise<void>((resolve) => io.close(() => resolve()));
     },
   };

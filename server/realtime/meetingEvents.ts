@@ -45,8 +45,10 @@ export class RealtimeMeetingEvents implements MeetingEvents {
     pushNotifications(this.io, notifications);
   }
 
+  /** Stops announcing: a broadcast still under way finds no server to emit on (its Redis is closing). */
   close(): void {
     this.closed = true;
+    this.io = null;
     for (const timer of this.timers.values()) clearTimeout(timer);
     this.timers.clear();
   }

@@ -59,6 +59,9 @@ describe('the life of a call', () => {
     // The organizer of the branch sees it too; the other branch's organizer does not.
     expect((await api(env.server.url, 'GET', '/api/calls', { token: env.d.orgA.token })).body.calls.map((c: { id: string }) => c.id)).toContain(callId);
     expect((await api(env.server.url, 'GET', '/api/calls', { token: env.d.orgB.token })).body.calls.map((c: { id: string }) => c.id)).not.toContain(callId);
+    // Amy closes both tabs (a later test needs her to have no socket left anywhere).
+    amyTab1.close();
+    amyTab2.close();
   });
 
   it('ends with declined, and with missed after the ring timeout (leaving a missed-call notification)', async () => {

@@ -137,9 +137,16 @@ describe('a separate server process', () => {
     const heard = next(inChild, 'chat:message', (m) => m.body === 'across processes');
     await ok(here, 'chat:send', { roomId: `org:${d.branchB.id}`, clientId: 'proc', body: 'across processes' });
     expect((await heard).author.id).toBe(d.orgB.user.id);
+    // Stopping that process drops its own sockets only; sockets on this server stay connected.
+    let droppedHere = false;
+    here.on('disconnect', () => (droppedHere = true));
+    const droppedThere = new Promise((r) => inChild.once('disconnect', r));
     const exited = new Promise((r) => child!.once('exit', r));
     child.kill('SIGTERM');
     expect(await exited).toBe(0);
-    await sleep(10);
+    await droppedThere;
+    await sleep(300);
+    expect(droppedHere).toBe(false);
+    expect(here.connected).toBe(true);
   });
 });
