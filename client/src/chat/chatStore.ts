@@ -76,10 +76,9 @@ export class ChatStore {
     if (this.socket.connected) void this.join(roomId);
   }
 
-  send(body: string): void {
-    const room = this.room.value;
-    if (!room) return;
-    this.outbox.add({ clientId: newClientId(), roomId: room.roomId, body, createdAt: new Date().toISOString() });
+  /** Queues a message for the room the member wrote it in (named, not taken from whichever room is open). */
+  send(roomId: string, body: string): void {
+    this.outbox.add({ clientId: newClientId(), roomId, body, createdAt: new Date().toISOString() });
     this.pending.value = this.outbox.all();
     void this.flush();
   }

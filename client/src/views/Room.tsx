@@ -12,7 +12,7 @@ function errorText(code: string): string {
 }
 
 /** One chat room: the message log, who is online and typing, and the composer. */
-export function Room({ store, roomName, me, canModerate }: { store: ChatStore; roomName: string; me: User; canModerate: boolean }) {
+export function Room({ store, roomId, roomName, me, canModerate }: { store: ChatStore; roomId: string; roomName: string; me: User; canModerate: boolean }) {
   const room = store.room.value;
   const pending = store.pending.value.filter((p) => p.roomId === room?.roomId);
   const [draft, setDraft] = useState('');
@@ -26,14 +26,16 @@ export function Room({ store, roomName, me, canModerate }: { store: ChatStore; r
     if (log && stickToBottom.current) log.scrollTop = log.scrollHeight;
   }, [room?.messages.length, pending.length]);
 
-  if (!room) return null;
+  // Until the store has switched to this room (an effect, after the first render), show nothing rather
+  // than the previous room under this room's name, where a message would go to the wrong room.
+  if (!room || room.roomId !== roomId) return null;
   const tooLong = draft.trim().length > MAX_BODY;
 
   function submit(event: Event) {
     event.preventDefault();
     const body = draft.trim();
     if (!body || tooLong) return;
-    store.send(body);
+    store.send(roomId, body);
     setDraft('');
     stickToBottom.current = true;
   }

@@ -98,7 +98,7 @@ export function Shell({ session }: { session: Session }) {
   else if (me && path === '/meetings/new') view = <NewMeeting token={session.token} me={me} />;
   else if (me && meetingMatch) view = <MeetingDetail key={meetingMatch[1]} id={Number(meetingMatch[1])} token={session.token} me={me} socket={store.socket} />;
   else if (me && path === '/notifications') view = <Notifications store={notifications} timeZone={me.user.timezone} />;
-  else if (roomId) view = <Room store={store} roomName={roomName} me={session.user} canModerate={rooms.find((r) => r.id === roomId)?.moderator ?? me?.user.role === 'admin'} />;
+  else if (roomId) view = <Room key={roomId} store={store} roomId={roomId} roomName={roomName} me={session.user} canModerate={rooms.find((r) => r.id === roomId)?.moderator ?? me?.user.role === 'admin'} />;
   else if (me) view = <p class="empty">{t('room.noRooms')}</p>;
 
   return (
