@@ -23,8 +23,9 @@ describe('a real WebRTC connection through the server\'s signaling', () => {
     let relayed = 0;
     caller.on('signal', (signal) => void ok(alice, 'call:signal', { callId, signal }));
     callee.on('signal', (signal) => void ok(amy, 'call:signal', { callId, signal }));
-    alice.on('call:signal', (e) => e.callId === callId && (relayed++, caller.signal(e.signal as Peer.SignalData)));
-    amy.on('call:signal', (e) => e.callId === callId && (relayed++, callee.signal(e.signal as Peer.SignalData)));
+    // As the browser client does, late candidates for a peer already closed are dropped.
+    alice.on('call:signal', (e) => e.callId === callId && !caller.destroyed && (relayed++, caller.signal(e.signal as Peer.SignalData)));
+    amy.on('call:signal', (e) => e.callId === callId && !callee.destroyed && (relayed++, callee.signal(e.signal as Peer.SignalData)));
 
     const received = new Promise<string>((resolve) => callee.on('data', (data: Uint8Array) => resolve(Buffer.from(data).toString())));
     await new Promise<void>((resolve, reject) => {

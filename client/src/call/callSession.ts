@@ -120,7 +120,8 @@ export class CallSession {
     on('call:signal', ({ callId, signal: data }) => {
       if (callId !== this.callId) return;
       if ((data as typeof RESTART)?.kitestring === 'restart') return this.restart(false);
-      this.peer?.signal(data as SimplePeerType.SignalData);
+      // A candidate still trickling in for a peer that failed or was replaced is of no use (and throws).
+      if (this.peer && !this.peer.destroyed) this.peer.signal(data as SimplePeerType.SignalData);
     });
     on('call:ended', ({ callId, reason }) => callId === this.callId && this.finish(reason));
     on('call:peer', ({ callId, state }) => {
