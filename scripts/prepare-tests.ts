@@ -1,0 +1,109 @@
+/**
+ * Brings what `npm test` needs on a fresh machine, or says in one line what is missing:
+ * Redis and PostgreSQL (started when installed but down), Debian's Chromium (installed when missing and
+ * we are root), and the database `test`. Runs before the suite on a developer's machine and in CI alike.
+ */
+import { execFileSync, spawnSync } from 'node:child_process';
+import { existsSync, readdirSync } from 'node:fs';
+import { connect } from 'node:net';
+
+const REDIS_URL = new URL(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379');
+const PG_URL = new URL(process.env.TEST_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/test');
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+const isLocal = (host: string) => ['127.0.0.1', 'localhost', '::1', '[::1]'].includes(host);
+
+function stop(message: string): never {
+  process.stderr.write(`npm test cannot run yet: ${message}\n`);
+  process.exit(1);
+}
+
+const has = (command: string) => spawnSync('sh', ['-c', `command -v ${command}`], { stdio: 'ignore' }).status === 0;
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** Does something accept TCP connections on host:port (within a second)? */
+function listening(host: string, port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = connect({ host: host.replace(/^\[|\]$/g, ''), port, timeout: 1000 });
+    const done = (up: boolean) => {
+      socket.destroy();
+      resolve(up);
+    };
+    socket.once('connect', () => done(true));
+    socket.once('error', () => done(false));
+    socket.once('timeout', () => done(false));
+  });
+}
+
+async function waitUntil(check: () => Promise<boolean>, seconds: number): Promise<boolean> {
+  for (let i = 0; i < seconds * 5; i++) {
+    if (await check()) return true;
+    await sleep(200);
+  }
+  return false;
+}
+
+async function ensureRedis(): Promise<void> {
+  const port = Number(REDIS_URL.port || 6379);
+  if (await listening(REDIS_URL.hostname, port)) return;
+  if (!isLocal(REDIS_URL.hostname)) stop(`Redis at ${REDIS_URL.host} does not answer; start it or point REDIS_URL at a running Redis`);
+  if (!has('redis-server')) stop('Redis is not installed; install it (apt-get install redis-server) or point REDIS_URL at a running Redis');
+  process.stdout.write(`starting Redis on port ${port}\n`);
+  execFileSync('redis-server', ['--daemonize', 'yes', '--bind', '127.0.0.1', '--port', String(port), '--save', '', '--appendonly', 'no'], { stdio: 'ignore' });
+  if (!(await waitUntil(() => listening('127.0.0.1', port), 10))) stop(`Redis did not start on port ${port}`);
+}
+
+async function ensurePostgres(): Promise<void> {
+  const port = Number(PG_URL.port || 5432);
+  if (!(await listening(PG_URL.hostname, port))) {
+    if (!isLocal(PG_URL.hostname)) stop(`PostgreSQL at ${PG_URL.host} does not answer; start it or set TEST_PG_URL`);
+    const versions = existsSync('/etc/postgresql') ? readdirSync('/etc/postgresql') : [];
+    if (!has('pg_ctlcluster') || versions.length === 0) {
+      stop('PostgreSQL is not installed; install it (apt-get install postgresql) or set TEST_PG_URL to a database with trust auth');
+    }
+    process.stdout.write('starting PostgreSQL\n');
+    spawnSync('pg_ctlcluster', ['--skip-systemctl-redirect', versions.sort().at(-1)!, 'main', 'start'], { stdio: 'ignore' });
+    if (!(await waitUntil(() => listening('127.0.0.1', port), 30))) stop('PostgreSQL did not start; see pg_lsclusters');
+  }
+  // The suite's database must exist (trust auth); create it from the maintenance database if not.
+  const database = PG_URL.pathname.slice(1) || 'test';
+  const { default: pg } = await import('pg');
+  const probe = new pg.Client({ connectionString: PG_URL.toString() });
+  try {
+    await probe.connect();
+  } catch (error) {
+    if ((error as { code?: string }).code !== '3D000') stop(`cannot connect to PostgreSQL at ${PG_URL.host} (${(error as Error).message}); set TEST_PG_URL`);
+    const admin = new URL(PG_URL);
+    admin.pathname = '/postgres';
+    const client = new pg.Client({ connectionString: admin.toString() });
+    await client.connect();
+    await client.query(`CREATE DATABASE "${database.replace(/"/g, '')}"`);
+    await client.end();
+    process.stdout.write(`created the PostgreSQL database ${database}\n`);
+    return;
+  } finally {
+    await probe.end().catch(() => {});
+  }
+}
+
+function ensureChromium(): void {
+  if (existsSync(CHROMIUM)) return;
+  if (process.env.CHROMIUM_PATH) stop(`CHROMIUM_PATH is ${CHROMIUM}, and no browser is there`);
+  const root = process.getuid?.() === 0;
+  if (!root || !has('apt-get')) {
+    stop(`the browser tests need Debian's Chromium at ${CHROMIUM}: run "sudo apt-get install -y chromium" (or set CHROMIUM_PATH)`);
+  }
+  process.stdout.write("installing Debian's chromium for the browser tests (apt-get, once)\n");
+  const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
+  const quiet = { env, encoding: 'utf8' as const, maxBuffer: 64 * 1024 * 1024 };
+  const update = spawnSync('apt-get', ['update', '-qq'], quiet);
+  const install = update.status === 0 ? spawnSync('apt-get', ['install', '-y', '-qq', 'chromium'], quiet) : update;
+  if (install.status !== 0 || !existsSync(CHROMIUM)) {
+    process.stderr.write(`${(install.stderr || install.stdout || '').split('\n').slice(-15).join('\n')}\n`);
+    stop('installing chromium with apt-get failed (its last lines are above); install it by hand: apt-get install chromium');
+  }
+  process.stdout.write('chromium installed\n');
+}
+
+await ensureRedis();
+await ensurePostgres();
+ensureChromium();
