@@ -3,6 +3,7 @@ import * as core from './20261125_001_core';
 import * as meetings from './20261125_002_meetings';
 import * as calls from './20261125_003_calls';
 import * as dues from './20261125_004_dues';
+import * as accounts from './20261201_005_accounts';
 
 /**
  * Migrations are listed here rather than discovered by scanning a folder, so they run the same under
@@ -13,6 +14,7 @@ const migrations: Record<string, Knex.Migration> = {
   '20261125_002_meetings': meetings,
   '20261125_003_calls': calls,
   '20261125_004_dues': dues,
+  '20261201_005_accounts': accounts,
 };
 
 export const migrationSource: Knex.MigrationSource<string> = {

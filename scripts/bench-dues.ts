@@ -4,7 +4,7 @@
  * workers in BENCH_WORKERS separate `server/worker.ts` processes. Prints figures; asserts nothing.
  */
 import { spawn } from 'node:child_process';
-import { periodOf } from '../server/domain/duesSchedule';
+import { periodOf } from '../server/contract/time';
 import { api, connect, sleep } from '../tests/helpers/clients';
 import { buildDistrict, createMembersFast } from '../tests/helpers/district';
 import { createTestStore, REDIS_URL, startTestServer } from '../tests/helpers/server';

@@ -66,22 +66,21 @@ async function ensurePostgres(): Promise<void> {
   }
   // The suite's database must exist (trust auth); create it from the maintenance database if not.
   const database = PG_URL.pathname.slice(1) || 'test';
-  const { default: pg } = await import('pg');
-  const probe = new pg.Client({ connectionString: PG_URL.toString() });
+  const { default: knex } = await import('knex');
+  const quiet = { warn() {}, error() {}, debug() {}, deprecate() {} };
+  const probe = knex({ client: 'pg', connection: PG_URL.toString(), pool: { min: 0, max: 1 }, log: quiet });
   try {
-    await probe.connect();
+    await probe.raw('select 1');
   } catch (error) {
     if ((error as { code?: string }).code !== '3D000') stop(`cannot connect to PostgreSQL at ${PG_URL.host} (${(error as Error).message}); set TEST_PG_URL`);
     const admin = new URL(PG_URL);
     admin.pathname = '/postgres';
-    const client = new pg.Client({ connectionString: admin.toString() });
-    await client.connect();
-    await client.query(`CREATE DATABASE "${database.replace(/"/g, '')}"`);
-    await client.end();
+    const maintenance = knex({ client: 'pg', connection: admin.toString(), pool: { min: 0, max: 1 }, log: quiet });
+    await maintenance.raw('CREATE DATABASE ??', [database]);
+    await maintenance.destroy();
     process.stdout.write(`created the PostgreSQL database ${database}\n`);
-    return;
   } finally {
-    await probe.end().catch(() => {});
+    await probe.destroy();
   }
 }
 

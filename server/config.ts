@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { isIanaTimeZone } from './contract/time';
 
 /** A per-user rate: `count` events per `windowMs`, or null when switched off. */
 export interface Rate {
@@ -52,6 +53,12 @@ const envSchema = z.object({
   TURN_URLS: commaList,
   TURN_SECRET: z.string().optional(),
   CHAT_RATE_LIMIT: rateSpec.prefault('20/10s'),
+  /** Per caller: call invites (the contract's "e.g. 10 a minute"). */
+  CALL_INVITE_RATE_LIMIT: rateSpec.prefault('10/1m'),
+  /** Per member and process: history pages and joins that catch up (`since`): bounded reads. */
+  HISTORY_RATE_LIMIT: rateSpec.prefault('30/10s'),
+  /** Bearer token that unlocks /metrics for a scraper on another host (else: loopback only). */
+  METRICS_TOKEN: z.string().min(16, 'at least 16 characters').optional(),
   DUES_REMINDERS: z.enum(['auto', 'manual']).default('auto'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   /** `in-process`: this server also runs the BullMQ workers; `off`: run them with `npm run worker`. */
@@ -72,14 +79,18 @@ const envSchema = z.object({
       return days as [number, number, number];
     }),
   DUES_HOUR: z.coerce.number().int().min(0).max(23).default(9),
-  /** The calendar the branch escalation follows (the home district's zone). */
-  DUES_ESCALATION_TZ: z.string().default('Asia/Shanghai'),
+  /** The district's calendar: the escalation day, and the month a rate set without effectiveFrom starts in. */
+  DISTRICT_TZ: z.string().refine(isIanaTimeZone, 'an IANA time zone such as Asia/Shanghai').optional(),
+  /** The former name of DISTRICT_TZ, still read. */
+  DUES_ESCALATION_TZ: z.string().refine(isIanaTimeZone, 'an IANA time zone such as Asia/Shanghai').optional(),
   DUES_SCAN_EVERY: duration('10m'),
   /** BullMQ lock duration and stalled-job check interval (ms): how soon a killed worker's jobs are retried. */
   JOB_LOCK_MS: z.coerce.number().int().min(1000).max(600_000).default(30_000),
   /** Tuning (and tests): how long a call rings, and how long a party may be gone before the call ends. */
   CALL_RING_TIMEOUT_MS: z.coerce.number().int().min(100).max(600_000).default(45_000),
   CALL_GONE_TIMEOUT_MS: z.coerce.number().int().min(100).max(600_000).default(30_000),
+  /** Tuning (and tests): how long a guest link stays held by a handshake that never completed. */
+  GUEST_LINK_HOLD_MS: z.coerce.number().int().min(1000).max(600_000).default(60_000),
   /** Express "trust proxy": set when behind a reverse proxy so the client address comes from X-Forwarded-For. */
   TRUST_PROXY: z.string().optional(),
   /** Skip the demo district even on an empty database (tests, deployments that seed themselves). */
@@ -100,6 +111,9 @@ export type Config = Readonly<{
   turnUrls: readonly string[];
   turnSecret: string | null;
   chatRateLimit: Rate | null;
+  callInviteRateLimit: Rate | null;
+  historyRateLimit: Rate | null;
+  metricsToken: string | null;
   duesReminders: 'auto' | 'manual';
   logLevel: string;
   seedDemo: boolean;
@@ -108,11 +122,13 @@ export type Config = Readonly<{
   meetingReminderLeadMs: number;
   checkinReminderLeadMs: number;
   duesLadder: { first: number; second: number; escalation: number; hour: number };
-  duesEscalationTimeZone: string;
+  /** The district's calendar (DISTRICT_TZ). */
+  districtTimeZone: string;
   duesScanEveryMs: number;
   jobLockMs: number;
   callRingTimeoutMs: number;
   callGoneTimeoutMs: number;
+  guestLinkHoldMs: number;
 }>;
 
 export class ConfigError extends Error {}
@@ -144,6 +160,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     turnUrls: Object.freeze(e.TURN_URLS),
     turnSecret: e.TURN_SECRET ?? null,
     chatRateLimit: e.CHAT_RATE_LIMIT,
+    callInviteRateLimit: e.CALL_INVITE_RATE_LIMIT,
+    historyRateLimit: e.HISTORY_RATE_LIMIT,
+    metricsToken: e.METRICS_TOKEN ?? null,
     duesReminders: e.DUES_REMINDERS,
     logLevel: e.LOG_LEVEL,
     seedDemo: e.SEED_DEMO === 'auto' && e.NODE_ENV !== 'production',
@@ -152,11 +171,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     meetingReminderLeadMs: e.MEETING_REMINDER_LEAD,
     checkinReminderLeadMs: e.CHECKIN_REMINDER_LEAD,
     duesLadder: Object.freeze({ first: e.DUES_DAYS[0], second: e.DUES_DAYS[1], escalation: e.DUES_DAYS[2], hour: e.DUES_HOUR }),
-    duesEscalationTimeZone: e.DUES_ESCALATION_TZ,
+    districtTimeZone: e.DISTRICT_TZ ?? e.DUES_ESCALATION_TZ ?? 'Asia/Shanghai',
     duesScanEveryMs: e.DUES_SCAN_EVERY,
     jobLockMs: e.JOB_LOCK_MS,
     callRingTimeoutMs: e.CALL_RING_TIMEOUT_MS,
     callGoneTimeoutMs: e.CALL_GONE_TIMEOUT_MS,
+    guestLinkHoldMs: e.GUEST_LINK_HOLD_MS,
   });
 }
 

@@ -4,7 +4,7 @@ import { createMeetingsRepo } from './db/repositories/meetings';
 import { createOrgsRepo } from './db/repositories/orgs';
 import { createUsersRepo } from './db/repositories/users';
 import { hashPassword } from './domain/auth';
-import type { Role } from './domain/types';
+import type { Role } from './contract/model';
 
 export const DEMO_PASSWORD = 'kitestring-demo';
 
@@ -73,7 +73,7 @@ export async function seedDemoDistrict(db: Database): Promise<Array<{ email: str
   // Something to see on every page: dues owed since last month, and an open meeting next week.
   const now = new Date();
   const lastMonth = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth() - 1, 1)).toISOString().slice(0, 7);
-  await createDuesRepo(db.knex).addRate({ org_id: general.id, user_id: null, monthly_amount: 2000, currency: 'CNY', effective_from: lastMonth, set_by: ids[0] });
+  await createDuesRepo(db.knex).addRate({ orgId: general.id, userId: null, monthlyAmount: 2000, currency: 'CNY', effectiveFrom: lastMonth, setBy: ids[0] });
   const meetings = createMeetingsRepo(db.knex);
   await meetings.insert({
     hostOrgId: first.id,

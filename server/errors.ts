@@ -1,5 +1,9 @@
+import type { ErrorBody, ErrorCode } from './contract/errors';
+
+export type { ErrorBody, ErrorCode };
+
 /** Stable error codes of the public contract, with their HTTP status. */
-export const ERROR_STATUS = {
+export const ERROR_STATUS: Record<ErrorCode, number> = {
   invalid: 400,
   unauthorized: 401,
   forbidden: 403,
@@ -9,14 +13,7 @@ export const ERROR_STATUS = {
   rate_limited: 429,
   internal: 500,
   unavailable: 503,
-} as const;
-
-export type ErrorCode = keyof typeof ERROR_STATUS;
-
-export interface ErrorBody {
-  code: ErrorCode;
-  message: string;
-}
+};
 
 /** An error whose code and message are safe to show to the client. */
 export class AppError extends Error {

@@ -10,7 +10,7 @@ async function main() {
   await checkRedis(config.redisUrl);
   const db = await openDatabase(config.databaseUrl);
 
-  if (config.admin && (await ensureAdmin(db, config.admin))) log.info({ email: config.admin.email }, 'admin account created');
+  if (config.admin && (await ensureAdmin(db, config.admin))) log.info('the admin account from ADMIN_EMAIL was created');
   if (!config.admin && config.seedDemo && (await databaseIsEmpty(db))) {
     const accounts = await seedDemoDistrict(db);
     const lines = accounts.map((a) => `  ${a.email.padEnd(32)} ${a.name} (${a.what})`).join('\n');

@@ -1,8 +1,8 @@
 import { Redis, type RedisOptions } from 'ioredis';
-import { RateLimiterRedis, RateLimiterRes } from 'rate-limiter-flexible';
-import type { RateLimiter } from './domain/chat';
-import type { LoginThrottle } from './domain/auth';
+import { RateLimiterMemory, RateLimiterRedis, RateLimiterRes } from 'rate-limiter-flexible';
 import type { Rate } from './config';
+import type { LoginLimiter } from './domain/auth';
+import type { RateLimiter } from './domain/ports';
 import type { Logger } from './logger';
 
 /**
@@ -23,14 +23,11 @@ export function createRedis(url: string, name: string, log: Logger, extra: Redis
   return redis;
 }
 
-/** The per-user chat:send limit; fails open (and logs) if Redis cannot answer. */
+const seconds = (rate: Rate) => Math.max(1, Math.round(rate.windowMs / 1000));
+
+/** A limit that holds across processes (kept in Redis); fails open (and logs) if Redis cannot answer. */
 export function createRateLimiter(redis: Redis, keyPrefix: string, rate: Rate, log: Logger): RateLimiter {
-  const limiter = new RateLimiterRedis({
-    storeClient: redis,
-    keyPrefix,
-    points: rate.count,
-    duration: Math.max(1, Math.round(rate.windowMs / 1000)),
-  });
+  const limiter = new RateLimiterRedis({ storeClient: redis, keyPrefix, points: rate.count, duration: seconds(rate) });
   return {
     async consume(key) {
       try {
@@ -45,19 +42,48 @@ export function createRateLimiter(redis: Redis, keyPrefix: string, rate: Rate, l
   };
 }
 
-/** Failed sign-ins: 10 per account and 10 per address in 15 minutes, then refused until the window ends. */
-export function createLoginThrottle(redis: Redis, prefix: string): LoginThrottle {
-  const options = { storeClient: redis, points: 10, duration: 15 * 60 };
-  const byAccount = new RateLimiterRedis({ ...options, keyPrefix: `${prefix}:rl:login:account` });
-  const byAddress = new RateLimiterRedis({ ...options, keyPrefix: `${prefix}:rl:login:address` });
-  const spent = (res: RateLimiterRes | null) => (res?.consumedPoints ?? 0) >= options.points;
+/** A limit per process, in memory: for cheap bounds on the hot path (no Redis round trip). */
+export function createLocalRateLimiter(rate: Rate): RateLimiter {
+  const limiter = new RateLimiterMemory({ points: rate.count, duration: seconds(rate) });
+  return { consume: (key) => limiter.consume(key).then(() => true, () => false) };
+}
+
+/** The contract's sign-in limits (PROTOCOL.md, "Accounts and organizations"). */
+export const LOGIN_LIMITS = {
+  /** Failures per account and address pair. */
+  pair: { points: 10, duration: 15 * 60 },
+  /** Failures per address, whichever accounts they try. */
+  address: { points: 100, duration: 15 * 60 },
+  /** Failures per account from anywhere: a ceiling only an attack reaches, then the account is locked for a day. */
+  account: { points: 500, duration: 24 * 3600 },
+} as const;
+
+/**
+ * Sign-in attempts, taken before the password is checked: one point from each limit (pair, address,
+ * account ceiling) per attempt, given back when the password was right, so only failures count and a
+ * burst of parallel guesses gets no more checks than the limit. A stranger's failures lock only their own
+ * address (and the pair), never the member at their own address, short of the account's daily ceiling.
+ */
+export function createLoginLimiter(redis: Redis, prefix: string): LoginLimiter {
+  const limiters = {
+    pair: new RateLimiterRedis({ storeClient: redis, keyPrefix: `${prefix}:rl:login:pair`, ...LOGIN_LIMITS.pair }),
+    address: new RateLimiterRedis({ storeClient: redis, keyPrefix: `${prefix}:rl:login:address`, ...LOGIN_LIMITS.address }),
+    account: new RateLimiterRedis({ storeClient: redis, keyPrefix: `${prefix}:rl:login:account`, ...LOGIN_LIMITS.account }),
+  };
+  const keysOf = ({ account, address }: { account: string; address: string }) => ({ pair: `${account}|${address}`, address, account });
   return {
-    async isBlocked({ account, address }) {
-      const [a, b] = await Promise.all([byAccount.get(account), byAddress.get(address)]);
-      return spent(a) || spent(b);
+    async take(keys) {
+      const k = keysOf(keys);
+      const results = await Promise.allSettled([limiters.pair.consume(k.pair), limiters.address.consume(k.address), limiters.account.consume(k.account)]);
+      const refused = results.find((r) => r.status === 'rejected');
+      if (!refused) return true;
+      const reason = (refused as PromiseRejectedResult).reason;
+      if (reason instanceof RateLimiterRes) return false;
+      throw reason; // Redis is down: sign-in fails closed (an error), never unlimited
     },
-    async recordFailure({ account, address }) {
-      await Promise.allSettled([byAccount.consume(account), byAddress.consume(address)]);
+    async giveBack(keys) {
+      const k = keysOf(keys);
+      await Promise.allSettled([limiters.pair.reward(k.pair, 1), limiters.address.reward(k.address, 1), limiters.account.reward(k.account, 1)]);
     },
   };
 }

@@ -1,33 +1,57 @@
 import { Emitter } from '@socket.io/redis-emitter';
 import { BootError, checkRedis, loadConfigOrExplain, openDatabase } from './boot';
-import { jobProcessors } from './jobs/processors';
-import { createQueues, ensureDuesScheduler, startWorkers } from './jobs/queues';
-import type { MeetingEvents } from './domain/meetings';
+import { buildCore } from './composition';
+import { guestRoom, tokenRoom } from './contract/events';
+import type { CallEvents } from './domain/calls';
+import { systemClock, type Sessions } from './domain/ports';
+import { ensureDuesScheduler, startWorkers } from './jobs/queues';
 import { createLogger } from './logger';
-import { userRoom } from './realtime/contract';
+import { createRedisCallStore } from './realtime/callStore';
+import { SocketNotificationPush } from './realtime/push';
 import { createRedis } from './redis';
 
 /**
  * Runs the BullMQ workers alone (`npm run worker`), for deployments that set WORKERS=off on the web
- * servers. Live notifications reach the sockets through the Redis emitter, which speaks the
- * Socket.IO adapter's protocol without a Socket.IO server here.
+ * servers. It builds the same core as a web server (composition.ts); what reaches sockets goes through
+ * the Redis emitter, which speaks the Socket.IO adapter's protocol without a Socket.IO server here.
  */
 async function main() {
   const config = loadConfigOrExplain();
   const log = createLogger(config.logLevel).child({ area: 'worker' });
   await checkRedis(config.redisUrl);
   const db = await openDatabase(config.databaseUrl);
-  const jobsRedis = createRedis(config.redisUrl, 'jobs', log, { maxRetriesPerRequest: null });
-  const emitterRedis = createRedis(config.redisUrl, 'emitter', log);
-  const emitter = new Emitter(emitterRedis, { key: `${config.keyPrefix}:socket.io` });
-  const events: Pick<MeetingEvents, 'notified'> = {
-    notified: (list) => {
-      for (const { userId, ...notification } of list) emitter.to(userRoom(userId)).emit('notification', notification);
-    },
+  const redis = {
+    data: createRedis(config.redisUrl, 'data', log),
+    jobs: createRedis(config.redisUrl, 'jobs', log, { maxRetriesPerRequest: null }),
+    emitter: createRedis(config.redisUrl, 'emitter', log),
   };
-  const queues = createQueues(jobsRedis, config.keyPrefix);
-  await ensureDuesScheduler(queues.dues, jobsRedis, config.keyPrefix, config.duesReminders, config.duesScanEveryMs);
-  const workers = startWorkers(jobsRedis, config.keyPrefix, jobProcessors(db, config, events, queues.dues), log, config.jobLockMs);
+  const emitter = new Emitter(redis.emitter, { key: `${config.keyPrefix}:socket.io` });
+  const push = new SocketNotificationPush();
+  push.attach(emitter);
+  // Jobs change nobody's rights; were one to, the web servers re-check the user on this signal.
+  const sessions: Sessions = {
+    sync: async (userId) => void emitter.serverSideEmit('session:sync', userId),
+    syncRoom: async (roomId) => void emitter.serverSideEmit('session:sync-room', roomId),
+    disconnectToken: (tokenId) => emitter.in(tokenRoom(tokenId)).disconnectSockets(true),
+    disconnectGuest: (inviteId) => emitter.in(guestRoom(inviteId)).disconnectSockets(true),
+    onlineUsers: async () => new Set(),
+  };
+  const noCalls: CallEvents = { incoming() {}, accepted() {}, answeredElsewhere() {}, ended() {}, relay() {}, peer() {}, isConnected: async () => false };
+  const core = buildCore({
+    config,
+    db,
+    log,
+    clock: systemClock,
+    redis,
+    push,
+    sessions,
+    meetingEvents: { countsChanged() {}, promoted() {} },
+    callEvents: noCalls,
+    callStore: createRedisCallStore(redis.data, config.keyPrefix),
+    announceOrgsChanged: () => void emitter.serverSideEmit('orgs:changed'),
+  });
+  await ensureDuesScheduler(core.queues, redis.jobs, config.keyPrefix, config.duesReminders, config.duesScanEveryMs);
+  const workers = startWorkers(redis.jobs, config.keyPrefix, core.jobContext, log, config.jobLockMs);
   log.info('workers running');
   process.stdout.write('kitestring worker is running\n');
 
@@ -38,8 +62,8 @@ async function main() {
     log.info({ signal }, 'worker shutting down');
     setTimeout(() => process.exit(1), 30_000).unref();
     await workers.close(); // waits for active jobs, so none is left stalled
-    await queues.close();
-    await Promise.all([jobsRedis.quit(), emitterRedis.quit()]);
+    await core.close();
+    await Promise.all(Object.values(redis).map((client) => client.quit().catch(() => client.disconnect())));
     await db.close();
     process.exit(0);
   };

@@ -1,4 +1,4 @@
-import type { User } from '../../server/domain/types';
+import type { User } from '../../server/contract/model';
 
 export interface RoomInfo {
   id: string;
@@ -49,4 +49,18 @@ export async function downloadWithToken(path: string, token: string, filename: s
   const url = URL.createObjectURL(await res.blob());
   Object.assign(document.createElement('a'), { href: url, download: filename }).click();
   setTimeout(() => URL.revokeObjectURL(url), 10_000);
+}
+
+/** Every item of a paginated list (following `nextCursor`, 200 at a time): for small lists such as the org tree. */
+export async function apiAll<T>(path: string, key: string, token: string, maxPages = 50): Promise<T[]> {
+  const out: T[] = [];
+  let cursor: string | null = null;
+  for (let page = 0; page < maxPages; page++) {
+    const sep = path.includes('?') ? '&' : '?';
+    const result: Record<string, unknown> = await apiRequest('GET', `${path}${sep}limit=200${cursor ? `&before=${encodeURIComponent(cursor)}` : ''}`, token);
+    out.push(...((result[key] as T[]) ?? []));
+    cursor = (result.nextCursor as string | null) ?? null;
+    if (!cursor) break;
+  }
+  return out;
 }

@@ -1,5 +1,5 @@
 import { signal } from '@preact/signals';
-import type { Notification } from '../../server/domain/types';
+import type { Notification } from '../../server/contract/model';
 import { apiRequest } from './api';
 import type { AppSocket } from './socket';
 

@@ -1,5 +1,5 @@
 import { signal } from '@preact/signals';
-import type { User } from '../../server/domain/types';
+import type { User } from '../../server/contract/model';
 
 export interface Session {
   token: string;

@@ -1,4 +1,4 @@
-import { localTimeToInstant } from '../../server/domain/duesSchedule';
+import { localTimeToInstant } from '../../server/contract/time';
 
 /**
  * A wall-clock time typed into `<input type="datetime-local">` ("2026-12-01T19:30"), read in the member's

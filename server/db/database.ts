@@ -2,6 +2,7 @@ import { closeSync, mkdirSync, openSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import knexFactory, { type Knex } from 'knex';
 import { migrationSource } from '../../migrations/index';
+import type { Transactions, Tx } from '../domain/ports';
 
 export type DbKind = 'sqlite' | 'postgres';
 
@@ -22,6 +23,8 @@ export interface Database {
    * by busy_timeout and a bounded retry, so "database is locked" never reaches a user.
    */
   writeTransaction<T>(work: (trx: Knex.Transaction) => Promise<T>): Promise<T>;
+  /** The same, as the domain sees it: the transaction is an opaque `Tx` that only repositories open. */
+  transactions: Transactions;
   close(): Promise<void>;
 }
 
@@ -67,6 +70,7 @@ export function createDatabase(url: string): Database {
         client: 'sqlite3',
         connection: { filename },
         useNullAsDefault: true,
+        compileSqlOnError: false,
         acquireConnectionTimeout: 30_000,
         pool: {
           min: 1,
@@ -88,6 +92,9 @@ export function createDatabase(url: string): Database {
       client: 'pg',
       connection: { connectionString: target.connectionString },
       searchPath: schema ? [schema] : undefined,
+      // Error messages keep the placeholders: values bound into a failed query (bodies, e-mails,
+      // hashes) must never reach a log.
+      compileSqlOnError: false,
       acquireConnectionTimeout: 10_000,
       pool: { min: 0, max: 10 },
     });
@@ -111,6 +118,7 @@ export function createDatabase(url: string): Database {
     kind,
     describe: redactUrl(url),
     writeTransaction,
+    transactions: { write: (work) => writeTransaction((trx) => work(trx as unknown as Tx)) },
     close: async () => {
       if (read !== knex) await read.destroy();
       await knex.destroy();

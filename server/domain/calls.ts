@@ -1,12 +1,18 @@
 import { randomUUID } from 'node:crypto';
+import type { Actor, CallEndReason, CallRecord, Party } from '../contract/model';
 import type { CallsRepo } from '../db/repositories/calls';
-import type { NotificationsRepo } from '../db/repositories/notifications';
+import type { Page } from '../db/repositories/paging';
 import type { UsersRepo } from '../db/repositories/users';
-import { conflict, forbidden, notFound, tooLarge } from '../errors';
-import { mayCall, sameParty, type Callable } from './callRules';
+import { conflict, forbidden, notFound, rateLimited, tooLarge } from '../errors';
+import type { NotificationSink } from '../notifications/sink';
 import type { CheckinService } from './checkins';
 import type { OrgDirectory } from './orgDirectory';
-import type { Actor, CallEndReason, CallRecord, Notification, Party } from './types';
+import type { Caller } from './policy';
+import type { Clock, RateLimiter } from './ports';
+import type { UnitOfWork } from './unitOfWork';
+
+export const partyKey = (p: Party) => (p.kind === 'user' ? `u${p.id}` : `g${p.inviteId}`);
+export const sameParty = (a: Party, b: Party) => partyKey(a) === partyKey(b);
 
 /** A call in progress, as kept in the shared store (Redis) so every server process sees it. */
 export interface LiveCall {
@@ -43,7 +49,6 @@ export interface CallEvents {
   ended(call: LiveCall, reason: CallEndReason): void;
   relay(toSocket: string, callId: string, signal: unknown): void;
   peer(toSocket: string, callId: string, state: 'reconnecting' | 'reconnected'): void;
-  notified(notifications: Array<Notification & { userId: number }>): void;
   /** Does this party have any socket left, on any server? */
   isConnected(party: Party): Promise<boolean>;
 }
@@ -51,6 +56,8 @@ export interface CallEvents {
 export const RING_TIMEOUT_MS = 45_000;
 export const GONE_TIMEOUT_MS = 30_000;
 export const MAX_SIGNAL_BYTES = 16 * 1024;
+/** One caller's missed calls to one callee within this window make one notification. */
+export const MISSED_CALL_WINDOW_MS = 10 * 60_000;
 
 const refOf = (p: Party) => (p.kind === 'user' ? { id: p.id, name: p.name } : { id: null, name: p.name, guest: true });
 
@@ -58,16 +65,21 @@ export function createCallService(deps: {
   store: CallStateStore;
   calls: CallsRepo;
   users: UsersRepo;
-  notifications: NotificationsRepo;
+  uow: UnitOfWork;
+  sink: NotificationSink;
   directory: OrgDirectory;
   events: CallEvents;
+  /** Invites per caller (e.g. 10 a minute); null: unlimited. */
+  inviteLimiter: RateLimiter | null;
+  clock: Clock;
   ringTimeoutMs?: number;
   goneTimeoutMs?: number;
   /** The guest behind one of the member's invites, if it is still valid. */
   guestOf(inviteId: number): Promise<Extract<Party, { kind: 'guest' }> | null>;
   checkins: Pick<CheckinService, 'forCall' | 'markDone'>;
 }) {
-  const { store, calls, users, notifications, directory, events } = deps;
+  const { store, calls, users, uow, sink, directory, events, clock } = deps;
+  const nowIso = () => new Date(clock.now()).toISOString();
   const ringTimeoutMs = deps.ringTimeoutMs ?? RING_TIMEOUT_MS;
   const goneTimeoutMs = deps.goneTimeoutMs ?? GONE_TIMEOUT_MS;
   const timers = new Set<NodeJS.Timeout>();
@@ -79,13 +91,13 @@ export function createCallService(deps: {
     timers.add(timer);
   };
 
-  async function userCallable(userId: number): Promise<Callable> {
+  async function userCallable(userId: number): Promise<Caller> {
     const user = await users.findById(userId);
     if (!user || !user.active) throw notFound('user');
     return { party: { kind: 'user', id: user.id, name: user.name }, role: user.role, branchId: user.branchId };
   }
 
-  async function callable(party: Party, actor?: Actor): Promise<Callable> {
+  async function callable(party: Party, actor?: Actor): Promise<Caller> {
     if (party.kind === 'guest') return { party };
     if (actor && actor.id === party.id) return { party, role: actor.role, branchId: actor.branchId };
     return userCallable(party.id);
@@ -103,19 +115,28 @@ export function createCallService(deps: {
   async function finish(callId: string, reason: CallEndReason): Promise<LiveCall | null> {
     const call = await store.end(callId);
     if (!call) return null;
-    await calls.ended(callId, reason, new Date().toISOString());
+    await calls.ended(callId, reason, nowIso());
     events.ended(call, reason);
     if (call.checkinId !== null && call.status === 'active') await deps.checkins.markDone(call.checkinId, callId);
-    // Unanswered: the callee finds a missed call later.
-    if (call.status === 'ringing' && (reason === 'missed' || reason === 'hangup') && call.callee.kind === 'user') {
-      const from = call.caller.name;
-      events.notified(
-        await notifications.add([
-          { userId: call.callee.id, kind: 'missed_call', title: `未接来电：${from}`, body: `${from} 给你打过视频电话`, data: { callId, from: refOf(call.caller) } },
-        ]),
-      );
-    }
+    // Unanswered (also when the caller hung up while it rang): the callee finds a missed call later.
+    if (call.status === 'ringing' && (reason === 'missed' || reason === 'hangup') && call.callee.kind === 'user') await notifyMissed(call, call.callee.id);
     return call;
+  }
+
+  /** One notification per caller → callee within 10 minutes, counting the calls missed. */
+  async function notifyMissed(call: LiveCall, calleeId: number): Promise<void> {
+    const at = nowIso();
+    await uow.run(async (tx, effects) => {
+      await users.lock(calleeId, tx); // one writer per callee, so two missed calls never both start a notification
+      const stored = await sink.storeCoalesced(
+        tx,
+        { userId: calleeId, kind: 'missed_call', data: { callId: call.id, from: refOf(call.caller), count: 1, lastAt: at } },
+        `missed_call:${partyKey(call.caller)}`,
+        MISSED_CALL_WINDOW_MS,
+        (older, newer) => ({ ...newer, count: older.count + 1 }),
+      );
+      effects.pushLater([stored]);
+    });
   }
 
   return {
@@ -124,7 +145,7 @@ export function createCallService(deps: {
      * caller's invites. Every socket of the callee rings; unanswered after 45 s it ends as missed.
      */
     async invite(from: Party, fromSocket: string, to: { userId?: number; guestInviteId?: number }, actor?: Actor, checkinId: number | null = null): Promise<{ callId: string }> {
-      let target: Callable;
+      let target: Caller;
       if (to.guestInviteId !== undefined) {
         if (from.kind !== 'user') throw forbidden('a guest can only call the member who invited them');
         const guest = await deps.guestOf(to.guestInviteId);
@@ -134,13 +155,14 @@ export function createCallService(deps: {
         target = await userCallable(to.userId!);
       }
       const callee = target.party;
-      const tree = await directory.current();
-      if (!mayCall(tree, await callable(from, actor), target)) throw forbidden('you may not call this person');
+      const policy = await directory.policy();
+      if (!policy.mayCall(await callable(from, actor), target)) throw policy.refusal('call.place');
+      if (deps.inviteLimiter && !(await deps.inviteLimiter.consume(`call:${partyKey(from)}`))) throw rateLimited('you are calling too often; wait a minute');
       if (checkinId !== null) {
         if (from.kind !== 'user' || callee.kind !== 'user') throw forbidden('a check-in is between an organizer and a member');
         await deps.checkins.forCall(checkinId, from.id, callee.id);
       }
-      const call: LiveCall = { id: randomUUID(), caller: from, callee, status: 'ringing', callerSocket: fromSocket, calleeSocket: null, startedAt: new Date().toISOString(), answeredAt: null, checkinId };
+      const call: LiveCall = { id: randomUUID(), caller: from, callee, status: 'ringing', callerSocket: fromSocket, calleeSocket: null, startedAt: nowIso(), answeredAt: null, checkinId };
       await calls.insert({ id: call.id, caller: from, callee, startedAt: call.startedAt, checkinId });
       await store.create(call);
       events.incoming(callee, { callId: call.id, from: refOf(from) });
@@ -155,7 +177,7 @@ export function createCallService(deps: {
     async accept(party: Party, socket: string, callId: string): Promise<void> {
       const { side } = await liveOf(party, callId);
       if (side !== 'callee') throw forbidden('only the person called can answer');
-      const at = new Date().toISOString();
+      const at = nowIso();
       const call = await store.accept(callId, socket, at);
       if (!call) throw conflict('this call is no longer ringing');
       await calls.answered(callId, at);
@@ -228,18 +250,18 @@ export function createCallService(deps: {
 
     /** Ends ringing calls whose timer died with its process. */
     async sweep(): Promise<void> {
-      for (const callId of await calls.staleRinging(new Date(Date.now() - ringTimeoutMs - 5000).toISOString())) {
-        if (!(await finish(callId, 'missed'))) await calls.ended(callId, 'missed', new Date().toISOString());
+      for (const callId of await calls.staleRinging(new Date(clock.now() - ringTimeoutMs - 5000).toISOString())) {
+        if (!(await finish(callId, 'missed'))) await calls.ended(callId, 'missed', nowIso());
       }
     },
 
-    /** The actor's own calls; organizers also see those of members under them; the admin all. */
-    async log(actor: Actor): Promise<CallRecord[]> {
-      const tree = await directory.current();
-      const ids = new Set<number>([actor.id]);
-      const branches = tree.unitsRunBy(actor).flatMap((id) => tree.branchesUnder(id));
-      for (const member of await users.listActiveInBranches(branches)) ids.add(member.id);
-      return calls.forUsers([...ids]);
+    /** A page of the actor's own calls and those of the members under them (the admin: every call). */
+    async log(actor: Actor, page: { limit: number; cursor?: string }): Promise<Page<CallRecord>> {
+      if (actor.role === 'admin') return calls.forUsers('all', page);
+      const policy = await directory.policy();
+      const branches = policy.unitsRunBy(actor).flatMap((id) => policy.tree.branchesUnder(id));
+      const under = policy.under(actor, await users.listActiveInBranches(branches));
+      return calls.forUsers([actor.id, ...under.map((u) => u.id)], page);
     },
 
     /**
@@ -247,22 +269,27 @@ export function createCallService(deps: {
      * the units they organize (the admin: everyone).
      */
     async contacts(actor: Actor): Promise<Array<{ id: number; name: string; branchId: number | null; organizer: boolean }>> {
-      const tree = await directory.current();
+      const policy = await directory.policy();
+      const tree = policy.tree;
       const branches = new Set<number>();
       if (actor.branchId !== null) branches.add(actor.branchId);
-      for (const unit of tree.unitsRunBy(actor)) for (const branch of tree.branchesUnder(unit)) branches.add(branch);
-      const people = new Map<number, { id: number; name: string; branchId: number | null; organizer: boolean }>();
+      for (const unit of policy.unitsRunBy(actor)) for (const branch of tree.branchesUnder(unit)) branches.add(branch);
+      const people = new Map<number, { id: number; name: string; branchId: number | null; organizer: boolean; role: Actor['role'] }>();
       const organizers = new Set<number>();
       if (actor.branchId !== null) for (const unit of tree.lineage(actor.branchId)) for (const id of tree.organizersOfUnit(unit.id)) organizers.add(id);
       for (const user of await users.listActiveInBranches([...branches])) {
-        people.set(user.id, { id: user.id, name: user.name, branchId: user.branchId, organizer: organizers.has(user.id) });
+        people.set(user.id, { id: user.id, name: user.name, branchId: user.branchId, organizer: organizers.has(user.id), role: user.role });
       }
       // Organizers over the branch who are not in one of these branches themselves.
       for (const user of await users.findActiveByIds([...organizers].filter((id) => !people.has(id)))) {
-        people.set(user.id, { id: user.id, name: user.name, branchId: user.branchId, organizer: true });
+        people.set(user.id, { id: user.id, name: user.name, branchId: user.branchId, organizer: true, role: user.role });
       }
       people.delete(actor.id);
-      return [...people.values()].sort((a, b) => Number(b.organizer) - Number(a.organizer) || a.name.localeCompare(b.name));
+      const me: Caller = { party: { kind: 'user', id: actor.id, name: actor.name }, role: actor.role, branchId: actor.branchId };
+      return [...people.values()]
+        .filter((p) => policy.mayCall(me, { party: { kind: 'user', id: p.id, name: p.name }, role: p.role, branchId: p.branchId }))
+        .map(({ role: _role, ...p }) => p)
+        .sort((a, b) => Number(b.organizer) - Number(a.organizer) || a.name.localeCompare(b.name));
     },
 
     close(): void {

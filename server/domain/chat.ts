@@ -1,21 +1,18 @@
+import type { Actor, ChatMessage } from '../contract/model';
+import type { MeetingsRepo } from '../db/repositories/meetings';
 import type { MessagesRepo } from '../db/repositories/messages';
 import { forbidden, invalid, notFound, rateLimited, tooLarge } from '../errors';
 import type { MessageWriter } from './messageWriter';
 import type { OrgDirectory } from './orgDirectory';
-import type { Actor, ChatMessage } from './types';
+import type { RateLimiter } from './ports';
 
 export const RECENT_ON_JOIN = 50;
 export const MAX_CATCH_UP = 500;
 export const MAX_BODY = 4000;
 
-/** Allows or refuses one more event for a key; kept in Redis so the limit holds across processes. */
-export interface RateLimiter {
-  consume(key: string): Promise<boolean>;
-}
-
 /**
- * Decides who may use a room and whether they moderate it. `org:<id>` rooms are decided by the tree;
- * other room kinds (meetings) plug in their own rule.
+ * Decides who may use a room and who moderates it, by asking the policy with the room's facts.
+ * `org:<id>` rooms are decided by the tree; `meeting:<id>` rooms by the host unit and the sign-up.
  */
 export interface RoomRule {
   canUse(actor: Actor, id: number): Promise<boolean | null>; // null: no such room
@@ -31,12 +28,25 @@ export function parseRoomId(roomId: string): { kind: string; id: number } {
 export function orgRoomRule(directory: OrgDirectory): RoomRule {
   return {
     async canUse(actor, id) {
-      const tree = await directory.current();
-      if (!tree.get(id)) return null;
-      return tree.canUseOrgRoom(actor, id);
+      const policy = await directory.policy();
+      if (!policy.tree.get(id)) return null;
+      return policy.can(actor, 'room.use', id);
+    },
+    canModerate: async (actor, id) => (await directory.policy()).can(actor, 'room.moderate', id),
+  };
+}
+
+/** `meeting:<id>` rooms: the admin, organizers over the host unit, and members holding a seat (confirmed or attended). */
+export function meetingRoomRule(meetings: Pick<MeetingsRepo, 'accessOf' | 'find'>, directory: OrgDirectory): RoomRule {
+  return {
+    async canUse(actor, id) {
+      const access = await meetings.accessOf(id, actor.id);
+      if (!access) return null;
+      return (await directory.policy()).can(actor, 'meeting.room', access);
     },
     async canModerate(actor, id) {
-      return (await directory.current()).canManage(actor, id);
+      const meeting = await meetings.find(id);
+      return meeting !== null && (await directory.policy()).can(actor, 'meeting.manage', meeting.hostOrgId);
     },
   };
 }
@@ -46,8 +56,13 @@ export function createChatService(deps: {
   writer: MessageWriter;
   rules: Record<string, RoomRule>;
   sendLimiter: RateLimiter | null;
+  /** Bounds the reads one member can ask for: history pages and joins that catch up (`since`). */
+  readLimiter: RateLimiter | null;
 }) {
-  const { messages, writer, rules, sendLimiter } = deps;
+  const { messages, writer, rules, sendLimiter, readLimiter } = deps;
+  const takeRead = async (actor: Actor) => {
+    if (readLimiter && !(await readLimiter.consume(`read:${actor.id}`))) throw rateLimited('you are loading history too fast; wait a moment');
+  };
 
   async function authorize(actor: Actor, roomId: string): Promise<{ rule: RoomRule; id: number }> {
     const { kind, id } = parseRoomId(roomId);
@@ -68,6 +83,7 @@ export function createChatService(deps: {
      */
     async join(actor: Actor, roomId: string, since: number | undefined, subscribe: () => unknown = () => {}) {
       await authorize(actor, roomId);
+      if (since !== undefined) await takeRead(actor);
       await subscribe();
       if (since === undefined) {
         const recent = await messages.page(roomId, { limit: RECENT_ON_JOIN });
@@ -94,6 +110,7 @@ export function createChatService(deps: {
 
     async history(actor: Actor, input: { roomId: string; beforeSeq?: number; afterSeq?: number; limit?: number }) {
       await authorize(actor, input.roomId);
+      await takeRead(actor);
       const list = await messages.page(input.roomId, { afterSeq: input.afterSeq, beforeSeq: input.beforeSeq, limit: input.limit ?? 50 });
       return { messages: list };
     },

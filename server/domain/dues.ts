@@ -1,12 +1,12 @@
-import type { DuesRepo, RateRow } from '../db/repositories/dues';
-import { GroupCommit } from '../util/groupCommit';
-import { toPayment } from '../db/repositories/dues';
+import type { Actor, User } from '../contract/model';
+import { periodOf, periodsBetween } from '../contract/time';
+import type { DuesRepo, RateEntry } from '../db/repositories/dues';
 import type { UsersRepo } from '../db/repositories/users';
-import { forbidden, invalid, notFound } from '../errors';
-import { periodOf } from './duesSchedule';
+import { invalid, notFound } from '../errors';
+import { GroupCommit } from '../util/groupCommit';
 import type { OrgDirectory } from './orgDirectory';
 import type { OrgTree } from './orgTree';
-import type { Actor, User } from './types';
+import type { Clock } from './ports';
 
 export interface Rate {
   monthlyAmount: number;
@@ -18,74 +18,63 @@ export interface Rate {
 
 /** Resolves what a member owes for a period: their own rate, else the nearest unit default above them. */
 export class RateBook {
-  private readonly byUser = new Map<number, RateRow[]>();
-  private readonly byOrg = new Map<number, RateRow[]>();
+  private readonly byUser = new Map<number, RateEntry[]>();
+  private readonly byOrg = new Map<number, RateEntry[]>();
 
-  constructor(rows: RateRow[], private readonly tree: OrgTree) {
-    for (const row of rows) {
-      const map = row.user_id !== null ? this.byUser : this.byOrg;
-      const key = (row.user_id ?? row.org_id)!;
-      map.set(key, [...(map.get(key) ?? []), row]);
+  constructor(entries: RateEntry[], private readonly tree: OrgTree) {
+    for (const entry of entries) {
+      const map = entry.userId !== null ? this.byUser : this.byOrg;
+      const key = (entry.userId ?? entry.orgId)!;
+      map.set(key, [...(map.get(key) ?? []), entry]);
     }
   }
 
-  private static latest(rows: RateRow[] | undefined, period: string): RateRow | null {
-    let best: RateRow | null = null;
-    for (const row of rows ?? []) {
-      if (row.effective_from > period) continue;
-      if (!best || row.effective_from > best.effective_from || (row.effective_from === best.effective_from && row.id > best.id)) best = row;
+  private static latest(entries: RateEntry[] | undefined, period: string): RateEntry | null {
+    let best: RateEntry | null = null;
+    for (const e of entries ?? []) {
+      if (e.effectiveFrom > period) continue;
+      if (!best || e.effectiveFrom > best.effectiveFrom || (e.effectiveFrom === best.effectiveFrom && e.id > best.id)) best = e;
     }
     return best;
   }
 
   rateFor(user: Pick<User, 'id' | 'branchId'>, period: string): Rate | null {
     const own = RateBook.latest(this.byUser.get(user.id), period);
-    if (own) return { monthlyAmount: own.monthly_amount, currency: own.currency, effectiveFrom: own.effective_from, source: 'member' };
+    if (own) return { monthlyAmount: own.monthlyAmount, currency: own.currency, effectiveFrom: own.effectiveFrom, source: 'member' };
     if (user.branchId === null) return null;
     for (const org of this.tree.lineage(user.branchId)) {
       const unit = RateBook.latest(this.byOrg.get(org.id), period);
-      if (unit) return { monthlyAmount: unit.monthly_amount, currency: unit.currency, effectiveFrom: unit.effective_from, source: 'unit' };
+      if (unit) return { monthlyAmount: unit.monthlyAmount, currency: unit.currency, effectiveFrom: unit.effectiveFrom, source: 'unit' };
     }
     return null;
   }
 
   /** The first period any rate applies to this member. */
   firstPeriod(user: Pick<User, 'id' | 'branchId'>): string | null {
-    const rows = [...(this.byUser.get(user.id) ?? [])];
-    if (user.branchId !== null) for (const org of this.tree.lineage(user.branchId)) rows.push(...(this.byOrg.get(org.id) ?? []));
-    return rows.length === 0 ? null : rows.map((r) => r.effective_from).sort()[0];
+    const entries = [...(this.byUser.get(user.id) ?? [])];
+    if (user.branchId !== null) for (const org of this.tree.lineage(user.branchId)) entries.push(...(this.byOrg.get(org.id) ?? []));
+    return entries.length === 0 ? null : entries.map((e) => e.effectiveFrom).sort()[0];
   }
-}
-
-const PERIOD = /^\d{4}-(0[1-9]|1[0-2])$/;
-export const isPeriod = (p: string) => PERIOD.test(p);
-
-function periodsBetween(from: string, to: string): string[] {
-  const out: string[] = [];
-  let [y, m] = from.split('-').map(Number);
-  const [ty, tm] = to.split('-').map(Number);
-  while (y < ty || (y === ty && m <= tm)) {
-    out.push(`${y}-${String(m).padStart(2, '0')}`);
-    if (++m > 12) {
-      m = 1;
-      y++;
-    }
-    if (out.length > 240) break; // twenty years is plenty for one screen
-  }
-  return out;
 }
 
 export interface Arrear {
-  user: Pick<User, 'id' | 'name' | 'email' | 'branchId' | 'timezone'>;
+  user: Pick<User, 'id' | 'name' | 'email' | 'branchId' | 'timezone' | 'role'>;
   period: string;
   amountDue: number;
   currency: string;
 }
 
-/** The dues ledger: rates, immutable payments and corrections, and what is owed. */
-export function createDuesService(deps: { dues: DuesRepo; users: UsersRepo; directory: OrgDirectory; now?: () => number }) {
-  const { dues, users, directory } = deps;
-  const now = deps.now ?? (() => Date.now());
+/**
+ * The dues ledger: rates, immutable payments and corrections, and what is owed.
+ *
+ * Periods are months. A member's ledger runs in their own zone's calendar (its current month is their
+ * local month). A rate set without `effectiveFrom` starts in the current month of the district's calendar
+ * (`districtTimeZone`, the zone the books are kept in), for a member's own rate and a unit's default alike,
+ * whoever sets it and wherever the member lives.
+ */
+export function createDuesService(deps: { dues: DuesRepo; users: UsersRepo; directory: OrgDirectory; clock: Clock; districtTimeZone: string }) {
+  const { dues, users, directory, clock } = deps;
+  const districtPeriod = () => periodOf(clock.now(), deps.districtTimeZone);
   // Rates change rarely and a reminder run reads them for every member: keep the book a few seconds.
   let cached: { at: number; book: Promise<RateBook> } | null = null;
   const book = () => {
@@ -94,17 +83,15 @@ export function createDuesService(deps: { dues: DuesRepo; users: UsersRepo; dire
   };
   const forget = () => (cached = null);
 
-  async function managedMember(actor: Actor, userId: number): Promise<User> {
+  async function activeMember(userId: number): Promise<User> {
     const user = await users.findById(userId);
     if (!user || !user.active) throw notFound('member');
-    const tree = await directory.current();
-    if (actor.role !== 'admin' && (user.branchId === null || !tree.organizesOver(actor.id, user.branchId))) throw forbidden('only an organizer over this member manages their dues');
     return user;
   }
 
   /**
    * Members under a unit (or the whole district) who still owe for a period, with the amount. Computed in
-   * memory from one rates query and one payments query per chunk, so 100,000 members take seconds.
+   * memory from one rates query and one payments query, so 100,000 members take seconds.
    */
   async function unpaid(period: string, orgId?: number): Promise<Arrear[]> {
     const tree = await directory.current();
@@ -118,7 +105,7 @@ export function createDuesService(deps: { dues: DuesRepo; users: UsersRepo; dire
       const rate = rates.rateFor(user, period);
       if (!rate || rate.monthlyAmount <= 0) continue;
       const due = rate.monthlyAmount - (paid.get(user.id) ?? 0);
-      if (due > 0) out.push({ user: { id: user.id, name: user.name, email: user.email, branchId: user.branchId, timezone: user.timezone }, period, amountDue: due, currency: rate.currency });
+      if (due > 0) out.push({ user: { id: user.id, name: user.name, email: user.email, branchId: user.branchId, timezone: user.timezone, role: user.role }, period, amountDue: due, currency: rate.currency });
     }
     return out;
   }
@@ -139,6 +126,11 @@ export function createDuesService(deps: { dues: DuesRepo; users: UsersRepo; dire
     });
   });
 
+  /** The currency a member's dues for a period are kept in (their rate's; CNY before any rate). */
+  async function currencyOf(user: User, period: string): Promise<string> {
+    return (await book()).rateFor(user, period)?.currency ?? 'CNY';
+  }
+
   return {
     unpaid,
 
@@ -149,31 +141,32 @@ export function createDuesService(deps: { dues: DuesRepo; users: UsersRepo; dire
     unpaidOf: (userId: number, period: string) => owedBatch.submit({ userId, period }),
 
     /** Members already reminded at this stage of the period. */
-    remindedIn: (period: string, stage: 'first' | 'second') => deps.dues.remindedUserIds(period, stage),
+    remindedIn: (period: string, stage: 'first' | 'second') => dues.remindedUserIds(period, stage),
 
+    /** Sets a member's own rate (an organizer over them, or the admin; never oneself). */
     async setRate(actor: Actor, userId: number, input: { monthlyAmount: number; currency?: string; effectiveFrom?: string }) {
-      const user = await managedMember(actor, userId);
-      const effectiveFrom = input.effectiveFrom ?? periodOf(now(), user.timezone);
+      const user = await activeMember(userId);
+      (await directory.policy()).assert(actor, 'dues.setRate', user);
       forget();
-      const row = await dues.addRate({ user_id: user.id, org_id: null, monthly_amount: input.monthlyAmount, currency: input.currency ?? 'CNY', effective_from: effectiveFrom, set_by: actor.id });
-      return { userId: user.id, monthlyAmount: row.monthly_amount, currency: row.currency, effectiveFrom: row.effective_from, source: 'member' as const };
+      const rate = await dues.addRate({ userId: user.id, orgId: null, monthlyAmount: input.monthlyAmount, currency: input.currency ?? 'CNY', effectiveFrom: input.effectiveFrom ?? districtPeriod(), setBy: actor.id });
+      return { userId: user.id, monthlyAmount: rate.monthlyAmount, currency: rate.currency, effectiveFrom: rate.effectiveFrom, source: 'member' as const };
     },
 
+    /** Sets a unit's default rate (the admin, or an organizer above the unit whom it does not apply to). */
     async setUnitRate(actor: Actor, orgId: number, input: { monthlyAmount: number; currency?: string; effectiveFrom?: string }) {
-      const tree = await directory.current();
-      if (!tree.get(orgId)) throw notFound('org');
-      if (!tree.canManage(actor, orgId)) throw forbidden('only an organizer over this unit sets its default dues');
-      const effectiveFrom = input.effectiveFrom ?? periodOf(now(), 'Asia/Shanghai');
+      const policy = await directory.policy();
+      if (!policy.tree.get(orgId)) throw notFound('org');
+      policy.assert(actor, 'dues.setUnitRate', orgId);
       forget();
-      const row = await dues.addRate({ user_id: null, org_id: orgId, monthly_amount: input.monthlyAmount, currency: input.currency ?? 'CNY', effective_from: effectiveFrom, set_by: actor.id });
-      return { orgId, monthlyAmount: row.monthly_amount, currency: row.currency, effectiveFrom: row.effective_from, source: 'unit' as const };
+      const rate = await dues.addRate({ userId: null, orgId, monthlyAmount: input.monthlyAmount, currency: input.currency ?? 'CNY', effectiveFrom: input.effectiveFrom ?? districtPeriod(), setBy: actor.id });
+      return { orgId, monthlyAmount: rate.monthlyAmount, currency: rate.currency, effectiveFrom: rate.effectiveFrom, source: 'unit' as const };
     },
 
     /** A member's ledger as seen by the member themself, an organizer over them, or the admin. */
     async ledgerFor(actor: Actor, userId: number) {
       const user = await users.findById(userId);
       if (!user) throw notFound('member');
-      if (!(await directory.current()).canSeeMember(actor, user)) throw forbidden('only the member, their organizers and the admin see these dues');
+      (await directory.policy()).assert(actor, 'member.read', user);
       return this.ledger(userId);
     },
 
@@ -182,12 +175,13 @@ export function createDuesService(deps: { dues: DuesRepo; users: UsersRepo; dire
       const user = await users.findById(userId);
       if (!user) throw notFound('member');
       const rates = await book();
-      const current = periodOf(now(), user.timezone);
+      const current = periodOf(clock.now(), user.timezone);
       const first = rates.firstPeriod(user);
       const payments = await dues.paymentsOf(user.id);
       const paidBy = new Map<string, number>();
       for (const p of payments) paidBy.set(p.period, (paidBy.get(p.period) ?? 0) + p.amount);
-      const periods = first === null || first > current ? [] : periodsBetween(first, current).reverse();
+      // Newest first; twenty years is plenty for one screen.
+      const periods = first === null || first > current ? [] : periodsBetween(first, current).reverse().slice(0, 240);
       const rows = periods.flatMap((period) => {
         const rate = rates.rateFor(user, period);
         if (!rate) return [];
@@ -199,54 +193,60 @@ export function createDuesService(deps: { dues: DuesRepo; users: UsersRepo; dire
         rate: rates.rateFor(user, current),
         periods: rows,
         balanceDue: rows.reduce((sum, r) => sum + Math.max(0, r.amount - r.paid), 0),
-        payments: payments.map(toPayment),
+        payments,
       };
     },
 
-    /** A member records their own payment; the same reference twice records one payment. */
+    /**
+     * A member records their own payment; the same reference twice records one payment. The currency must
+     * be the one their dues for that period are kept in.
+     */
     async pay(actor: Actor, input: { period: string; amount: number; reference: string; currency?: string }) {
-      if (actor.role === 'admin' && actor.branchId === null) throw forbidden('the admin has no dues');
-      const user = await users.findById(actor.id);
-      if (input.period > periodOf(now(), user?.timezone ?? 'Asia/Shanghai')) throw invalid('cannot pay for a future month yet');
-      const { payment } = await dues.addPayment({ user_id: actor.id, period: input.period, amount: input.amount, currency: input.currency ?? 'CNY', reference: input.reference, kind: 'payment', note: null, recorded_by: actor.id });
-      return toPayment(payment);
+      const user = await activeMember(actor.id);
+      if (user.branchId === null) throw invalid('this account has no branch and owes no dues');
+      if (input.period > periodOf(clock.now(), user.timezone)) throw invalid('cannot pay for a future month yet');
+      const currency = input.currency ?? 'CNY';
+      const expected = await currencyOf(user, input.period);
+      if (currency !== expected) throw invalid(`dues for ${input.period} are paid in ${expected}, not ${currency}`);
+      const { payment } = await dues.addPayment({ userId: actor.id, period: input.period, amount: input.amount, currency, reference: input.reference, kind: 'payment', note: null, recordedBy: actor.id });
+      return payment;
     },
 
-    /** An organizer's correction: a new ledger entry (negative or positive), never an edit. */
+    /** An organizer's correction: a new ledger entry (negative or positive), never an edit, never one's own. */
     async correct(actor: Actor, input: { userId: number; period: string; amount: number; note: string; reference?: string }) {
-      const user = await managedMember(actor, input.userId);
+      const user = await activeMember(input.userId);
+      (await directory.policy()).assert(actor, 'dues.correct', user);
       const { payment } = await dues.addPayment({
-        user_id: user.id,
+        userId: user.id,
         period: input.period,
         amount: input.amount,
-        currency: 'CNY',
-        reference: input.reference ?? `correction-${Date.now()}-${actor.id}`,
+        currency: await currencyOf(user, input.period),
+        reference: input.reference ?? `correction-${clock.now()}-${actor.id}`,
         kind: 'correction',
         note: input.note,
-        recorded_by: actor.id,
+        recordedBy: actor.id,
       });
-      return toPayment(payment);
+      return payment;
     },
 
+    /** Who still owes under a unit for a period: only members the actor is over. */
     async arrears(actor: Actor, orgId: number, period: string): Promise<Arrear[]> {
-      const tree = await directory.current();
-      if (!tree.get(orgId)) throw notFound('org');
-      if (!tree.canManage(actor, orgId)) throw forbidden('only organizers over this unit see its arrears');
-      return unpaid(period, orgId);
+      const policy = await directory.policy();
+      if (!policy.tree.get(orgId)) throw notFound('org');
+      policy.assert(actor, 'unit.manage', orgId);
+      return policy.under(actor, await unpaid(period, orgId), (a) => a.user);
     },
 
     /** Who may run a reminder stage by hand: the admin anywhere; an organizer for a unit under them. */
     async assertMayRun(actor: Actor, orgId: number | undefined): Promise<void> {
-      if (actor.role === 'admin') return;
-      if (orgId === undefined) throw forbidden('only the admin runs reminders for the whole district');
-      const tree = await directory.current();
-      if (!tree.get(orgId)) throw notFound('org');
-      if (!tree.canManage(actor, orgId)) throw forbidden('only organizers over this unit run its reminders');
+      const policy = await directory.policy();
+      if (orgId !== undefined && !policy.tree.get(orgId)) throw notFound('org');
+      policy.assert(actor, 'dues.run', orgId ?? null);
     },
 
     /** The reminder queue's state is the admin's alone. */
-    assertMaySeeQueue(actor: Actor): void {
-      if (actor.role !== 'admin') throw forbidden('only the admin sees the reminder queue');
+    async assertMaySeeQueue(actor: Actor): Promise<void> {
+      (await directory.policy()).assert(actor, 'dues.queue', null);
     },
   };
 }

@@ -1,21 +1,21 @@
-import type { Knex } from 'knex';
-import type { Database } from '../db/database';
-import { toCounts, toMeeting, type MeetingRow, type MeetingsRepo, type SignupRow } from '../db/repositories/meetings';
-import type { NewNotification, NotificationsRepo } from '../db/repositories/notifications';
-import { conflict, forbidden, invalid, notFound } from '../errors';
-import { mayJoinMeeting, mayManageMeeting, visibleHostUnits } from './meetingRules';
-import { SignupBatcher } from './signupBatcher';
+import type { Actor, Meeting, MeetingCounts, MeetingStatus, MySignup, OpenTo } from '../contract/model';
+import { meetingRoomId } from '../contract/events';
+import { toCounts, toMeeting, type MeetingChanges, type MeetingRecord, type MeetingsRepo, type SignupRecord } from '../db/repositories/meetings';
+import type { Page } from '../db/repositories/paging';
+import { conflict, invalid, notFound } from '../errors';
+import type { NotificationDraft } from '../notifications/sink';
 import type { OrgDirectory } from './orgDirectory';
-import type { Actor, Meeting, MeetingCounts, MeetingStatus, MySignup, Notification, OpenTo } from './types';
+import type { Clock, Sessions, Tx } from './ports';
+import { SignupBatcher } from './signupBatcher';
+import type { Effects, UnitOfWork } from './unitOfWork';
 
 /** What the meeting rules announce after a commit; the realtime layer turns these into socket events. */
 export interface MeetingEvents {
   countsChanged(meetingId: number): void;
   promoted(userId: number, meetingId: number): void;
-  notified(notifications: Array<Notification & { userId: number }>): void;
 }
 
-/** Schedules the reminder an hour before a meeting (BullMQ delayed job in production). */
+/** Schedules the reminder before a meeting (a BullMQ delayed job in production). */
 export interface MeetingReminderScheduler {
   schedule(meeting: { id: number; startsAt: string }): Promise<void>;
 }
@@ -33,87 +33,66 @@ export interface NewMeetingInput {
   openTo: OpenTo;
 }
 
-export type MeetingPatch = Partial<Omit<NewMeetingInput, 'hostOrgId'>> & { status?: MeetingStatus };
+export type MeetingPatch = Partial<Omit<NewMeetingInput, 'hostOrgId' | 'openTo'>> & { status?: MeetingStatus };
 
 export const MAX_CAPACITY = 100_000;
 
 export function createMeetingService(deps: {
-  db: Database;
+  uow: UnitOfWork;
   meetings: MeetingsRepo;
-  notifications: NotificationsRepo;
   directory: OrgDirectory;
   events: MeetingEvents;
   reminders: MeetingReminderScheduler;
-  now?: () => Date;
+  sessions: Pick<Sessions, 'sync' | 'syncRoom'>;
+  clock: Clock;
 }) {
-  const { db, meetings, notifications, directory, events, reminders } = deps;
-  const now = deps.now ?? (() => new Date());
-  const started = (row: MeetingRow) => row.starts_at <= now().toISOString();
-  const batcher = new SignupBatcher(db, meetings, directory, now, (meetingId, changed) => {
+  const { uow, meetings, directory, events, reminders, sessions, clock } = deps;
+  const nowIso = () => new Date(clock.now()).toISOString();
+  const started = (m: MeetingRecord) => m.startsAt <= nowIso();
+  const batcher = new SignupBatcher(uow, meetings, directory, clock, (meetingId, changed) => {
     if (changed) events.countsChanged(meetingId);
   });
 
   /** The meeting if the actor may see it; `forbidden` for a host-only meeting of another unit. */
-  async function visible(actor: Actor, id: number): Promise<MeetingRow> {
-    const row = await meetings.find(id);
-    if (!row) throw notFound('meeting');
-    if (!mayJoinMeeting(await directory.current(), actor, { hostOrgId: row.host_org_id, openTo: row.open_to as OpenTo })) {
-      throw forbidden('this meeting is open to members of its host unit only');
-    }
-    return row;
+  async function visible(actor: Actor, id: number): Promise<MeetingRecord> {
+    const meeting = await meetings.find(id);
+    if (!meeting) throw notFound('meeting');
+    (await directory.policy()).assert(actor, 'meeting.see', meeting);
+    return meeting;
   }
 
-  async function managed(actor: Actor, id: number): Promise<MeetingRow> {
-    const row = await meetings.find(id);
-    if (!row) throw notFound('meeting');
-    if (!mayManageMeeting(await directory.current(), actor, row.host_org_id)) throw forbidden('only organizers over the host unit manage this meeting');
-    return row;
+  async function managed(actor: Actor, id: number): Promise<MeetingRecord> {
+    const meeting = await meetings.find(id);
+    if (!meeting) throw notFound('meeting');
+    (await directory.policy()).assert(actor, 'meeting.manage', meeting.hostOrgId);
+    return meeting;
   }
 
   function checkTimes(startsAt: string, endsAt: string | null | undefined) {
-    if (startsAt <= now().toISOString()) throw invalid('startsAt must be in the future');
+    if (startsAt <= nowIso()) throw invalid('startsAt must be in the future');
     if (endsAt && endsAt <= startsAt) throw invalid('endsAt must be after startsAt');
   }
 
-  /** Moves the first `count` waiting members onto seats, inside the caller's transaction. */
-  async function promote(trx: Knex.Transaction, row: MeetingRow, count: number): Promise<{ userIds: number[]; notes: NewNotification[] }> {
-    const heads = await meetings.headOfWaitlist(trx, row.id, count);
-    for (const signup of heads) await meetings.updateSignup(trx, signup.id, { status: 'confirmed', waitlist_seq: null });
-    const notes = heads.map((signup) => ({
-      userId: signup.user_id,
-      kind: 'meeting_promoted',
-      title: `候补转正：${row.title}`,
-      body: `有人退出，你已从候补名单转为正式参会：${row.title}`,
-      data: { meetingId: row.id, title: row.title, startsAt: row.starts_at },
-    }));
-    return { userIds: heads.map((s) => s.user_id), notes };
+  /** Moves the first `count` waiting members onto seats; they hear of it after commit. */
+  async function promote(tx: Tx, effects: Effects, meeting: MeetingRecord, count: number): Promise<number> {
+    const heads = await meetings.headOfWaitlist(tx, meeting.id, count);
+    for (const signup of heads) await meetings.updateSignup(tx, signup.id, { status: 'confirmed', waitlistSeq: null });
+    await effects.notify(heads.map((s) => ({ userId: s.userId, kind: 'meeting_promoted', data: { meetingId: meeting.id, title: meeting.title, startsAt: meeting.startsAt } })));
+    for (const s of heads) effects.afterCommit(() => events.promoted(s.userId, meeting.id));
+    return heads.length;
   }
 
-  /** Runs a write transaction, then announces its effects (only after commit). */
-  async function commit<T>(work: (trx: Knex.Transaction) => Promise<{ result: T; meetingId: number; countsChanged: boolean; promoted?: number[]; notes?: NewNotification[] }>): Promise<T> {
-    let stored: Array<Notification & { userId: number }> = [];
-    const outcome = await db.writeTransaction(async (trx) => {
-      const done = await work(trx);
-      if (done.notes && done.notes.length > 0) stored = await notifications.insertMany(trx, done.notes);
-      return done;
-    });
-    if (outcome.countsChanged) events.countsChanged(outcome.meetingId);
-    for (const userId of outcome.promoted ?? []) events.promoted(userId, outcome.meetingId);
-    if (stored.length > 0) events.notified(stored);
-    return outcome.result;
-  }
-
-  async function mySignup(meetingId: number, signup: SignupRow | null, reader?: Knex): Promise<MySignup | null> {
+  async function mySignup(meetingId: number, signup: SignupRecord | null): Promise<MySignup | null> {
     if (!signup || signup.status === 'cancelled') return null;
-    const position = signup.status === 'waitlisted' && signup.waitlist_seq !== null ? await meetings.waitlistPosition(meetingId, signup.waitlist_seq, reader) : null;
-    return { status: signup.status, position, checkInCode: signup.check_in_code };
+    const position = signup.status === 'waitlisted' && signup.waitlistSeq !== null ? await meetings.waitlistPosition(meetingId, signup.waitlistSeq) : null;
+    return { status: signup.status, position, checkInCode: signup.checkInCode };
   }
 
   return {
     async create(actor: Actor, input: NewMeetingInput): Promise<Meeting> {
-      const tree = await directory.current();
-      if (!tree.get(input.hostOrgId)) throw notFound('host org');
-      if (!mayManageMeeting(tree, actor, input.hostOrgId)) throw forbidden('only organizers over the host unit may create its meetings');
+      const policy = await directory.policy();
+      if (!policy.tree.get(input.hostOrgId)) throw notFound('host org');
+      policy.assert(actor, 'meeting.manage', input.hostOrgId);
       checkTimes(input.startsAt, input.endsAt);
       const meeting = await meetings.insert({
         hostOrgId: input.hostOrgId,
@@ -132,26 +111,25 @@ export function createMeetingService(deps: {
       return meeting;
     },
 
-    async list(actor: Actor, filter: { status?: MeetingStatus; orgId?: number; topic?: string }): Promise<Meeting[]> {
-      const tree = await directory.current();
-      if (filter.orgId !== undefined && !tree.get(filter.orgId)) throw notFound('org');
-      const all = await meetings.list({
-        hostOrgIds: visibleHostUnits(tree, actor),
-        status: filter.status,
-        topic: filter.topic,
-        underOrgIds: filter.orgId === undefined ? undefined : tree.subtree(filter.orgId),
-      });
-      // Upcoming first (soonest first), then past ones (most recent first).
-      const at = now().toISOString();
-      const upcoming = all.filter((m) => m.startsAt > at);
-      const past = all.filter((m) => m.startsAt <= at).reverse();
-      return [...upcoming, ...past];
+    /** A page of the meetings the actor may see: upcoming ones soonest first, then past ones most recent first. */
+    async list(actor: Actor, filter: { status?: MeetingStatus; orgId?: number; topic?: string }, page: { limit: number; cursor?: string }): Promise<Page<Meeting>> {
+      const policy = await directory.policy();
+      if (filter.orgId !== undefined && !policy.tree.get(filter.orgId)) throw notFound('org');
+      return meetings.list(
+        {
+          hostOrgIds: policy.meetingHostsVisibleTo(actor),
+          status: filter.status,
+          topic: filter.topic,
+          underOrgIds: filter.orgId === undefined ? undefined : policy.tree.subtree(filter.orgId),
+        },
+        page,
+      );
     },
 
     async get(actor: Actor, id: number): Promise<{ meeting: Meeting; mySignup: MySignup | null; canManage: boolean }> {
-      const row = await visible(actor, id);
+      const meeting = await visible(actor, id);
       const signup = await meetings.signupOf(id, actor.id);
-      return { meeting: toMeeting(row), mySignup: await mySignup(id, signup), canManage: mayManageMeeting(await directory.current(), actor, row.host_org_id) };
+      return { meeting: toMeeting(meeting), mySignup: await mySignup(id, signup), canManage: (await directory.policy()).can(actor, 'meeting.manage', meeting.hostOrgId) };
     },
 
     /**
@@ -161,76 +139,78 @@ export function createMeetingService(deps: {
     async watch(actor: Actor, id: number, subscribe: () => unknown): Promise<{ meeting: Meeting; counts: MeetingCounts }> {
       await visible(actor, id);
       await subscribe();
-      const row = await meetings.find(id);
-      if (!row) throw notFound('meeting');
-      return { meeting: toMeeting(row), counts: toCounts(row) };
+      const meeting = await meetings.find(id);
+      if (!meeting) throw notFound('meeting');
+      return { meeting: toMeeting(meeting), counts: toCounts(meeting) };
     },
 
+    /** May the actor still follow this meeting's counters (a host-only meeting they lost the right to)? */
+    async mayWatch(actor: Actor, id: number): Promise<boolean> {
+      return visible(actor, id).then(() => true, () => false);
+    },
+
+    /**
+     * Edits a meeting (organizers over the host). Raising the capacity promotes from the waitlist; cancelling
+     * notifies everyone signed up and, at once, takes every socket out of the meeting's room.
+     */
     async update(actor: Actor, id: number, patch: MeetingPatch): Promise<Meeting> {
       await managed(actor, id);
       if (patch.capacity !== undefined && (patch.capacity < 1 || patch.capacity > MAX_CAPACITY)) throw invalid(`capacity must be 1..${MAX_CAPACITY}`);
       let reschedule = false;
-      const meeting = await commit(async (trx) => {
-        const row = (await meetings.lock(trx, id))!;
+      const meeting = await uow.run(async (tx, effects) => {
+        const row = (await meetings.lock(tx, id))!;
         if (row.status === 'cancelled') throw conflict('this meeting was cancelled');
-        const changes: Record<string, unknown> = {};
-        for (const [key, column] of [['title', 'title'], ['topic', 'topic'], ['description', 'description'], ['location', 'location'], ['online', 'online']] as const) {
-          if (patch[key] !== undefined) changes[column] = patch[key];
+        const changes: MeetingChanges = {};
+        for (const key of ['title', 'topic', 'description', 'location', 'online'] as const) {
+          if (patch[key] !== undefined) (changes as Record<string, unknown>)[key] = patch[key];
         }
         if (patch.startsAt !== undefined || patch.endsAt !== undefined) {
-          const startsAt = patch.startsAt ?? row.starts_at;
-          const endsAt = patch.endsAt === undefined ? row.ends_at : patch.endsAt;
-          if (patch.startsAt !== undefined && patch.startsAt !== row.starts_at) {
+          const startsAt = patch.startsAt ?? row.startsAt;
+          const endsAt = patch.endsAt === undefined ? row.endsAt : patch.endsAt;
+          if (patch.startsAt !== undefined && patch.startsAt !== row.startsAt) {
             checkTimes(startsAt, endsAt);
             reschedule = true;
           } else if (endsAt && endsAt <= startsAt) throw invalid('endsAt must be after startsAt');
-          changes.starts_at = startsAt;
-          changes.ends_at = endsAt;
+          changes.startsAt = startsAt;
+          changes.endsAt = endsAt;
         }
-        let promotion: { userIds: number[]; notes: NewNotification[] } = { userIds: [], notes: [] };
         let countsChanged = false;
-        if (patch.capacity !== undefined && patch.capacity !== row.capacity) {
+        const cancelling = patch.status === 'cancelled';
+        if (patch.capacity !== undefined && patch.capacity !== row.capacity && !cancelling) {
           if (patch.capacity < row.confirmed) throw conflict(`capacity cannot go below the ${row.confirmed} confirmed seats`);
           changes.capacity = patch.capacity;
-          promotion = await promote(trx, row, Math.min(patch.capacity - row.confirmed, row.waitlisted));
-          changes.confirmed = row.confirmed + promotion.userIds.length;
-          changes.waitlisted = row.waitlisted - promotion.userIds.length;
+          const moved = await promote(tx, effects, row, Math.min(patch.capacity - row.confirmed, row.waitlisted));
+          changes.confirmed = row.confirmed + moved;
+          changes.waitlisted = row.waitlisted - moved;
           countsChanged = true;
         }
-        let notes = promotion.notes;
         if (patch.status !== undefined && patch.status !== row.status) {
           changes.status = patch.status;
           countsChanged = true;
-          if (patch.status === 'cancelled') {
-            const everyone = await meetings.userIdsWithStatus(id, ['confirmed', 'waitlisted'], trx);
-            notes = everyone.map((userId) => ({
-              userId,
-              kind: 'meeting_cancelled',
-              title: `会议取消：${row.title}`,
-              body: `你报名的会议已取消：${row.title}`,
-              data: { meetingId: id, title: row.title, startsAt: row.starts_at },
-            }));
-            promotion = { userIds: [], notes: [] };
+          if (cancelling) {
+            const everyone = await meetings.userIdsWithStatus(id, ['confirmed', 'waitlisted'], tx);
+            const data = { meetingId: id, title: row.title, startsAt: row.startsAt };
+            await effects.notify(everyone.map((userId): NotificationDraft => ({ userId, kind: 'meeting_cancelled', data })));
+            // Nobody may use a cancelled meeting's room but its organizers: empty it everywhere at once.
+            effects.afterCommit(() => sessions.syncRoom(meetingRoomId(id)));
           }
         }
-        const saved = Object.keys(changes).length > 0 ? await meetings.save(trx, id, changes) : row;
-        return { result: toMeeting(saved), meetingId: id, countsChanged, promoted: promotion.userIds, notes };
+        const saved = Object.keys(changes).length > 0 ? await meetings.save(tx, id, changes) : row;
+        if (countsChanged) effects.afterCommit(() => events.countsChanged(id));
+        return toMeeting(saved);
       });
       if (reschedule) await reminders.schedule(meeting);
       return meeting;
     },
 
-    async signups(actor: Actor, id: number) {
+    /** One page of the sign-ups (organizers over the host): seats first, then the waitlist in order. */
+    async signups(actor: Actor, id: number, page: { limit: number; cursor?: string }) {
       await managed(actor, id);
-      const rows = await meetings.signupsWithUsers(id);
-      let position = 0;
-      return rows.map((row) => ({
-        user: { id: row.user_id, name: row.name, email: row.email, branchId: row.branch_id },
-        status: row.status,
-        position: row.status === 'waitlisted' ? ++position : null,
-        checkInCode: row.check_in_code,
-        createdAt: row.created_at,
-      }));
+      const { items, nextCursor } = await meetings.signupsWithUsers(id, page);
+      return {
+        signups: items.map(({ signup, user, position }) => ({ user, status: signup.status, position, checkInCode: signup.checkInCode, createdAt: signup.createdAt })),
+        nextCursor,
+      };
     },
 
     /**
@@ -239,26 +219,30 @@ export function createMeetingService(deps: {
      */
     signup: (actor: Actor, id: number) => batcher.submit(actor, id),
 
-    /** Gives up a seat or a waitlist place; a freed seat goes to the head of the waitlist at once. */
+    /**
+     * Gives up a seat or a waitlist place; a freed seat goes to the head of the waitlist at once, and the
+     * member's sockets leave the meeting's room on every process.
+     */
     async cancel(actor: Actor, id: number): Promise<{ status: 'cancelled' }> {
-      return commit(async (trx) => {
-        const row = await meetings.lock(trx, id);
+      return uow.run(async (tx, effects) => {
+        const row = await meetings.lock(tx, id);
         if (!row) throw notFound('meeting');
-        const signup = await meetings.signupOf(id, actor.id, trx);
+        const signup = await meetings.signupOf(id, actor.id, tx);
         if (!signup) throw notFound('sign-up');
-        if (signup.status === 'cancelled') return { result: { status: 'cancelled' as const }, meetingId: id, countsChanged: false };
+        if (signup.status === 'cancelled') return { status: 'cancelled' as const };
         if (row.status === 'cancelled') throw conflict('this meeting was cancelled');
         if (started(row)) throw conflict('this meeting has already started');
         if (signup.status === 'attended') throw conflict('attendance is already recorded');
-        await meetings.updateSignup(trx, signup.id, { status: 'cancelled', waitlist_seq: null });
+        await meetings.updateSignup(tx, signup.id, { status: 'cancelled', waitlistSeq: null });
         if (signup.status === 'waitlisted') {
-          await meetings.save(trx, id, { waitlisted: row.waitlisted - 1 });
-          return { result: { status: 'cancelled' as const }, meetingId: id, countsChanged: true };
+          await meetings.save(tx, id, { waitlisted: row.waitlisted - 1 });
+        } else {
+          const moved = await promote(tx, effects, row, 1);
+          await meetings.save(tx, id, { confirmed: row.confirmed - 1 + moved, waitlisted: row.waitlisted - moved });
+          effects.afterCommit(() => sessions.sync(actor.id));
         }
-        const promotion = await promote(trx, row, 1);
-        const moved = promotion.userIds.length;
-        await meetings.save(trx, id, { confirmed: row.confirmed - 1 + moved, waitlisted: row.waitlisted - moved });
-        return { result: { status: 'cancelled' as const }, meetingId: id, countsChanged: true, promoted: promotion.userIds, notes: promotion.notes };
+        effects.afterCommit(() => events.countsChanged(id));
+        return { status: 'cancelled' as const };
       });
     },
 
@@ -269,13 +253,10 @@ export function createMeetingService(deps: {
       const signup = who.code !== undefined ? await meetings.findByCode(id, who.code.toUpperCase()) : await meetings.signupOf(id, who.userId!);
       if (!signup || signup.status === 'cancelled') throw notFound('sign-up');
       if (signup.status === 'waitlisted') throw conflict('this member is on the waitlist, not confirmed');
-      if (signup.status === 'confirmed') {
-        await db.writeTransaction((trx) => meetings.updateSignup(trx, signup.id, { status: 'attended', attended_at: now().toISOString() }));
-      }
-      return { status: 'attended', userId: signup.user_id };
+      if (signup.status === 'confirmed') await uow.run((tx) => meetings.updateSignup(tx, signup.id, { status: 'attended', attendedAt: nowIso() }));
+      return { status: 'attended', userId: signup.userId };
     },
   };
-
 }
 
 export type MeetingService = ReturnType<typeof createMeetingService>;

@@ -1,9 +1,11 @@
-import type { TokensRepo } from '../db/repositories/tokens';
+import type { Actor, Language, User } from '../contract/model';
+import { isIanaTimeZone } from '../contract/time';
+import type { Page } from '../db/repositories/paging';
 import type { UsersRepo } from '../db/repositories/users';
-import { conflict, forbidden, invalid, notFound } from '../errors';
+import { conflict, invalid, notFound } from '../errors';
 import { hashPassword } from './auth';
 import type { OrgDirectory } from './orgDirectory';
-import type { Actor, User } from './types';
+import type { Sessions } from './ports';
 
 export interface NewMemberInput {
   name: string;
@@ -13,36 +15,27 @@ export interface NewMemberInput {
   timezone?: string;
   mobile?: boolean;
   location?: string | null;
+  language?: Language;
 }
 
-export type MemberPatch = Partial<Pick<User, 'name' | 'timezone' | 'mobile' | 'location'>>;
+export type MemberPatch = Partial<Pick<User, 'name' | 'email' | 'timezone' | 'mobile' | 'location' | 'language'>>;
 
-export function isIanaTimeZone(zone: string): boolean {
-  try {
-    new Intl.DateTimeFormat('en', { timeZone: zone });
-    return zone.includes('/') || zone === 'UTC';
-  } catch {
-    return false;
-  }
-}
+/** Name and e-mail are official records; the rest a member keeps up to date themself. */
+const OFFICIAL: Array<keyof MemberPatch> = ['name', 'email'];
 
-export function createMemberService(deps: { users: UsersRepo; tokens: TokensRepo; directory: OrgDirectory }) {
-  const { users, tokens, directory } = deps;
+const isUniqueViolation = (error: unknown) => /unique|duplicate/i.test(String((error as Error)?.message));
 
-  /** May the actor manage this user: admin, or organizer over the user's branch. */
-  async function mayManage(actor: Actor, user: User): Promise<boolean> {
-    if (actor.role === 'admin') return true;
-    if (user.branchId === null) return false;
-    return (await directory.current()).organizesOver(actor.id, user.branchId);
-  }
+/** Members: add, list, edit. (Deactivation is a command: commands/deactivateMember.ts.) */
+export function createMemberService(deps: { users: UsersRepo; directory: OrgDirectory; sessions: Pick<Sessions, 'sync'> }) {
+  const { users, directory } = deps;
 
   return {
     async create(actor: Actor, input: NewMemberInput): Promise<User> {
-      const tree = await directory.current();
-      const branch = tree.get(input.branchId);
+      const policy = await directory.policy();
+      const branch = policy.tree.get(input.branchId);
       if (!branch) throw notFound('branch');
       if (branch.kind !== 'branch') throw invalid('a member belongs to a branch, not to a committee or general branch');
-      if (!tree.canManage(actor, branch.id)) throw forbidden('only the admin or an organizer over this branch may add members');
+      policy.assert(actor, 'member.create', branch.id);
       const timezone = input.timezone ?? 'Asia/Shanghai';
       if (!isIanaTimeZone(timezone)) throw invalid('timezone must be an IANA name such as Europe/London');
       const email = input.email.toLowerCase();
@@ -57,38 +50,46 @@ export function createMemberService(deps: { users: UsersRepo; tokens: TokensRepo
           timezone,
           mobile: input.mobile ?? false,
           location: input.location ?? null,
+          language: input.language,
         });
       } catch (error) {
         // Two concurrent creations with one email: the unique index decides.
-        if (/unique|duplicate/i.test(String((error as Error).message))) throw conflict('a member with this email already exists');
+        if (isUniqueViolation(error)) throw conflict('a member with this email already exists');
         throw error;
       }
     },
 
-    async list(actor: Actor, orgId: number): Promise<User[]> {
-      const tree = await directory.current();
-      if (!tree.get(orgId)) throw notFound('org');
-      if (!tree.canManage(actor, orgId)) throw forbidden('only organizers over this unit may list its members');
-      return users.listActiveInBranches(tree.branchesUnder(orgId));
+    /** One page of the active members under a unit that the actor is over (never themself, peers or superiors). */
+    async list(actor: Actor, orgId: number, page: { limit: number; cursor?: string }): Promise<Page<User>> {
+      const policy = await directory.policy();
+      if (!policy.tree.get(orgId)) throw notFound('org');
+      policy.assert(actor, 'unit.manage', orgId);
+      return users.pageActiveInBranches(policy.tree.branchesUnder(orgId), { excludeIds: policy.outsideLists(actor), ...page });
     },
 
+    /**
+     * Edits a member: the member themself their timezone, location, mobile and language; an organizer over
+     * them (or the admin) every field, name and e-mail included.
+     */
     async update(actor: Actor, userId: number, patch: MemberPatch): Promise<User> {
       const user = await users.findById(userId);
       if (!user || !user.active) throw notFound('member');
-      if (actor.id !== userId && !(await mayManage(actor, user))) throw forbidden('you may only edit yourself or members you organize');
+      const policy = await directory.policy();
+      const official = OFFICIAL.some((field) => patch[field] !== undefined && patch[field] !== user[field]);
+      policy.assert(actor, official ? 'member.editOfficial' : 'member.editProfile', user);
       if (patch.timezone !== undefined && !isIanaTimeZone(patch.timezone)) throw invalid('timezone must be an IANA name such as Europe/London');
-      return users.update(userId, patch);
-    },
-
-    /** Deactivates the account and revokes its tokens. The caller disconnects its sockets. */
-    async remove(actor: Actor, userId: number): Promise<void> {
-      const user = await users.findById(userId);
-      if (!user || !user.active) throw notFound('member');
-      if (user.role === 'admin' || user.id === actor.id) throw forbidden('this account cannot be removed here');
-      if (!(await mayManage(actor, user))) throw forbidden('only the admin or an organizer over the member may remove them');
-      await users.deactivate(userId);
-      await tokens.revokeAllOf(userId);
-      directory.changed(); // their organizer roles lapse with the account
+      const changes = { ...patch, ...(patch.email !== undefined ? { email: patch.email.toLowerCase() } : {}) };
+      if (changes.email !== undefined && changes.email !== user.email && (await users.emailTaken(changes.email, userId))) throw conflict('a member with this email already exists');
+      let updated: User;
+      try {
+        updated = await users.update(userId, changes);
+      } catch (error) {
+        if (isUniqueViolation(error)) throw conflict('a member with this email already exists');
+        throw error;
+      }
+      // Open sockets speak with the member's name: a new one shows at once.
+      if (updated.name !== user.name) await deps.sessions.sync(userId);
+      return updated;
     },
   };
 }

@@ -1,6 +1,6 @@
-import type { Database } from '../db/database';
 import type { MessageDraft, MessagesRepo, StoreOutcome } from '../db/repositories/messages';
 import { GroupCommit } from '../util/groupCommit';
+import type { Transactions } from './ports';
 
 const isUniqueViolation = (error: unknown) => {
   const e = error as { code?: string; message?: string } | null;
@@ -16,7 +16,7 @@ export class MessageWriter {
   private readonly commit: GroupCommit<MessageDraft, StoreOutcome>;
 
   constructor(
-    private readonly db: Database,
+    private readonly transactions: Transactions,
     private readonly messages: MessagesRepo,
     maxBatch = 500,
     onBatch?: (size: number, ms: number) => void,
@@ -36,7 +36,7 @@ export class MessageWriter {
   private async storeWithRetry(drafts: MessageDraft[]): Promise<StoreOutcome[]> {
     for (let attempt = 0; ; attempt++) {
       try {
-        return await this.db.writeTransaction((trx) => this.messages.storeBatch(trx, drafts));
+        return await this.transactions.write((tx) => this.messages.storeBatch(tx, drafts));
       } catch (error) {
         // Another process stored the same (room, author, clientId) between our check and insert:
         // the retry finds it and answers with the stored message.

@@ -1,5 +1,6 @@
 import type { OrgsRepo } from '../db/repositories/orgs';
 import { OrgTree } from './orgTree';
+import { Policy } from './policy';
 
 /**
  * Hands out the current OrgTree. The tree is cached in the process and reloaded when a change is
@@ -11,12 +12,24 @@ export class OrgDirectory {
   private loadedAt = 0;
   private loading: Promise<OrgTree> | null = null;
   private generation = 0;
+  private readonly policies = new WeakMap<OrgTree, Policy>();
 
   constructor(
     private readonly orgs: OrgsRepo,
     private readonly announce: () => void = () => {},
     private readonly maxAgeMs = 30_000,
   ) {}
+
+  /** The policy over the current tree: who may act on whom. */
+  async policy(): Promise<Policy> {
+    const tree = await this.current();
+    let policy = this.policies.get(tree);
+    if (!policy) {
+      policy = new Policy(tree);
+      this.policies.set(tree, policy);
+    }
+    return policy;
+  }
 
   async current(): Promise<OrgTree> {
     if (this.tree && Date.now() - this.loadedAt < this.maxAgeMs) return this.tree;

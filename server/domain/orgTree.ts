@@ -1,15 +1,18 @@
-import type { Actor, Org } from './types';
+import type { Org } from '../contract/model';
 
 /**
- * An immutable snapshot of the organization tree and its organizers, answering the questions every
- * authorization asks ("is unit X at or below unit Y?", "does this user organize above X?") from memory.
+ * An immutable snapshot of the organization tree and its organizers, answering the structural questions
+ * ("is unit X at or below unit Y?", "does this user organize X or a unit above it?") from memory. What a
+ * person may do with these facts is decided by the Policy (policy.ts), never here.
  */
 export class OrgTree {
   private readonly byId = new Map<number, Org>();
   private readonly children = new Map<number, number[]>();
   private readonly organizedBy = new Map<number, Set<number>>();
+  /** Each organizer's home branch. */
+  private readonly homeOf = new Map<number, number | null>();
 
-  constructor(orgs: Org[], organizers: Array<{ orgId: number; userId: number }>) {
+  constructor(orgs: Org[], organizers: Array<{ orgId: number; userId: number; branchId?: number | null }>) {
     for (const org of orgs) {
       this.byId.set(org.id, org);
       if (org.parentId !== null) {
@@ -18,7 +21,8 @@ export class OrgTree {
         this.children.set(org.parentId, list);
       }
     }
-    for (const { orgId, userId } of organizers) {
+    for (const { orgId, userId, branchId } of organizers) {
+      this.homeOf.set(userId, branchId ?? null);
       const set = this.organizedBy.get(userId) ?? new Set<number>();
       set.add(orgId);
       this.organizedBy.set(userId, set);
@@ -36,11 +40,6 @@ export class OrgTree {
   /** The top units (those without a parent). */
   roots(): number[] {
     return this.all().filter((o) => o.parentId === null).map((o) => o.id);
-  }
-
-  /** The units a person runs: every top unit for the admin, else the units they organize. */
-  unitsRunBy(actor: Pick<Actor, 'id' | 'role'>): number[] {
-    return actor.role === 'admin' ? this.roots() : this.organizerOf(actor.id);
   }
 
   /** The unit itself, then its parent, up to the root. */
@@ -92,19 +91,8 @@ export class OrgTree {
     return false;
   }
 
-  /** Admin, or organizer of the unit or above. */
-  canManage(actor: Pick<Actor, 'id' | 'role'>, orgId: number): boolean {
-    return actor.role === 'admin' || this.organizesOver(actor.id, orgId);
-  }
-
-  /** May this person see a member's own records (card, dues)? The member, the admin, organizers over them. */
-  canSeeMember(actor: Pick<Actor, 'id' | 'role'>, member: { id: number; branchId: number | null }): boolean {
-    return actor.id === member.id || actor.role === 'admin' || (member.branchId !== null && this.organizesOver(actor.id, member.branchId));
-  }
-
-  /** May this person use the live room of the unit? Members: their branch is the unit or below it. */
-  canUseOrgRoom(actor: Pick<Actor, 'id' | 'role' | 'branchId'>, orgId: number): boolean {
-    if (this.canManage(actor, orgId)) return true;
-    return actor.branchId !== null && this.isAtOrBelow(actor.branchId, orgId);
+  /** Every organizer, with their home branch. */
+  organizers(): Array<{ userId: number; branchId: number | null }> {
+    return [...this.homeOf].map(([userId, branchId]) => ({ userId, branchId }));
   }
 }

@@ -1,11 +1,11 @@
 import { randomBytes } from 'node:crypto';
-import type { Database } from '../db/database';
-import type { MeetingRow, MeetingsRepo, SignupRow } from '../db/repositories/meetings';
-import { AppError, conflict, forbidden, notFound } from '../errors';
-import { mayJoinMeeting, newCheckInCode } from './meetingRules';
-import type { OrgDirectory } from './orgDirectory';
-import type { Actor, OpenTo } from './types';
+import type { Actor } from '../contract/model';
+import type { MeetingsRepo, NewSignup } from '../db/repositories/meetings';
+import { AppError, conflict, notFound } from '../errors';
 import { GroupCommit } from '../util/groupCommit';
+import type { OrgDirectory } from './orgDirectory';
+import type { Clock, Tx } from './ports';
+import type { UnitOfWork } from './unitOfWork';
 
 export interface SignupResult {
   status: 'confirmed' | 'waitlisted';
@@ -13,6 +13,13 @@ export interface SignupResult {
 }
 
 const MAX_BATCH = 500;
+
+const CODE_ALPHABET = 'ABCDEFGHJKLMNPQRSTUVWXYZ23456789'; // no 0/O, 1/I: read aloud at the door
+
+/** A short code shown at the door. */
+export function newCheckInCode(random: (n: number) => Uint8Array = randomBytes): string {
+  return [...random(6)].map((b) => CODE_ALPHABET[b % CODE_ALPHABET.length]).join('');
+}
 
 /**
  * Group commit for meeting sign-ups, one per meeting. Requests for one meeting that arrive while its
@@ -26,10 +33,10 @@ export class SignupBatcher {
   private readonly commits = new Map<number, GroupCommit<Actor, SignupResult | AppError>>();
 
   constructor(
-    private readonly db: Database,
+    private readonly uow: UnitOfWork,
     private readonly meetings: MeetingsRepo,
     private readonly directory: OrgDirectory,
-    private readonly now: () => Date,
+    private readonly clock: Clock,
     private readonly afterCommit: (meetingId: number, changed: boolean) => void,
   ) {}
 
@@ -37,7 +44,7 @@ export class SignupBatcher {
     let commit = this.commits.get(meetingId);
     if (!commit) {
       commit = new GroupCommit(async (batch) => {
-        const { outcomes, changed } = await this.db.writeTransaction((trx) => this.decide(trx, meetingId, batch));
+        const { outcomes, changed } = await this.uow.run((tx) => this.decide(tx, meetingId, batch));
         // Announcing is best effort: the batch is committed whatever happens here.
         try {
           this.afterCommit(meetingId, changed);
@@ -56,25 +63,24 @@ export class SignupBatcher {
     }
   }
 
-  private async decide(trx: Parameters<Parameters<Database['writeTransaction']>[0]>[0], meetingId: number, batch: Actor[]) {
-    const row: MeetingRow | null = await this.meetings.lock(trx, meetingId);
+  private async decide(tx: Tx, meetingId: number, batch: Actor[]) {
+    const row = await this.meetings.lock(tx, meetingId);
     const fail = (error: AppError) => ({ outcomes: batch.map(() => error), changed: false });
     if (!row) return fail(notFound('meeting'));
     if (row.status !== 'open') return fail(conflict(row.status === 'cancelled' ? 'this meeting was cancelled' : 'sign-up for this meeting is closed'));
-    if (row.starts_at <= this.now().toISOString()) return fail(conflict('this meeting has already started'));
+    if (row.startsAt <= new Date(this.clock.now()).toISOString()) return fail(conflict('this meeting has already started'));
 
-    const tree = await this.directory.current();
-    const meeting = { hostOrgId: row.host_org_id, openTo: row.open_to as OpenTo };
+    const policy = await this.directory.policy();
     const userIds = [...new Set(batch.map((actor) => actor.id))];
-    const existing = new Map((await this.meetings.signupsOfUsers(trx, meetingId, userIds)).map((s) => [s.user_id, s]));
+    const existing = new Map((await this.meetings.signupsOfUsers(tx, meetingId, userIds)).map((s) => [s.userId, s]));
 
-    let { confirmed, waitlisted, waitlist_counter: counter } = row;
+    let { confirmed, waitlisted, waitlistCounter: counter } = row;
     const decided = new Map<number, SignupResult>();
-    const fresh: Array<Omit<SignupRow, 'id' | 'created_at'>> = [];
+    const fresh: NewSignup[] = [];
     const revived: Array<{ id: number; status: 'confirmed' | 'waitlisted'; seq: number | null }> = [];
     const askPosition: number[] = [];
     const outcomes: Array<SignupResult | AppError> = batch.map((actor) => {
-      if (!mayJoinMeeting(tree, actor, meeting)) return forbidden('this meeting is open to members of its host unit only');
+      if (!policy.can(actor, 'meeting.see', row)) return policy.refusal('meeting.see');
       const already = decided.get(actor.id);
       if (already) return already;
       const held = existing.get(actor.id);
@@ -98,33 +104,33 @@ export class SignupBatcher {
         result = { status: 'waitlisted', position: waitlisted };
       }
       if (held) revived.push({ id: held.id, status: result.status, seq });
-      else fresh.push({ meeting_id: meetingId, user_id: actor.id, status: result.status, waitlist_seq: seq, check_in_code: '' });
+      else fresh.push({ meetingId, userId: actor.id, status: result.status, waitlistSeq: seq, checkInCode: '' });
       decided.set(actor.id, result);
       return result;
     });
 
     const changed = fresh.length + revived.length > 0;
     if (changed) {
-      await this.assignCodes(trx, meetingId, fresh);
-      await this.meetings.insertSignups(trx, fresh);
-      for (const r of revived) await this.meetings.updateSignup(trx, r.id, { status: r.status, waitlist_seq: r.seq });
-      await this.meetings.save(trx, meetingId, { confirmed, waitlisted, waitlist_counter: counter });
+      await this.assignCodes(tx, meetingId, fresh);
+      await this.meetings.insertSignups(tx, fresh);
+      for (const r of revived) await this.meetings.updateSignup(tx, r.id, { status: r.status, waitlistSeq: r.seq });
+      await this.meetings.save(tx, meetingId, { confirmed, waitlisted, waitlistCounter: counter });
     }
-    const positions = await this.meetings.waitlistPositionsOf(trx, meetingId, askPosition);
+    const positions = await this.meetings.waitlistPositionsOf(tx, meetingId, askPosition);
     for (const userId of askPosition) decided.get(userId)!.position = positions.get(userId) ?? null;
     return { outcomes, changed };
   }
 
   /** Short codes shown at the door, unique within the meeting. */
-  private async assignCodes(trx: Parameters<Parameters<Database['writeTransaction']>[0]>[0], meetingId: number, rows: Array<{ check_in_code: string }>) {
+  private async assignCodes(tx: Tx, meetingId: number, rows: Array<{ checkInCode: string }>) {
     let pending = rows;
     while (pending.length > 0) {
-      for (const row of pending) row.check_in_code = newCheckInCode(randomBytes);
-      const taken = await this.meetings.codesTaken(trx, meetingId, pending.map((r) => r.check_in_code));
+      for (const row of pending) row.checkInCode = newCheckInCode();
+      const taken = await this.meetings.codesTaken(tx, meetingId, pending.map((r) => r.checkInCode));
       const seen = new Set<string>();
       pending = pending.filter((row) => {
-        const clash = taken.has(row.check_in_code) || seen.has(row.check_in_code);
-        seen.add(row.check_in_code);
+        const clash = taken.has(row.checkInCode) || seen.has(row.checkInCode);
+        seen.add(row.checkInCode);
         return clash;
       });
     }

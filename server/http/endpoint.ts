@@ -1,7 +1,7 @@
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import type { z } from 'zod';
 import type { AuthService } from '../domain/auth';
-import type { Actor, User } from '../domain/types';
+import type { Actor, User } from '../contract/model';
 import { unauthorized } from '../errors';
 import { parseError } from '../validation';
 

@@ -1,7 +1,10 @@
-import type { Meeting } from '../domain/types';
+import type { Meeting } from '../contract/model';
 
-// RFC 5545 text: escape \ ; , and newlines; fold lines at 75 octets.
-const escapeText = (text: string) => text.replace(/\\/g, '\\\\').replace(/;/g, '\\;').replace(/,/g, '\\,').replace(/\r?\n/g, '\\n');
+/**
+ * RFC 5545 TEXT: escape backslash, semicolon and comma, and turn every line break (CRLF, a bare CR or a
+ * bare LF) into `\n`, so text a user typed never starts a new calendar property. Lines fold at 75 octets.
+ */
+export const escapeText = (text: string) => text.replace(/\\/g, '\\\\').replace(/;/g, '\\;').replace(/,/g, '\\,').replace(/\r\n|\r|\n/g, '\\n');
 const stamp = (iso: string) => iso.replace(/[-:]/g, '').replace(/\.\d{3}/, '');
 
 function fold(line: string): string {
@@ -21,7 +24,7 @@ function fold(line: string): string {
 }
 
 /** An iCalendar file with one event for the meeting (times in UTC, so every calendar shows local time). */
-export function meetingCalendar(meeting: Meeting, opts: { url: string; host: string }): string {
+export function meetingCalendar(meeting: Meeting, opts: { url: string; host: string; now?: number }): string {
   const end = meeting.endsAt ?? new Date(Date.parse(meeting.startsAt) + 2 * 3600_000).toISOString();
   const lines = [
     'BEGIN:VCALENDAR',
@@ -31,7 +34,7 @@ export function meetingCalendar(meeting: Meeting, opts: { url: string; host: str
     'METHOD:PUBLISH',
     'BEGIN:VEVENT',
     `UID:meeting-${meeting.id}@${opts.host}`,
-    `DTSTAMP:${stamp(new Date().toISOString())}`,
+    `DTSTAMP:${stamp(new Date(opts.now ?? Date.now()).toISOString())}`,
     `DTSTART:${stamp(meeting.startsAt)}`,
     `DTEND:${stamp(end)}`,
     `SUMMARY:${escapeText(meeting.title)}`,

@@ -1,14 +1,13 @@
-import type { Queue } from 'bullmq';
-import type { Database } from '../db/database';
-import type { NotificationsRepo } from '../db/repositories/notifications';
+import type { SendRecordsRepo } from '../db/repositories/sendRecords';
 import type { UsersRepo } from '../db/repositories/users';
 import type { Arrear, DuesService } from '../domain/dues';
-import { DEFAULT_LADDER, periodOf, stageWindow, type DuesLadder, type DuesStage } from '../domain/duesSchedule';
-import type { MeetingEvents } from '../domain/meetings';
-import type { Notification } from '../domain/types';
-import { GroupCommit } from '../util/groupCommit';
-import { insertNewRecords, notifyOnce } from './sendRecords';
+import { DEFAULT_LADDER, stageWindow, type DuesLadder, type DuesStage } from '../domain/duesSchedule';
 import type { OrgDirectory } from '../domain/orgDirectory';
+import type { UnitOfWork } from '../domain/unitOfWork';
+import type { AddressedNotification } from '../notifications/sink';
+import { periodOf } from '../contract/time';
+import { GroupCommit } from '../util/groupCommit';
+import type { JobQueue } from './registry';
 
 /** Job data: ids only, never names or contact details. */
 export interface DuesReminderJob {
@@ -21,49 +20,33 @@ export interface DuesEscalationJob {
   period: string;
 }
 
-export const DUES_REMINDER = 'dues-reminder';
-export const DUES_ESCALATION = 'dues-escalation';
-export const DUES_SCAN = 'dues-scan';
-
 export interface DuesJobDeps {
-  db: Database;
+  uow: UnitOfWork;
   dues: DuesService;
-  users: UsersRepo;
-  notifications: NotificationsRepo;
+  users: Pick<UsersRepo, 'activeTimeZones'>;
+  sendRecords: SendRecordsRepo;
   directory: OrgDirectory;
-  events: Pick<MeetingEvents, 'notified'>;
   ladder?: DuesLadder;
-  /** The zone whose calendar the branch escalation follows (the home district's; DUES_ESCALATION_TZ). */
+  /** The zone whose calendar the branch escalation follows (the district's; DISTRICT_TZ). */
   escalationTimeZone: string;
 }
-
-const yuan = (fen: number) => (fen / 100).toFixed(2);
 
 type ReminderDraft = DuesReminderJob & { amountDue: number; currency: string };
 
 /**
  * Writes reminders for many concurrent jobs in one transaction: the send records (unique per member,
  * period and stage) and the notifications of the ones that were new commit together, so a reminder is
- * stored exactly once however often its job runs.
+ * stored exactly once however often its job runs; they are pushed after the commit.
  */
-export function duesReminderWriter(db: Database, notifications: NotificationsRepo) {
+export function duesReminderWriter(deps: Pick<DuesJobDeps, 'uow' | 'sendRecords'>) {
   const key = (d: DuesReminderJob) => `${d.userId}|${d.period}|${d.stage}`;
-  return new GroupCommit<ReminderDraft, (Notification & { userId: number }) | null>(async (drafts) =>
-    db.writeTransaction(async (trx) => {
+  return new GroupCommit<ReminderDraft, AddressedNotification | null>(async (drafts) =>
+    deps.uow.run(async (tx, effects) => {
       const unique = [...new Map(drafts.map((d) => [key(d), d])).values()];
-      const sentAt = new Date().toISOString();
-      const rows = await insertNewRecords(trx, 'dues_reminders_sent', unique.map((d) => ({ user_id: d.userId, period: d.period, stage: d.stage, sent_at: sentAt })), ['user_id', 'period', 'stage']);
-      const fresh = new Set(rows.map((row) => `${row.user_id}|${row.period}|${row.stage}`));
+      const fresh = await deps.sendRecords.duesReminders(tx, unique);
       const toSend = unique.filter((d) => fresh.has(key(d)));
-      const stored = await notifications.insertMany(
-        trx,
-        toSend.map((d) => ({
-          userId: d.userId,
-          kind: 'dues_reminder',
-          title: d.stage === 'first' ? `${d.period} 党费提醒` : `${d.period} 党费再次提醒`,
-          body: `你 ${d.period} 的党费还有 ${yuan(d.amountDue)} 元未交。`,
-          data: { stage: d.stage, period: d.period, amountDue: d.amountDue, currency: d.currency },
-        })),
+      const stored = await effects.notify(
+        toSend.map((d) => ({ userId: d.userId, kind: 'dues_reminder', data: { stage: d.stage, period: d.period, amountDue: d.amountDue, currency: d.currency } })),
       );
       const byKey = new Map(toSend.map((d, i) => [key(d), stored[i]]));
       // Only the first draft of a key carries its notification; repeats in the batch get null.
@@ -85,7 +68,6 @@ export async function sendDuesReminder(deps: DuesJobDeps & { writer: DuesReminde
   const owed = await deps.dues.unpaidOf(job.userId, job.period);
   if (!owed) return { sent: false };
   const stored = await deps.writer.submit({ ...job, amountDue: owed.amountDue, currency: owed.currency });
-  if (stored) deps.events.notified([stored]);
   return { sent: stored !== null };
 }
 
@@ -101,29 +83,14 @@ export async function sendDuesEscalation(deps: DuesJobDeps, job: DuesEscalationJ
     if (organizers.length > 0) break;
   }
   const members = unpaid.map((a) => ({ id: a.user.id, name: a.user.name, amountDue: a.amountDue }));
-  const names = members.map((m) => `${m.name}（${yuan(m.amountDue)} 元）`).join('、');
-  const branch = tree.get(job.branchId);
-  const sentAt = new Date().toISOString();
-  const stored = await notifyOnce(
-    deps,
-    { table: 'dues_escalations_sent', rows: organizers.map((id) => ({ branch_id: job.branchId, period: job.period, organizer_id: id, sent_at: sentAt })), key: ['branch_id', 'period', 'organizer_id'] },
-    ({ organizer_id }) => ({
-      userId: organizer_id,
-      kind: 'dues_escalation',
-      title: `${branch?.name ?? ''} ${job.period} 党费未交名单（${members.length} 人）`,
-      body: `以下党员 ${job.period} 的党费还没有交：${names}`,
-      data: { branchId: job.branchId, period: job.period, members },
-    }),
-  );
-  if (stored.length > 0) deps.events.notified(stored);
-  return { sent: stored.length };
+  const data = { branchId: job.branchId, branchName: tree.get(job.branchId)?.name ?? '', period: job.period, members };
+  return deps.uow.run(async (tx, effects) => {
+    const fresh = await deps.sendRecords.duesEscalations(tx, job.branchId, job.period, organizers);
+    const stored = await effects.notify(fresh.map((userId) => ({ userId, kind: 'dues_escalation', data })));
+    return { sent: stored.length };
+  });
 }
 
-const JOB_OPTS = { attempts: 5, backoff: { type: 'exponential', delay: 2000 }, removeOnComplete: { count: 10_000 }, removeOnFail: { count: 10_000 } } as const;
-
-async function addInBulk(queue: Queue, jobs: Array<{ name: string; data: object; opts: object }>): Promise<void> {
-  for (let i = 0; i < jobs.length; i += 1000) await queue.addBulk(jobs.slice(i, i + 1000));
-}
 
 /**
  * Enqueues one stage for every member who still owes (first/second), or one escalation per branch with
@@ -131,25 +98,26 @@ async function addInBulk(queue: Queue, jobs: Array<{ name: string; data: object;
  * time; a manual run sends at once. Bulk adds: 100,000 jobs are a hundred round trips, not 100,000.
  */
 export async function enqueueStage(
-  deps: DuesJobDeps & { queue: Queue },
+  deps: DuesJobDeps & { queue: JobQueue },
   input: { period: string; stage: DuesStage; orgId?: number; delayUntil?: (timeZone: string) => number; only?: (arrear: Arrear) => boolean; now?: number },
 ): Promise<number> {
+  const stage = input.stage;
   const unpaid = (await deps.dues.unpaid(input.period, input.orgId)).filter(input.only ?? (() => true));
   const now = input.now ?? Date.now();
-  if (input.stage === 'escalation') {
+  if (stage === 'escalation') {
     const branches = [...new Set(unpaid.map((a) => a.user.branchId!))];
     const delay = Math.max(0, (input.delayUntil?.(deps.escalationTimeZone) ?? now) - now);
-    await addInBulk(deps.queue, branches.map((branchId) => ({ name: DUES_ESCALATION, data: { branchId, period: input.period } satisfies DuesEscalationJob, opts: { ...JOB_OPTS, delay, jobId: `dues-escalation-${input.period}-${branchId}` } })));
+    await deps.queue.addBulk('dues-escalation', branches.map((branchId) => ({ data: { branchId, period: input.period }, delay, jobId: `dues-escalation-${input.period}-${branchId}` })));
     return branches.length;
   }
-  const sent = await deps.dues.remindedIn(input.period, input.stage);
+  const sent = await deps.dues.remindedIn(input.period, stage);
   const todo = unpaid.filter((a) => !sent.has(a.user.id));
-  await addInBulk(
-    deps.queue,
+  await deps.queue.addBulk(
+    'dues-reminder',
     todo.map((a) => ({
-      name: DUES_REMINDER,
-      data: { userId: a.user.id, period: input.period, stage: input.stage } as DuesReminderJob,
-      opts: { ...JOB_OPTS, delay: Math.max(0, (input.delayUntil?.(a.user.timezone) ?? now) - now), jobId: `dues-${input.stage}-${input.period}-${a.user.id}` },
+      data: { userId: a.user.id, period: input.period, stage },
+      delay: Math.max(0, (input.delayUntil?.(a.user.timezone) ?? now) - now),
+      jobId: `dues-${stage}-${input.period}-${a.user.id}`,
     })),
   );
   return todo.length;
@@ -161,7 +129,7 @@ export async function enqueueStage(
  * local time. A stage missed while the system was down still goes out while it is current; a stage whose
  * window has passed is never backfilled.
  */
-export async function scanDues(deps: DuesJobDeps & { queue: Queue }, now: number, lookaheadMs: number): Promise<number> {
+export async function scanDues(deps: DuesJobDeps & { queue: JobQueue }, now: number, lookaheadMs: number): Promise<number> {
   const ladder = deps.ladder ?? DEFAULT_LADDER;
   const zones = await deps.users.activeTimeZones();
   /** The stage is under way in this zone's calendar, or starts within the lookahead. */

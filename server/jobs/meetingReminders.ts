@@ -1,8 +1,6 @@
-import type { Database } from '../db/database';
 import type { MeetingsRepo } from '../db/repositories/meetings';
-import type { NotificationsRepo } from '../db/repositories/notifications';
-import type { MeetingEvents } from '../domain/meetings';
-import { notifyOnce } from './sendRecords';
+import type { SendRecordsRepo } from '../db/repositories/sendRecords';
+import type { UnitOfWork } from '../domain/unitOfWork';
 
 export interface MeetingReminderJob {
   meetingId: number;
@@ -11,35 +9,25 @@ export interface MeetingReminderJob {
 }
 
 /**
- * Reminds every member holding a seat that the meeting starts soon. Idempotent: a row in
- * `meeting_reminders` (unique per meeting and member) is written in the same transaction as the
- * notification, so retries, a second worker or a re-enqueued job never remind anyone twice.
+ * Reminds every member holding a seat that the meeting starts soon. Idempotent: a send record (unique per
+ * meeting and member) is written in the same transaction as the notification, so retries, a second worker
+ * or a re-enqueued job never remind anyone twice.
  */
 export async function sendMeetingReminders(
-  deps: { db: Database; meetings: MeetingsRepo; notifications: NotificationsRepo; events: Pick<MeetingEvents, 'notified'> },
+  deps: { meetings: Pick<MeetingsRepo, 'find' | 'userIdsWithStatus'>; sendRecords: SendRecordsRepo; uow: UnitOfWork },
   job: MeetingReminderJob,
 ): Promise<{ sent: number }> {
-  const meeting = await deps.meetings.find(job.meetingId, deps.db.knex);
-  if (!meeting || meeting.status === 'cancelled' || meeting.starts_at !== job.startsAt) return { sent: 0 };
-  const userIds = await deps.meetings.userIdsWithStatus(meeting.id, ['confirmed', 'attended'], deps.db.knex);
+  const meeting = await deps.meetings.find(job.meetingId);
+  if (!meeting || meeting.status === 'cancelled' || meeting.startsAt !== job.startsAt) return { sent: 0 };
+  const userIds = await deps.meetings.userIdsWithStatus(meeting.id, ['confirmed', 'attended']);
+  const data = { meetingId: meeting.id, title: meeting.title, startsAt: meeting.startsAt, location: meeting.location };
   let sent = 0;
+  // A transaction per 200 members keeps each write short on a large meeting.
   for (let i = 0; i < userIds.length; i += 200) {
-    const slice = userIds.slice(i, i + 200);
-    const sentAt = new Date().toISOString();
-    // A transaction per 200 members keeps each write short on a large meeting.
-    const stored = await notifyOnce(
-      deps,
-      { table: 'meeting_reminders', rows: slice.map((userId) => ({ meeting_id: meeting.id, user_id: userId, sent_at: sentAt })), key: ['meeting_id', 'user_id'] },
-      ({ user_id }) => ({
-        userId: user_id,
-        kind: 'meeting_reminder',
-        title: `会议即将开始：${meeting.title}`,
-        body: `你报名的会议一小时后开始：${meeting.title}${meeting.location ? `（${meeting.location}）` : ''}`,
-        data: { meetingId: meeting.id, title: meeting.title, startsAt: meeting.starts_at, location: meeting.location },
-      }),
-    );
-    sent += stored.length;
-    if (stored.length > 0) deps.events.notified(stored);
+    sent += await deps.uow.run(async (tx, effects) => {
+      const fresh = await deps.sendRecords.meetingReminders(tx, meeting.id, userIds.slice(i, i + 200));
+      return (await effects.notify(fresh.map((userId) => ({ userId, kind: 'meeting_reminder', data })))).length;
+    });
   }
   return { sent };
 }

@@ -1,105 +1,102 @@
-import { Queue, Worker, type Job } from 'bullmq';
+import { Queue, UnrecoverableError, Worker, type Job } from 'bullmq';
 import type { Redis } from 'ioredis';
+import type { CheckinReminderScheduler } from '../domain/checkins';
+import type { Clock } from '../domain/ports';
 import type { MeetingReminderScheduler } from '../domain/meetings';
 import type { Logger } from '../logger';
-import type { MeetingReminderJob } from './meetingReminders';
-import type { CheckinReminderJob } from './checkinReminders';
-import { DUES_ESCALATION, DUES_REMINDER, DUES_SCAN, type DuesEscalationJob, type DuesReminderJob } from './duesReminders';
-import type { CheckinReminderScheduler } from '../domain/checkins';
+import { JOBS, QUEUES, type JobContext, type JobName, type JobQueue, type QueueName } from './registry';
 
-/** One queue for every timed reminder; jobs are routed by name. */
-export const REMINDERS_QUEUE = 'reminders';
-export const MEETING_REMINDER = 'meeting-reminder';
-export const CHECKIN_REMINDER = 'checkin-reminder';
-/** Dues reminders have a queue of their own: 100,000 of them must not hold up a meeting reminder. */
-export const DUES_QUEUE = 'dues';
+export type Queues = Record<QueueName, Queue> & { close(): Promise<void> };
 
-/** Job data holds ids only; every processor is a plain function elsewhere. */
-export interface JobProcessors {
-  meetingReminder(job: MeetingReminderJob): Promise<unknown>;
-  checkinReminder(job: CheckinReminderJob): Promise<unknown>;
-  duesReminder(job: DuesReminderJob): Promise<unknown>;
-  duesEscalation(job: DuesEscalationJob): Promise<unknown>;
-  duesScan(): Promise<unknown>;
+export function createQueues(connection: Redis, prefix: string): Queues {
+  const queues = Object.fromEntries(Object.keys(QUEUES).map((name) => [name, new Queue(name, { connection, prefix })])) as Record<QueueName, Queue>;
+  for (const queue of Object.values(queues)) queue.on('error', () => {}); // reported by the connection's own listener
+  return { ...queues, close: () => Promise.all(Object.values(queues).map((q) => q.close())).then(() => {}) };
 }
 
-const RETRIES = { attempts: 5, backoff: { type: 'exponential', delay: 5000 }, removeOnComplete: { count: 1000 }, removeOnFail: { count: 5000 } } as const;
-
-/** Adds a delayed job, keyed so the same reminder is never queued twice while it waits. */
-async function addDelayed(queue: Queue, name: string, jobId: string, data: object, at: number, leadMs: number, log: Logger): Promise<void> {
-  const delay = at - leadMs - Date.now();
-  if (delay <= 0) return; // less than the lead time away: no reminder
-  await queue.add(name, data, { jobId, delay, ...RETRIES }).catch((error) => log.error({ err: error, jobId }, 'could not schedule a reminder'));
-}
-
-export function createCheckinReminderScheduler(queue: Queue, leadMs: number, log: Logger): CheckinReminderScheduler {
+/** The typed producer over the queues: each job goes to its queue with its registered options. */
+export function jobQueue(queues: Queues): JobQueue {
   return {
-    schedule: (checkin) => {
-      const data: CheckinReminderJob = { checkinId: checkin.id, scheduledAt: checkin.scheduledAt };
-      return addDelayed(queue, CHECKIN_REMINDER, `checkin-reminder-${checkin.id}-${Date.parse(checkin.scheduledAt)}`, data, Date.parse(checkin.scheduledAt), leadMs, log);
+    async add(name, data, opts = {}) {
+      const job = JOBS[name];
+      await queues[job.queue].add(name, data, { ...job.options, ...opts });
+    },
+    async addBulk(name, jobs) {
+      const job = JOBS[name];
+      for (let i = 0; i < jobs.length; i += 1000) {
+        await queues[job.queue].addBulk(jobs.slice(i, i + 1000).map(({ data, ...opts }) => ({ name, data, opts: { ...job.options, ...opts } })));
+      }
     },
   };
 }
 
-/** The producer side: delayed reminder jobs, one per meeting and start time. */
-export function createMeetingReminderScheduler(queue: Queue, leadMs: number, log: Logger): MeetingReminderScheduler {
-  return {
-    schedule: (meeting) => {
-      const data: MeetingReminderJob = { meetingId: meeting.id, startsAt: meeting.startsAt };
-      return addDelayed(queue, MEETING_REMINDER, `meeting-reminder-${meeting.id}-${Date.parse(meeting.startsAt)}`, data, Date.parse(meeting.startsAt), leadMs, log);
-    },
+/** Adds a delayed reminder, keyed so the same reminder is never queued twice while it waits. */
+function scheduleBefore(queue: JobQueue, clock: Clock, log: Logger) {
+  return async <N extends JobName>(name: N, jobId: string, data: Parameters<JobQueue['add']>[1], at: number, leadMs: number) => {
+    const delay = at - leadMs - clock.now();
+    if (delay <= 0) return; // less than the lead time away: no reminder
+    await queue.add(name, data as never, { jobId, delay }).catch((error) => log.error({ err: error, jobId }, 'could not schedule a reminder'));
   };
 }
 
-export function createQueues(connection: Redis, prefix: string) {
-  const reminders = new Queue(REMINDERS_QUEUE, { connection, prefix });
-  const dues = new Queue(DUES_QUEUE, { connection, prefix });
-  for (const queue of [reminders, dues]) queue.on('error', () => {}); // reported by the connection's own listener
-  return { reminders, dues, close: () => Promise.all([reminders.close(), dues.close()]).then(() => {}) };
+export function createCheckinReminderScheduler(queue: JobQueue, leadMs: number, clock: Clock, log: Logger): CheckinReminderScheduler {
+  const schedule = scheduleBefore(queue, clock, log);
+  return {
+    schedule: (checkin) =>
+      schedule('checkin-reminder', `checkin-reminder-${checkin.id}-${Date.parse(checkin.scheduledAt)}`, { checkinId: checkin.id, scheduledAt: checkin.scheduledAt }, Date.parse(checkin.scheduledAt), leadMs),
+  };
+}
+
+/** The producer side of meeting reminders: one delayed job per meeting and start time. */
+export function createMeetingReminderScheduler(queue: JobQueue, leadMs: number, clock: Clock, log: Logger): MeetingReminderScheduler {
+  const schedule = scheduleBefore(queue, clock, log);
+  return {
+    schedule: (meeting) =>
+      schedule('meeting-reminder', `meeting-reminder-${meeting.id}-${Date.parse(meeting.startsAt)}`, { meetingId: meeting.id, startsAt: meeting.startsAt }, Date.parse(meeting.startsAt), leadMs),
+  };
 }
 
 /**
  * Upserts (or removes, for DUES_REMINDERS=manual) the dues scan's job scheduler. A short Redis lock
  * makes one booting process do it rather than all of them racing.
  */
-export async function ensureDuesScheduler(queue: Queue, redis: Redis, prefix: string, mode: 'auto' | 'manual', everyMs: number): Promise<void> {
+export async function ensureDuesScheduler(queues: Queues, redis: Redis, prefix: string, mode: 'auto' | 'manual', everyMs: number): Promise<void> {
   const lock = `${prefix}:dues-scheduler-lock`;
   if ((await redis.set(lock, '1', 'EX', 30, 'NX')) !== 'OK') return;
   try {
-    if (mode === 'auto') await queue.upsertJobScheduler(DUES_SCAN, { every: everyMs }, { name: DUES_SCAN, data: {}, opts: { removeOnComplete: { count: 100 }, removeOnFail: { count: 100 } } });
-    else await queue.removeJobScheduler(DUES_SCAN);
+    const scan = JOBS['dues-scan'];
+    if (mode === 'auto') await queues[scan.queue].upsertJobScheduler('dues-scan', { every: everyMs }, { name: 'dues-scan', data: {}, opts: scan.options });
+    else await queues[scan.queue].removeJobScheduler('dues-scan');
   } finally {
     await redis.del(lock);
   }
 }
 
-/** Thin BullMQ workers: route a job by name to its processor. Closed (waiting for active jobs) by `close`. */
-export function startWorkers(connection: Redis, prefix: string, processors: JobProcessors, log: Logger, lockMs = 30_000) {
-  const duesWorker = new Worker(
-    DUES_QUEUE,
-    async (job: Job) => {
-      if (job.name === DUES_REMINDER) return processors.duesReminder(job.data as DuesReminderJob);
-      if (job.name === DUES_ESCALATION) return processors.duesEscalation(job.data as DuesEscalationJob);
-      if (job.name === DUES_SCAN) return processors.duesScan();
-      throw new Error(`unknown job ${job.name}`);
-    },
-    { connection, prefix, concurrency: 100, lockDuration: lockMs, stalledInterval: lockMs },
+/**
+ * Thin BullMQ workers, one per queue: a job is routed by name to its registered function after its payload
+ * passed the schema. Closed (waiting for active jobs) by `close`.
+ */
+export function startWorkers(connection: Redis, prefix: string, ctx: JobContext, log: Logger, lockMs = 30_000) {
+  const workers = (Object.keys(QUEUES) as QueueName[]).map(
+    (queue) =>
+      new Worker(
+        queue,
+        async (job: Job) => {
+          const definition = JOBS[job.name as JobName];
+          if (!definition || definition.queue !== queue) throw new UnrecoverableError(`unknown job ${job.name}`);
+          const parsed = definition.schema.safeParse(job.data);
+          if (!parsed.success) throw new UnrecoverableError(`malformed ${job.name} payload: ${parsed.error.issues[0]?.message}`);
+          return (definition.run as (c: JobContext, d: unknown) => Promise<unknown>)(ctx, parsed.data);
+        },
+        { connection, prefix, concurrency: QUEUES[queue].concurrency, lockDuration: lockMs, stalledInterval: lockMs },
+      ),
   );
-  const worker = new Worker(
-    REMINDERS_QUEUE,
-    async (job: Job) => {
-      if (job.name === MEETING_REMINDER) return processors.meetingReminder(job.data as MeetingReminderJob);
-      if (job.name === CHECKIN_REMINDER) return processors.checkinReminder(job.data as CheckinReminderJob);
-      throw new Error(`unknown job ${job.name}`);
-    },
-    { connection, prefix, concurrency: 4, lockDuration: lockMs, stalledInterval: lockMs },
-  );
-  for (const w of [worker, duesWorker]) {
+  for (const w of workers) {
     w.on('error', (error) => log.error({ err: error }, 'worker error'));
     w.on('failed', (job, error) => log.warn({ err: { message: error.message }, job: job?.name, jobId: job?.id }, 'job failed'));
   }
   // close() lets active jobs finish, so none is left stalled.
-  return { close: () => Promise.all([worker.close(), duesWorker.close()]).then(() => {}) };
+  return { close: () => Promise.all(workers.map((w) => w.close())).then(() => {}) };
 }
 
 /** What a queue holds now, for the admin: counts by state, the latest failures, its schedulers. */

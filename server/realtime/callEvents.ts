@@ -1,12 +1,7 @@
+import { partyRoom } from '../contract/events';
+import type { CallEndReason, Party } from '../contract/model';
 import type { CallEvents, LiveCall } from '../domain/calls';
-import type { CallEndReason, Notification, Party } from '../domain/types';
-import { partyRoom, userRoom } from './contract';
-import type { AppServer } from './io';
-
-/** Pushes stored notifications to their users' sockets, on every server. */
-export function pushNotifications(io: AppServer | null, list: Array<Notification & { userId: number }>): void {
-  for (const { userId, ...notification } of list) io?.to(userRoom(userId)).emit('notification', notification);
-}
+import type { AppServer } from './types';
 
 /**
  * Turns the call rules' announcements into socket events. Signals go to one socket id, which the Redis
@@ -41,9 +36,6 @@ export class RealtimeCallEvents implements CallEvents {
   }
   peer(toSocket: string, callId: string, state: 'reconnecting' | 'reconnected'): void {
     this.io?.to(toSocket).emit('call:peer', { callId, state });
-  }
-  notified(list: Array<Notification & { userId: number }>): void {
-    pushNotifications(this.io, list);
   }
   async isConnected(party: Party): Promise<boolean> {
     if (!this.io) return false;

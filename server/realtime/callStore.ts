@@ -1,6 +1,5 @@
 import type { Redis } from 'ioredis';
-import { partyKey } from '../domain/callRules';
-import type { CallStateStore, LiveCall } from '../domain/calls';
+import { partyKey, type CallStateStore, type LiveCall } from '../domain/calls';
 
 const TTL_S = 12 * 3600;
 

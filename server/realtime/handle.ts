@@ -3,7 +3,7 @@ import type { z } from 'zod';
 import { AppError, toErrorBody } from '../errors';
 import type { Logger } from '../logger';
 import { parseError } from '../validation';
-import type { Ack } from './contract';
+import type { Ack } from '../contract/errors';
 
 const ACK_TIMEOUT_MS = 15_000;
 

@@ -1,9 +1,8 @@
 import type { Redis } from 'ioredis';
+import { meetingWatchRoom, userRoom } from '../contract/events';
+import type { MeetingCounts } from '../contract/model';
 import type { MeetingEvents } from '../domain/meetings';
-import type { MeetingCounts } from '../domain/types';
-import { meetingWatchRoom, userRoom } from './contract';
-import type { AppServer } from './io';
-import { pushNotifications } from './callEvents';
+import type { AppServer } from './types';
 
 const COUNTS_INTERVAL_MS = 100;
 
@@ -39,10 +38,6 @@ export class RealtimeMeetingEvents implements MeetingEvents {
 
   promoted(userId: number, meetingId: number): void {
     this.io?.to(userRoom(userId)).emit('meeting:promoted', { meetingId });
-  }
-
-  notified(notifications: Parameters<MeetingEvents['notified']>[0]): void {
-    pushNotifications(this.io, notifications);
   }
 
   /** Stops announcing: a broadcast still under way finds no server to emit on (its Redis is closing). */

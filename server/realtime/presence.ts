@@ -1,5 +1,5 @@
 import type { Redis } from 'ioredis';
-import type { UserRef } from '../domain/types';
+import type { UserRef } from '../contract/model';
 
 // Returns the distinct users in a room's presence set whose entry has not expired, with their names.
 const ONLINE_SCRIPT = `
@@ -82,6 +82,18 @@ export class PresenceTracker {
     if (users.size === 0) this.local.delete(roomId);
     await this.redis.zrem(this.key(roomId), this.member(userId));
     this.markDirty(roomId);
+  }
+
+  /** A user's name changed: the shared names and this process's entries follow, and their rooms are re-announced. */
+  rename(user: UserRef): void {
+    if (this.stopped) return;
+    for (const [roomId, users] of this.local) {
+      const entry = users.get(user.id);
+      if (!entry) continue;
+      entry.name = user.name;
+      this.markDirty(roomId);
+    }
+    void this.redis.hset(this.namesKey(), String(user.id), user.name).catch(() => {});
   }
 
   /**

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { periodOf } from '../../server/domain/duesSchedule';
+import { periodOf } from '../../server/contract/time';
 import { useBrowserServer } from '../helpers/browser';
 import { api, waitFor } from '../helpers/clients';
 

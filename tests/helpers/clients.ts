@@ -1,5 +1,5 @@
 import { io, type Socket } from 'socket.io-client';
-import type { Ack, ClientToServerEvents, ServerToClientEvents } from '../../server/realtime/contract';
+import type { Ack, ClientToServerEvents, ServerToClientEvents } from '../../server/contract/events';
 
 export type TestSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
 

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll } from 'vitest';
 import { connect, type TestSocket } from './clients';
 import { buildDistrict, type District } from './district';
+import type { Clock } from '../../server/domain/ports';
 import { createTestStore, startTestServer, type TestServer, type TestStore } from './server';
 
 export interface DistrictEnv {
@@ -18,7 +19,7 @@ export interface DistrictEnv {
  * Registers the usual file-level set-up: a private store, one server on it, the test district;
  * everything closed and deleted after the file.
  */
-export function useDistrictServer(): DistrictEnv {
+export function useDistrictServer(options: { clock?: Clock; env?: Record<string, string> } = {}): DistrictEnv {
   const sockets: TestSocket[] = [];
   const env = {
     async as(person: { token: string }, server?: { url: string }) {
@@ -30,7 +31,7 @@ export function useDistrictServer(): DistrictEnv {
   } as DistrictEnv;
   beforeAll(async () => {
     env.store = createTestStore();
-    env.server = await startTestServer(env.store);
+    env.server = await startTestServer(env.store, options);
     env.d = await buildDistrict(env.server.url, env.server.db);
   });
   afterAll(async () => {

@@ -14,7 +14,7 @@ describe('sign-in and tokens', () => {
     expect(res.body.token).toMatch(/^ks_[A-Za-z0-9_-]{40,}$/);
     expect(res.body.user).toEqual({
       id: env.d.alice.user.id, name: 'Alice', email: env.d.alice.user.email, branchId: env.d.branchA.id,
-      timezone: 'Europe/London', mobile: true, location: 'London', role: 'member',
+      timezone: 'Europe/London', mobile: true, location: 'London', role: 'member', language: 'zh-CN',
     });
     const row = await env.server.db.knex('users').where({ id: env.d.alice.user.id }).first('password_hash');
     expect(row.password_hash).toMatch(/^\$argon2id\$v=19\$m=19456,t=2,p=1\$/);
@@ -31,24 +31,56 @@ describe('sign-in and tokens', () => {
     expect((await api(env.server.url, 'POST', '/api/auth/login', { body: { email: 5 } })).body.error.code).toBe('invalid');
   });
 
-  it('limits failed attempts per account with 429, without blocking other accounts', async () => {
+  it('takes the limit before the check: 30 parallel wrong passwords get 10 checks, and the owner elsewhere still signs in', async () => {
     const email = env.d.bob.user.email;
-    for (let i = 0; i < 10; i++) {
-      expect((await api(env.server.url, 'POST', '/api/auth/login', { body: { email, password: `bad-${i}-pass` }, headers: { 'x-forwarded-for': `10.0.0.${i}` } })).status).toBe(401);
-    }
-    const blocked = await api(env.server.url, 'POST', '/api/auth/login', { body: { email, password: PASSWORD } });
-    expect(blocked.status).toBe(429);
-    expect(blocked.body.error.code).toBe('rate_limited');
-    expect((await api(env.server.url, 'POST', '/api/auth/login', { body: { email: env.d.amy.user.email, password: PASSWORD } })).status).toBe(200);
+    const from = { 'x-forwarded-for': '198.51.100.20' };
+    const burst = await Promise.all(
+      Array.from({ length: 30 }, (_, i) => api(env.server.url, 'POST', '/api/auth/login', { body: { email, password: `bad-${i}-pass` }, headers: from })),
+    );
+    // Only the 10 attempts within the limit were checked (401); the rest were refused unchecked.
+    expect(burst.filter((r) => r.status === 401)).toHaveLength(10);
+    expect(burst.filter((r) => r.status === 429)).toHaveLength(20);
+    expect(burst.find((r) => r.status === 429)!.body.error.code).toBe('rate_limited');
+    // The right password from that address is refused too (the pair is spent)…
+    expect((await api(env.server.url, 'POST', '/api/auth/login', { body: { email, password: PASSWORD }, headers: from })).status).toBe(429);
+    // …but a stranger's failures never lock the member out at their own address.
+    expect((await api(env.server.url, 'POST', '/api/auth/login', { body: { email, password: PASSWORD }, headers: { 'x-forwarded-for': '198.51.100.21' } })).status).toBe(200);
+    expect((await api(env.server.url, 'POST', '/api/auth/login', { body: { email: env.d.amy.user.email, password: PASSWORD }, headers: from })).status).toBe(200);
   });
 
-  it('limits failed attempts per address with 429, whichever accounts they try', async () => {
+  it('counts failures only: a right password gives its attempt back', async () => {
+    const email = env.d.amy.user.email;
+    const from = { 'x-forwarded-for': '198.51.100.30' };
+    for (let i = 0; i < 25; i++) expect((await api(env.server.url, 'POST', '/api/auth/login', { body: { email, password: PASSWORD }, headers: from })).status).toBe(200);
+    for (let i = 0; i < 9; i++) expect((await api(env.server.url, 'POST', '/api/auth/login', { body: { email, password: 'wrong-one' }, headers: from })).status).toBe(401);
+    expect((await api(env.server.url, 'POST', '/api/auth/login', { body: { email, password: PASSWORD }, headers: from })).status).toBe(200);
+  });
+
+  it('limits failures per address (100 in 15 minutes) whichever accounts they try; other addresses are unaffected', async () => {
     const from = { 'x-forwarded-for': '203.0.113.7' };
-    for (let i = 0; i < 10; i++) {
-      expect((await api(env.server.url, 'POST', '/api/auth/login', { body: { email: `guess${i}@test.example`, password: 'guessing1' }, headers: from })).status).toBe(401);
-    }
+    const guesses = await Promise.all(
+      Array.from({ length: 100 }, (_, i) => api(env.server.url, 'POST', '/api/auth/login', { body: { email: `guess${i}@test.example`, password: 'guessing1' }, headers: from })),
+    );
+    expect(guesses.every((r) => r.status === 401)).toBe(true);
     expect((await api(env.server.url, 'POST', '/api/auth/login', { body: { email: env.d.amy.user.email, password: PASSWORD }, headers: from })).status).toBe(429);
     expect((await api(env.server.url, 'POST', '/api/auth/login', { body: { email: env.d.amy.user.email, password: PASSWORD }, headers: { 'x-forwarded-for': '203.0.113.8' } })).status).toBe(200);
+  });
+
+  it('locks an account everywhere only beyond a daily ceiling (500 failures) that only an attack reaches', async () => {
+    const { Redis } = await import('ioredis');
+    const { createLoginLimiter, LOGIN_LIMITS } = await import('../../server/redis');
+    const redis = new Redis(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379');
+    try {
+      const limiter = createLoginLimiter(redis, env.store.keyPrefix);
+      const account = 'ceiling@test.example';
+      // 500 failures, each from another address (a botnet): every one is checked…
+      for (let i = 0; i < LOGIN_LIMITS.account.points; i++) expect(await limiter.take({ account, address: `10.9.${i >> 8}.${i & 255}` })).toBe(true);
+      // …and then the account is locked for the day, from any address; other accounts are not.
+      expect(await limiter.take({ account, address: '192.0.2.1' })).toBe(false);
+      expect(await limiter.take({ account: 'other@test.example', address: '192.0.2.1' })).toBe(true);
+    } finally {
+      await redis.quit();
+    }
   });
 
   it('GET /api/me tells which units the user organizes and which rooms they may use', async () => {

@@ -4,7 +4,7 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { periodOf } from '../../server/domain/duesSchedule';
+import { periodOf } from '../../server/contract/time';
 import { api, sleep, waitFor } from '../helpers/clients';
 import { buildDistrict, createMembersFast } from '../helpers/district';
 import { createTestStore, REDIS_URL, startTestServer, type TestServer } from '../helpers/server';

@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest';
 import { scanDues } from '../../server/jobs/duesReminders';
-import { duesJobDeps } from '../../server/jobs/processors';
 import { api, waitFor } from '../helpers/clients';
 import { createMembersFast } from '../helpers/district';
 import { useDistrictServer } from '../helpers/setup';
@@ -14,7 +13,7 @@ describe('the dues scan', () => {
     const [shanghai, la] = await createMembersFast(env.server.db, branch.id, 2, 'zones');
     await env.server.db.knex('users').where({ id: la.user.id }).update({ timezone: 'America/Los_Angeles' });
     await api(env.server.url, 'PUT', `/api/dues/unit-rates/${branch.id}`, { token: env.d.admin.token, body: { monthlyAmount: 500, effectiveFrom: '2026-01' } });
-    const deps = { ...duesJobDeps(env.server.db, env.server.app.services.config, { notified: () => {} }), queue: env.server.app.queues.dues };
+    const deps = { ...env.server.app.jobContext.dues, queue: env.server.app.jobContext.queue };
     // 02:00 UTC on 5 December: 10:00 in Shanghai (first reminder due), still 4 December in Los Angeles.
     const now = Date.parse('2026-12-05T02:00:00Z');
     const queued = await scanDues(deps, now, 15 * 60_000);

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { MeetingCounts } from '../../server/domain/types';
+import type { MeetingCounts } from '../../server/contract/model';
 import { api, connect, ok, sleep, type TestSocket } from '../helpers/clients';
 import { buildDistrict, createMembersFast, type District, type Person } from '../helpers/district';
 import { createTestStore, startTestServer, type TestServer, type TestStore } from '../helpers/server';

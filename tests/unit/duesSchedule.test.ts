@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { localTimeToInstant, periodOf, stageIsCurrent, stageTime, stageWindow } from '../../server/domain/duesSchedule';
+import { localTimeToInstant, periodOf } from '../../server/contract/time';
+import { stageIsCurrent, stageTime, stageWindow } from '../../server/domain/duesSchedule';
 
 const iso = (ms: number) => new Date(ms).toISOString();
 

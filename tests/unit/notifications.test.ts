@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { withPushedMeanwhile } from '../../client/src/notifications';
-import type { Notification } from '../../server/domain/types';
+import type { Notification } from '../../server/contract/model';
 
 const note = (id: number, readAt: string | null = null): Notification => ({
-  id, kind: 'dues_reminder', title: 't', body: 'b', data: {}, createdAt: '2026-11-26T01:00:00.000Z', readAt,
+  id, kind: 'dues_reminder', title: 't', body: 'b', data: { stage: 'first', period: '2026-11', amountDue: 1, currency: 'CNY' }, createdAt: '2026-11-26T01:00:00.000Z', readAt,
 });
 
 describe('notification list (client)', () => {

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { contiguousSeq, markDeleted, mergeMessages, newClientId, newest, storedClientIds } from '../../client/src/chat/roomState';
 import { en } from '../../client/src/i18n/en';
 import { zhCN } from '../../client/src/i18n/zh-CN';
-import type { ChatMessage } from '../../server/domain/types';
+import type { ChatMessage } from '../../server/contract/model';
 
 const msg = (seq: number, body = `m${seq}`): ChatMessage => ({
   id: seq * 10, roomId: 'org:1', seq, author: { id: 1, name: 'A' }, body, clientId: `c${seq}`, createdAt: '2026-11-25T00:00:00.000Z', deleted: false,

@@ -1,6 +1,6 @@
 import { signal } from '@preact/signals';
 import type SimplePeerType from 'simple-peer';
-import type { CallEndReason } from '../../../server/domain/types';
+import type { CallEndReason } from '../../../server/contract/model';
 import { command, type AppSocket } from '../socket';
 
 export type CallPhase = 'ringing' | 'connecting' | 'connected' | 'reconnecting' | 'ended';

@@ -1,5 +1,5 @@
 import { signal } from '@preact/signals';
-import type { ChatMessage, User, UserRef } from '../../../server/domain/types';
+import type { ChatMessage, User, UserRef } from '../../../server/contract/model';
 import { command, openSocket, type AppSocket } from '../socket';
 import { Outbox, type PendingMessage } from './outbox';
 import { contiguousSeq, markDeleted, mergeMessages, newClientId, newest, storedClientIds } from './roomState';

@@ -1,4 +1,4 @@
-import type { ChatMessage } from '../../../server/domain/types';
+import type { ChatMessage } from '../../../server/contract/model';
 
 /**
  * Pure helpers for a room's message list: sorted by seq, one entry per seq, newer copies (a deletion)

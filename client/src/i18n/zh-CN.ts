@@ -99,9 +99,6 @@ export const zhCN = {
   'notifications.title': '通知',
   'notifications.empty': '没有通知。',
   'notifications.markRead': '标为已读',
-  'notifications.kind.meeting_promoted': '候补转正：{title}',
-  'notifications.kind.meeting_cancelled': '会议取消：{title}',
-  'notifications.kind.meeting_reminder': '会议一小时后开始：{title}',
   'error.conflict': '现在不能这样做（会议可能已截止、取消或开始）',
   'nav.calls': '视频',
   'calls.title': '视频通话',
@@ -160,8 +157,6 @@ export const zhCN = {
   'guest.call': '呼叫{name}',
   'guest.invalid': '这个链接已过期或被作废。',
   'guest.busy': '这个链接正在另一台设备上使用。',
-  'notifications.kind.missed_call': '未接来电：{from}',
-  'notifications.kind.checkin_reminder': '谈心快开始了：与{with}',
   'nav.dues': '党费',
   'nav.duesOverdue': '党费（{count} 个月逾期）',
   'dues.title': '党费',
@@ -198,8 +193,6 @@ export const zhCN = {
   'dues.queue': '提醒队列（管理员）',
   'dues.queueCounts': '等待 {waiting} · 延迟 {delayed} · 进行中 {active} · 失败 {failed} · 完成 {completed}',
   'dues.failedJobs': '失败的任务',
-  'notifications.kind.dues_reminder': '{period} 党费提醒：还有 {amount} 未交',
-  'notifications.kind.dues_escalation': '{period} 党费未交名单',
 } as const;
 
 export type MessageKey = keyof typeof zhCN;

@@ -1,5 +1,5 @@
 import { useEffect, useState } from 'preact/hooks';
-import type { CallRecord } from '../../../server/domain/types';
+import type { CallRecord } from '../../../server/contract/model';
 import { apiRequest, type Me, errorMessage } from '../api';
 import { formatFullTime, formatTime, t } from '../i18n';
 import { zonedInputToIso } from '../time';
@@ -35,8 +35,8 @@ export function CallsPage({ token, me, startCall }: { token: string; me: Me; sta
   const zone = me.user.timezone;
 
   const load = () => {
-    void apiRequest<{ contacts: Contact[] }>('GET', '/api/contacts', token).then((r) => setContacts(r.contacts)).catch(() => {});
-    void apiRequest<{ calls: CallRecord[] }>('GET', '/api/calls', token).then((r) => setCalls(r.calls)).catch(() => {});
+    void apiRequest<{ contacts: Contact[] }>('GET', '/api/contacts?limit=200', token).then((r) => setContacts(r.contacts)).catch(() => {});
+    void apiRequest<{ calls: CallRecord[] }>('GET', '/api/calls?limit=100', token).then((r) => setCalls(r.calls)).catch(() => {});
     void apiRequest<{ invites: GuestLink[] }>('GET', '/api/guest-invites', token).then((r) => setLinks((old) => r.invites.map((i) => ({ ...i, url: old.find((o) => o.id === i.id)?.url })))).catch(() => {});
     void apiRequest<{ checkins: Checkin[] }>('GET', '/api/checkins', token).then((r) => setCheckins(r.checkins)).catch(() => {});
   };

@@ -1,6 +1,6 @@
 import { useEffect, useState } from 'preact/hooks';
-import type { Org, User } from '../../../server/domain/types';
-import { apiRequest, downloadWithToken, errorMessage, type Me } from '../api';
+import type { Org, User } from '../../../server/contract/model';
+import { apiAll, apiRequest, downloadWithToken, errorMessage, type Me } from '../api';
 import { formatMoney, t, type MessageKey } from '../i18n';
 
 export interface Ledger {
@@ -117,14 +117,14 @@ function OrganizerDues({ token, me }: { token: string; me: Me }) {
   const [message, setMessage] = useState<string | null>(null);
   const units = me.user.role === 'admin' ? orgs : orgs.filter((o) => me.rooms.some((r) => r.id === `org:${o.id}` && r.moderator));
 
-  useEffect(() => void apiRequest<{ orgs: Org[] }>('GET', '/api/orgs', token).then((r) => setOrgs(r.orgs)), [token]);
+  useEffect(() => void apiAll<Org>('/api/orgs', 'orgs', token).then(setOrgs), [token]);
   useEffect(() => {
     if (!orgId && units[0]) setOrgId(String(units[0].id));
   }, [units.length]);
   const load = () => {
     if (!orgId) return;
-    void apiRequest<{ members: Arrear[] }>('GET', `/api/dues/arrears?orgId=${orgId}&period=${period}`, token).then((r) => setArrears(r.members)).catch(() => setArrears([]));
-    void apiRequest<{ members: User[] }>('GET', `/api/members?orgId=${orgId}`, token).then((r) => setMembers(r.members)).catch(() => {});
+    void apiAll<Arrear>(`/api/dues/arrears?orgId=${orgId}&period=${period}`, 'members', token).then(setArrears).catch(() => setArrears([]));
+    void apiAll<User>(`/api/members?orgId=${orgId}`, 'members', token).then(setMembers).catch(() => {});
   };
   useEffect(load, [orgId, period]);
 

@@ -1,15 +1,6 @@
-import type { Notification } from '../../../server/domain/types';
-import { formatMoney, formatTime, t, type MessageKey } from '../i18n';
+import { linkOf } from '../notificationLinks';
+import { formatTime, t } from '../i18n';
 import type { NotificationStore } from '../notifications';
-
-/** A notification in the viewer's language when its kind is known, else as the server wrote it. */
-export function notificationText(n: Notification): string {
-  const key = `notifications.kind.${n.kind}` as MessageKey;
-  const name = (value: unknown) => (value && typeof value === 'object' && 'name' in value ? String((value as { name: unknown }).name) : '');
-  const amount = typeof n.data.amountDue === 'number' ? formatMoney(n.data.amountDue, String(n.data.currency ?? 'CNY')) : '';
-  const text = t(key, { title: String(n.data.title ?? ''), from: name(n.data.from), with: name(n.data.with), period: String(n.data.period ?? ''), amount });
-  return text === key ? n.title : text;
-}
 
 export function Notifications({ store, timeZone }: { store: NotificationStore; timeZone: string }) {
   const list = store.list.value;
@@ -20,7 +11,8 @@ export function Notifications({ store, timeZone }: { store: NotificationStore; t
       <ul class="cards">
         {list.map((n) => (
           <li key={n.id} class={`card${n.readAt ? '' : ' unread'}`}>
-            {typeof n.data.meetingId === 'number' ? <a href={`#/meetings/${n.data.meetingId}`}>{notificationText(n)}</a> : <span>{notificationText(n)}</span>}
+            {linkOf(n) ? <a href={linkOf(n)!}>{n.title}</a> : <span>{n.title}</span>}
+            <span class="small">{n.body}</span>
             <span class="muted">
               <time dateTime={n.createdAt}>{formatTime(n.createdAt, timeZone, true)}</time>
             </span>

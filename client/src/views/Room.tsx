@@ -1,5 +1,5 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
-import type { User } from '../../../server/domain/types';
+import type { User } from '../../../server/contract/model';
 import type { ChatStore } from '../chat/chatStore';
 import { formatFullTime, formatTime, t, type MessageKey } from '../i18n';
 

@@ -1,7 +1,7 @@
 import { useEffect, useMemo, useState } from 'preact/hooks';
 import { apiRequest, type Me } from '../api';
 import { ChatStore } from '../chat/chatStore';
-import { t } from '../i18n';
+import { locale, t } from '../i18n';
 import { NotificationStore } from '../notifications';
 import { go, route } from '../router';
 import { signOut, type Session } from '../session';
@@ -9,7 +9,7 @@ import { LanguageSwitch } from './LanguageSwitch';
 import { MeetingDetail } from './meetings/MeetingDetail';
 import { MeetingsList } from './meetings/MeetingsList';
 import { NewMeeting } from './meetings/NewMeeting';
-import { Notifications, notificationText } from './Notifications';
+import { Notifications } from './Notifications';
 import { Room } from './Room';
 import { lazy, Suspense } from 'preact/compat';
 import { watchIncoming } from '../call/incoming';
@@ -58,6 +58,18 @@ export function Shell({ session }: { session: Session }) {
       });
     return () => store.close();
   }, [store]);
+
+  // The server writes notifications in the member's language: keep it the language they read the app in.
+  const language = locale.value;
+  useEffect(() => {
+    if (!me || me.user.language === language) return;
+    void apiRequest('PATCH', `/api/members/${me.user.id}`, session.token, { language })
+      .then(() => {
+        me.user.language = language;
+        void notifications.load();
+      })
+      .catch(() => {});
+  }, [me, language]);
 
   const path = route.value;
   const home = me ? (me.user.branchId ? `org:${me.user.branchId}` : me.rooms[0]?.id) : undefined;
@@ -161,7 +173,7 @@ export function Shell({ session }: { session: Session }) {
       </p>
       {latest && !latest.readAt && (
         <p class="toast" role="alert">
-          {notificationText(latest)}{' '}
+          {latest.title}{' '}
           <button type="button" class="link small" onClick={() => (notifications.latest.value = null)}>
             ×
           </button>

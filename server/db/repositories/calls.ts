@@ -1,5 +1,6 @@
 import type { Knex } from 'knex';
-import type { CallEndReason, CallRecord, CallStatus, Party } from '../../domain/types';
+import type { CallEndReason, CallRecord, CallStatus, Party } from '../../contract/model';
+import { decodeCursor, encodeCursor, type Page } from './paging';
 
 interface CallRow {
   id: string;
@@ -76,14 +77,20 @@ export function createCallsRepo(knex: Knex, read: Knex = knex) {
       const row: CallRow | undefined = await withNames().where('calls.id', id).first();
       return row ? toRecord(row) : null;
     },
-    /** Calls where any of these users is a party (a guest's calls count for its member), newest first. */
-    async forUsers(userIds: number[], limit = 200): Promise<CallRecord[]> {
-      if (userIds.length === 0) return [];
-      const rows: CallRow[] = await withNames()
-        .where((q) => q.whereIn('calls.caller_id', userIds).orWhereIn('calls.callee_id', userIds))
-        .orderBy('calls.started_at', 'desc')
-        .limit(limit);
-      return rows.map(toRecord);
+    /**
+     * One page of the calls where any of these users is a party (a guest's calls count for its member),
+     * newest first; `'all'` for every call (the admin).
+     */
+    async forUsers(userIds: number[] | 'all', opts: { limit: number; cursor?: string }): Promise<Page<CallRecord>> {
+      if (userIds !== 'all' && userIds.length === 0) return { items: [], nextCursor: null };
+      const query = withNames();
+      if (userIds !== 'all') query.where((q) => q.whereIn('calls.caller_id', userIds).orWhereIn('calls.callee_id', userIds));
+      const after = decodeCursor<[string, string]>(opts.cursor);
+      if (after) query.where((q) => q.where('calls.started_at', '<', after[0]).orWhere((q2) => q2.where('calls.started_at', after[0]).andWhere('calls.id', '<', after[1])));
+      const rows: CallRow[] = await query.orderBy([{ column: 'calls.started_at', order: 'desc' }, { column: 'calls.id', order: 'desc' }]).limit(opts.limit + 1);
+      const items = rows.slice(0, opts.limit).map(toRecord);
+      const last = items.at(-1);
+      return { items, nextCursor: rows.length > opts.limit && last ? encodeCursor([last.startedAt, last.id]) : null };
     },
     /** Ringing calls started before `before` (their timers may have died with a process). */
     async staleRinging(before: string): Promise<string[]> {

@@ -1,6 +1,7 @@
 import type { Knex } from 'knex';
+import type { Clock } from '../../domain/ports';
 
-export interface CheckinRow {
+interface CheckinRow {
   id: number;
   organizer_id: number;
   member_id: number;
@@ -24,7 +25,7 @@ export const toCheckin = (row: CheckinRow) => ({
 
 export type Checkin = ReturnType<typeof toCheckin>;
 
-export function createCheckinsRepo(knex: Knex, read: Knex = knex) {
+export function createCheckinsRepo(knex: Knex, read: Knex = knex, clock: Clock = { now: Date.now }) {
   const named = (db: Knex = read) =>
     db('checkins')
       .join('users as o', 'o.id', 'checkins.organizer_id')
@@ -33,7 +34,7 @@ export function createCheckinsRepo(knex: Knex, read: Knex = knex) {
   return {
     async insert(organizerId: number, memberId: number, scheduledAt: string, note: string | null): Promise<Checkin> {
       const [row] = await knex('checkins')
-        .insert({ organizer_id: organizerId, member_id: memberId, scheduled_at: scheduledAt, note, status: 'scheduled', created_at: new Date().toISOString() })
+        .insert({ organizer_id: organizerId, member_id: memberId, scheduled_at: scheduledAt, note, status: 'scheduled', created_at: new Date(clock.now()).toISOString() })
         .returning('id');
       return toCheckin(await named(knex).where('checkins.id', typeof row === 'object' ? row.id : row).first());
     },
@@ -41,12 +42,14 @@ export function createCheckinsRepo(knex: Knex, read: Knex = knex) {
       const row = await named(db).where('checkins.id', id).first();
       return row ? toCheckin(row) : null;
     },
-    async involving(userId: number, limit = 100): Promise<Checkin[]> {
-      const rows: CheckinRow[] = await named()
+    /** The user's check-ins (as organizer or member), latest first, `limit` of them before the check-in `beforeId`. */
+    async involving(userId: number, opts: { limit: number; beforeId?: number }): Promise<Checkin[]> {
+      const query = named()
         .where((q) => q.where('checkins.organizer_id', userId).orWhere('checkins.member_id', userId))
-        .orderBy('checkins.scheduled_at', 'desc')
-        .limit(limit);
-      return rows.map(toCheckin);
+        .orderBy('checkins.id', 'desc')
+        .limit(opts.limit);
+      if (opts.beforeId !== undefined) query.where('checkins.id', '<', opts.beforeId);
+      return ((await query) as CheckinRow[]).map(toCheckin);
     },
     async markDone(id: number, callId: string): Promise<void> {
       await knex('checkins').where({ id }).update({ status: 'done', call_id: callId });

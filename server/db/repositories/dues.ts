@@ -1,16 +1,45 @@
 import type { Knex } from 'knex';
+import type { Clock, Tx } from '../../domain/ports';
+import { within } from '../tx';
 
-export interface RateRow {
+/** One rate change: a member's own (userId) or a unit's default (orgId), from a period on. */
+export interface RateEntry {
+  id: number;
+  userId: number | null;
+  orgId: number | null;
+  monthlyAmount: number;
+  currency: string;
+  effectiveFrom: string;
+  setBy: number;
+  createdAt: string;
+}
+
+/** One immutable ledger entry: a member's payment or an organizer's correction. */
+export interface Payment {
+  id: number;
+  userId: number;
+  period: string;
+  amount: number;
+  currency: string;
+  reference: string | null;
+  kind: 'payment' | 'correction';
+  note: string | null;
+  recordedBy: number;
+  createdAt: string;
+}
+
+interface RateRow {
   id: number;
   user_id: number | null;
   org_id: number | null;
   monthly_amount: number;
   currency: string;
   effective_from: string;
+  set_by: number;
   created_at: string;
 }
 
-export interface PaymentRow {
+interface PaymentRow {
   id: number;
   user_id: number;
   period: string;
@@ -23,49 +52,53 @@ export interface PaymentRow {
   created_at: string;
 }
 
-export const toPayment = (row: PaymentRow) => ({
-  id: row.id,
-  userId: row.user_id,
-  period: row.period,
-  amount: row.amount,
-  currency: row.currency,
-  reference: row.reference,
-  kind: row.kind,
-  note: row.note,
-  recordedBy: row.recorded_by,
-  createdAt: row.created_at,
+const toRate = (r: RateRow): RateEntry => ({
+  id: r.id, userId: r.user_id, orgId: r.org_id, monthlyAmount: r.monthly_amount, currency: r.currency, effectiveFrom: r.effective_from, setBy: r.set_by, createdAt: r.created_at,
 });
 
-export function createDuesRepo(knex: Knex, read: Knex = knex) {
+const toPayment = (r: PaymentRow): Payment => ({
+  id: r.id, userId: r.user_id, period: r.period, amount: r.amount, currency: r.currency, reference: r.reference, kind: r.kind, note: r.note, recordedBy: r.recorded_by, createdAt: r.created_at,
+});
+
+export function createDuesRepo(knex: Knex, read: Knex = knex, clock: Clock = { now: Date.now }) {
+  const now = () => new Date(clock.now()).toISOString();
   return {
-    async addRate(row: Omit<RateRow, 'id' | 'created_at'> & { set_by: number }): Promise<RateRow> {
-      const [saved] = await knex('dues_rates').insert({ ...row, created_at: new Date().toISOString() }).returning('*');
-      return saved;
+    async addRate(rate: Omit<RateEntry, 'id' | 'createdAt'>, tx?: Tx): Promise<RateEntry> {
+      const [saved]: RateRow[] = await within(tx, knex)('dues_rates')
+        .insert({ user_id: rate.userId, org_id: rate.orgId, monthly_amount: rate.monthlyAmount, currency: rate.currency, effective_from: rate.effectiveFrom, set_by: rate.setBy, created_at: now() })
+        .returning('*');
+      return toRate(saved);
     },
     /** Every rate row (a small table: one row per change), for resolving amounts in memory. */
-    allRates: (): Promise<RateRow[]> => read('dues_rates').orderBy('id'),
-    ratesOfUser: (userId: number): Promise<RateRow[]> => read('dues_rates').where({ user_id: userId }).orderBy('id'),
-    ratesOfOrgs: (orgIds: number[]): Promise<RateRow[]> => read('dues_rates').whereIn('org_id', orgIds).orderBy('id'),
+    async allRates(): Promise<RateEntry[]> {
+      return ((await read('dues_rates').orderBy('id')) as RateRow[]).map(toRate);
+    },
 
-    /** Records a payment once per (member, reference); returns the stored row either way. */
-    async addPayment(row: Omit<PaymentRow, 'id' | 'created_at'>): Promise<{ payment: PaymentRow; created: boolean }> {
-      const inserted: PaymentRow[] = await knex('dues_payments')
-        .insert({ ...row, created_at: new Date().toISOString() })
+    /** Records a payment once per (member, reference); returns the stored entry either way. */
+    async addPayment(entry: Omit<Payment, 'id' | 'createdAt'>, tx?: Tx): Promise<{ payment: Payment; created: boolean }> {
+      const db = within(tx, knex);
+      const inserted: PaymentRow[] = await db('dues_payments')
+        .insert({
+          user_id: entry.userId, period: entry.period, amount: entry.amount, currency: entry.currency, reference: entry.reference,
+          kind: entry.kind, note: entry.note, recorded_by: entry.recordedBy, created_at: now(),
+        })
         .onConflict(['user_id', 'reference'])
         .ignore()
         .returning('*');
-      if (inserted.length > 0) return { payment: inserted[0], created: true };
-      return { payment: await knex('dues_payments').where({ user_id: row.user_id, reference: row.reference }).first(), created: false };
+      if (inserted.length > 0) return { payment: toPayment(inserted[0]), created: true };
+      return { payment: toPayment(await db('dues_payments').where({ user_id: entry.userId, reference: entry.reference }).first()), created: false };
     },
     /** Members already reminded for this period and stage (the send records). */
     async remindedUserIds(period: string, stage: string): Promise<Set<number>> {
       const rows = (await read('dues_reminders_sent').where({ period, stage }).select('user_id')) as Array<{ user_id: number }>;
       return new Set(rows.map((r) => r.user_id));
     },
-    paymentsOf: (userId: number): Promise<PaymentRow[]> => read('dues_payments').where({ user_id: userId }).orderBy('id'),
+    async paymentsOf(userId: number): Promise<Payment[]> {
+      return ((await read('dues_payments').where({ user_id: userId }).orderBy('id')) as PaymentRow[]).map(toPayment);
+    },
     /** Sum paid per member for one period (payments and corrections). */
-    async paidInPeriod(period: string, userIds?: number[], db: Knex = read): Promise<Map<number, number>> {
-      const query = db('dues_payments').where({ period }).groupBy('user_id').select('user_id').sum({ paid: 'amount' });
+    async paidInPeriod(period: string, userIds?: number[]): Promise<Map<number, number>> {
+      const query = read('dues_payments').where({ period }).groupBy('user_id').select('user_id').sum({ paid: 'amount' });
       if (userIds) query.whereIn('user_id', userIds);
       const rows = (await query) as unknown as Array<{ user_id: number; paid: string | number }>;
       return new Map(rows.map((r) => [r.user_id, Number(r.paid)]));

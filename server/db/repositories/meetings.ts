@@ -1,7 +1,10 @@
 import type { Knex } from 'knex';
-import type { Meeting, MeetingCounts, MeetingStatus, OpenTo, SignupStatus } from '../../domain/types';
+import type { Meeting, MeetingCounts, MeetingStatus, OpenTo, SignupStatus } from '../../contract/model';
+import type { Clock, Tx } from '../../domain/ports';
+import { sqlOf, within } from '../tx';
+import { decodeCursor, encodeCursor, type Page } from './paging';
 
-export interface MeetingRow {
+interface MeetingRow {
   id: number;
   host_org_id: number;
   title: string;
@@ -18,9 +21,10 @@ export interface MeetingRow {
   waitlisted: number;
   waitlist_counter: number;
   version: number;
+  created_by: number;
 }
 
-export interface SignupRow {
+interface SignupRow {
   id: number;
   meeting_id: number;
   user_id: number;
@@ -28,9 +32,30 @@ export interface SignupRow {
   waitlist_seq: number | null;
   check_in_code: string;
   created_at: string;
+  attended_at: string | null;
 }
 
-export const toMeeting = (row: MeetingRow): Meeting => ({
+/** A meeting as stored: the public shape plus the counters that hand out waitlist order and versions. */
+export interface MeetingRecord extends Meeting {
+  waitlistCounter: number;
+  version: number;
+  createdBy: number;
+}
+
+export interface SignupRecord {
+  id: number;
+  meetingId: number;
+  userId: number;
+  status: SignupStatus;
+  waitlistSeq: number | null;
+  checkInCode: string;
+  createdAt: string;
+  attendedAt: string | null;
+}
+
+export type NewSignup = Pick<SignupRecord, 'meetingId' | 'userId' | 'status' | 'waitlistSeq' | 'checkInCode'>;
+
+const toRecord = (row: MeetingRow): MeetingRecord => ({
   id: row.id,
   hostOrgId: row.host_org_id,
   title: row.title,
@@ -45,18 +70,43 @@ export const toMeeting = (row: MeetingRow): Meeting => ({
   status: row.status as MeetingStatus,
   confirmed: row.confirmed,
   waitlisted: row.waitlisted,
+  waitlistCounter: row.waitlist_counter,
+  version: row.version,
+  createdBy: row.created_by,
 });
 
-export const toCounts = (row: MeetingRow): MeetingCounts => ({
-  meetingId: row.id,
-  capacity: row.capacity,
-  confirmed: row.confirmed,
-  waitlisted: row.waitlisted,
-  status: row.status as MeetingStatus,
-  version: row.version,
+const toSignup = (row: SignupRow): SignupRecord => ({
+  id: row.id,
+  meetingId: row.meeting_id,
+  userId: row.user_id,
+  status: row.status,
+  waitlistSeq: row.waitlist_seq,
+  checkInCode: row.check_in_code,
+  createdAt: row.created_at,
+  attendedAt: row.attended_at ?? null,
+});
+
+/** The public shape of a stored meeting. */
+export const toMeeting = ({ waitlistCounter: _w, version: _v, createdBy: _c, ...meeting }: MeetingRecord): Meeting => meeting;
+
+export const toCounts = (m: MeetingRecord): MeetingCounts => ({
+  meetingId: m.id,
+  capacity: m.capacity,
+  confirmed: m.confirmed,
+  waitlisted: m.waitlisted,
+  status: m.status,
+  version: m.version,
 });
 
 export type NewMeeting = Omit<Meeting, 'id' | 'status' | 'confirmed' | 'waitlisted'> & { createdBy: number };
+
+/** Fields and counters a write may change. */
+export type MeetingChanges = Partial<Pick<MeetingRecord, 'title' | 'topic' | 'description' | 'location' | 'online' | 'startsAt' | 'endsAt' | 'capacity' | 'status' | 'confirmed' | 'waitlisted' | 'waitlistCounter'>>;
+
+const MEETING_COLUMN: Record<keyof MeetingChanges, string> = {
+  title: 'title', topic: 'topic', description: 'description', location: 'location', online: 'online', startsAt: 'starts_at', endsAt: 'ends_at',
+  capacity: 'capacity', status: 'status', confirmed: 'confirmed', waitlisted: 'waitlisted', waitlistCounter: 'waitlist_counter',
+};
 
 export interface MeetingFilter {
   /** Host units whose `host`-only meetings the caller may see; 'all' for the admin. */
@@ -66,9 +116,24 @@ export interface MeetingFilter {
   topic?: string;
 }
 
-const num = (value: unknown) => Number(value);
+export function createMeetingsRepo(knex: Knex, read: Knex = knex, clock: Clock = { now: Date.now }) {
+  const now = () => new Date(clock.now()).toISOString();
 
-export function createMeetingsRepo(knex: Knex, read: Knex = knex) {
+  function filtered(filter: MeetingFilter) {
+    const query = read('meetings').select('*');
+    if (filter.hostOrgIds !== 'all') {
+      const hosts = filter.hostOrgIds;
+      query.where((q) => {
+        q.whereNot('open_to', 'host');
+        if (hosts.length > 0) q.orWhereIn('host_org_id', hosts);
+      });
+    }
+    if (filter.status) query.where('status', filter.status);
+    if (filter.underOrgIds) query.whereIn('host_org_id', filter.underOrgIds);
+    if (filter.topic) query.where('topic', filter.topic);
+    return query;
+  }
+
   return {
     async insert(meeting: NewMeeting): Promise<Meeting> {
       return knex.transaction(async (trx) => {
@@ -86,16 +151,17 @@ export function createMeetingsRepo(knex: Knex, read: Knex = knex) {
             open_to: meeting.openTo,
             status: 'open',
             created_by: meeting.createdBy,
-            created_at: new Date().toISOString(),
+            created_at: now(),
           })
           .returning('*');
         await trx('rooms').insert({ id: `meeting:${row.id}`, last_seq: 0 }).onConflict('id').ignore();
-        return toMeeting(row);
+        return toMeeting(toRecord(row));
       });
     },
 
-    async find(id: number, db: Knex = read): Promise<MeetingRow | null> {
-      return (await db('meetings').where({ id }).first()) ?? null;
+    async find(id: number, tx?: Tx): Promise<MeetingRecord | null> {
+      const row: MeetingRow | undefined = await within(tx, read)('meetings').where({ id }).first();
+      return row ? toRecord(row) : null;
     },
 
     /**
@@ -103,93 +169,117 @@ export function createMeetingsRepo(knex: Knex, read: Knex = knex) {
      * PostgreSQL, the writer lock on SQLite) and returns it, so every seat decision sees the latest
      * counters and no other transaction can change them until commit.
      */
-    async lock(trx: Knex.Transaction, id: number): Promise<MeetingRow | null> {
+    async lock(tx: Tx, id: number): Promise<MeetingRecord | null> {
+      const trx = sqlOf(tx);
       const rows: MeetingRow[] = await trx('meetings').where({ id }).update({ version: trx.raw('version') }).returning('*');
-      return rows[0] ?? null;
+      return rows[0] ? toRecord(rows[0]) : null;
     },
 
-    /** Writes counters/fields and bumps the version. */
-    async save(trx: Knex.Transaction, id: number, changes: Record<string, unknown>): Promise<MeetingRow> {
-      const [row] = await trx('meetings').where({ id }).update({ ...changes, version: trx.raw('version + 1') }).returning('*');
-      return row;
+    /** Writes fields and counters and bumps the version. */
+    async save(tx: Tx, id: number, changes: MeetingChanges): Promise<MeetingRecord> {
+      const trx = sqlOf(tx);
+      const columns: Record<string, unknown> = {};
+      for (const [key, value] of Object.entries(changes)) if (value !== undefined) columns[MEETING_COLUMN[key as keyof MeetingChanges]] = value;
+      const [row] = await trx('meetings').where({ id }).update({ ...columns, version: trx.raw('version + 1') }).returning('*');
+      return toRecord(row);
     },
 
-    async list(filter: MeetingFilter): Promise<Meeting[]> {
-      const query = read('meetings').select('*');
-      if (filter.hostOrgIds !== 'all') {
-        const hosts = filter.hostOrgIds;
-        query.where((q) => {
-          q.where('open_to', 'all');
-          if (hosts.length > 0) q.orWhereIn('host_org_id', hosts);
-        });
+    /**
+     * One page of the meetings a caller may see: upcoming ones soonest first, then past ones most recent
+     * first. The cursor remembers which of the two parts it is in and the last meeting shown.
+     */
+    async list(filter: MeetingFilter, opts: { limit: number; cursor?: string }): Promise<Page<Meeting>> {
+      const at = now();
+      const cursor = decodeCursor<{ part: 'upcoming' | 'past'; startsAt: string; id: number }>(opts.cursor);
+      const out: MeetingRecord[] = [];
+      let more = false;
+      if (!cursor || cursor.part === 'upcoming') {
+        const q = filtered(filter).where('starts_at', '>', at);
+        if (cursor) q.where((w) => w.where('starts_at', '>', cursor.startsAt).orWhere((w2) => w2.where('starts_at', cursor.startsAt).andWhere('id', '>', cursor.id)));
+        const rows: MeetingRow[] = await q.orderBy([{ column: 'starts_at' }, { column: 'id' }]).limit(opts.limit + 1);
+        out.push(...rows.slice(0, opts.limit).map(toRecord));
+        more = rows.length > opts.limit;
       }
-      if (filter.status) query.where('status', filter.status);
-      if (filter.underOrgIds) query.whereIn('host_org_id', filter.underOrgIds);
-      if (filter.topic) query.where('topic', filter.topic);
-      const rows: MeetingRow[] = await query.orderBy('starts_at', 'asc').limit(500);
-      return rows.map(toMeeting);
+      if (!more && out.length < opts.limit) {
+        const q = filtered(filter).where('starts_at', '<=', at);
+        if (cursor?.part === 'past') q.where((w) => w.where('starts_at', '<', cursor.startsAt).orWhere((w2) => w2.where('starts_at', cursor.startsAt).andWhere('id', '<', cursor.id)));
+        const want = opts.limit - out.length;
+        const rows: MeetingRow[] = await q.orderBy([{ column: 'starts_at', order: 'desc' }, { column: 'id', order: 'desc' }]).limit(want + 1);
+        out.push(...rows.slice(0, want).map(toRecord));
+        more = rows.length > want;
+      }
+      const last = out.at(-1);
+      const nextCursor = more && last ? encodeCursor({ part: last.startsAt > at ? 'upcoming' : 'past', startsAt: last.startsAt, id: last.id }) : null;
+      return { items: out.map(toMeeting), nextCursor };
     },
 
-    /** The meeting's host and this user's sign-up status, in one read (checked on every meeting-room command). */
-    async accessOf(meetingId: number, userId: number): Promise<{ hostOrgId: number; signupStatus: SignupStatus | null } | null> {
-      const row: { host_org_id: number; status: SignupStatus | null } | undefined = await read('meetings')
+    /** The meeting's host, openness and this user's sign-up status, in one read (checked on every meeting-room command). */
+    async accessOf(meetingId: number, userId: number): Promise<{ hostOrgId: number; openTo: OpenTo; status: MeetingStatus; signup: SignupStatus | null } | null> {
+      const row: { host_org_id: number; open_to: string; meeting_status: string; status: SignupStatus | null } | undefined = await read('meetings')
         .leftJoin('meeting_signups', (join) => join.on('meeting_signups.meeting_id', 'meetings.id').andOn('meeting_signups.user_id', read.raw('?', [userId])))
         .where('meetings.id', meetingId)
-        .first('meetings.host_org_id', 'meeting_signups.status');
-      return row ? { hostOrgId: row.host_org_id, signupStatus: row.status ?? null } : null;
+        .first('meetings.host_org_id', 'meetings.open_to', 'meetings.status as meeting_status', 'meeting_signups.status');
+      return row ? { hostOrgId: row.host_org_id, openTo: row.open_to as OpenTo, status: row.meeting_status as MeetingStatus, signup: row.status ?? null } : null;
     },
 
-    async signupOf(meetingId: number, userId: number, db: Knex = read): Promise<SignupRow | null> {
-      return (await db('meeting_signups').where({ meeting_id: meetingId, user_id: userId }).first()) ?? null;
+    async signupOf(meetingId: number, userId: number, tx?: Tx): Promise<SignupRecord | null> {
+      const row: SignupRow | undefined = await within(tx, read)('meeting_signups').where({ meeting_id: meetingId, user_id: userId }).first();
+      return row ? toSignup(row) : null;
     },
 
-    async insertSignup(trx: Knex.Transaction, row: Omit<SignupRow, 'id' | 'created_at'>): Promise<void> {
-      const now = new Date().toISOString();
-      await trx('meeting_signups').insert({ ...row, created_at: now, updated_at: now });
-    },
-
-    async updateSignup(trx: Knex.Transaction, id: number, changes: Partial<Pick<SignupRow, 'status' | 'waitlist_seq'>> & { attended_at?: string }): Promise<void> {
-      await trx('meeting_signups').where({ id }).update({ ...changes, updated_at: new Date().toISOString() });
+    async updateSignup(tx: Tx, id: number, changes: Partial<Pick<SignupRecord, 'status' | 'waitlistSeq' | 'attendedAt'>>): Promise<void> {
+      const columns: Record<string, unknown> = { updated_at: now() };
+      if (changes.status !== undefined) columns.status = changes.status;
+      if (changes.waitlistSeq !== undefined) columns.waitlist_seq = changes.waitlistSeq;
+      if (changes.attendedAt !== undefined) columns.attended_at = changes.attendedAt;
+      await sqlOf(tx)('meeting_signups').where({ id }).update(columns);
     },
 
     /** 1-based place on the waitlist: the rank of this order number among those still waiting. */
-    async waitlistPosition(meetingId: number, waitlistSeq: number, db: Knex = read): Promise<number> {
-      const [row] = await db('meeting_signups')
+    async waitlistPosition(meetingId: number, waitlistSeq: number, tx?: Tx): Promise<number> {
+      const [row] = await within(tx, read)('meeting_signups')
         .where({ meeting_id: meetingId, status: 'waitlisted' })
         .andWhere('waitlist_seq', '<=', waitlistSeq)
         .count<{ n: string | number }[]>('* as n');
-      return num(row.n);
+      return Number(row.n);
     },
 
     /** The first `count` waiting sign-ups, in the order they were committed. */
-    async headOfWaitlist(trx: Knex.Transaction, meetingId: number, count: number): Promise<SignupRow[]> {
+    async headOfWaitlist(tx: Tx, meetingId: number, count: number): Promise<SignupRecord[]> {
       if (count <= 0) return [];
-      return trx('meeting_signups').where({ meeting_id: meetingId, status: 'waitlisted' }).orderBy('waitlist_seq', 'asc').limit(count);
+      const rows: SignupRow[] = await sqlOf(tx)('meeting_signups').where({ meeting_id: meetingId, status: 'waitlisted' }).orderBy('waitlist_seq', 'asc').limit(count);
+      return rows.map(toSignup);
     },
 
-    async codesTaken(trx: Knex.Transaction, meetingId: number, codes: string[]): Promise<Set<string>> {
-      const rows: Array<{ check_in_code: string }> = await trx('meeting_signups').where({ meeting_id: meetingId }).whereIn('check_in_code', codes).select('check_in_code');
+    async codesTaken(tx: Tx, meetingId: number, codes: string[]): Promise<Set<string>> {
+      const rows: Array<{ check_in_code: string }> = await sqlOf(tx)('meeting_signups').where({ meeting_id: meetingId }).whereIn('check_in_code', codes).select('check_in_code');
       return new Set(rows.map((r) => r.check_in_code));
     },
 
-    async signupsOfUsers(trx: Knex.Transaction, meetingId: number, userIds: number[]): Promise<SignupRow[]> {
-      const out: SignupRow[] = [];
+    async signupsOfUsers(tx: Tx, meetingId: number, userIds: number[]): Promise<SignupRecord[]> {
+      const out: SignupRecord[] = [];
       for (let i = 0; i < userIds.length; i += 500) {
-        out.push(...(await trx('meeting_signups').where({ meeting_id: meetingId }).whereIn('user_id', userIds.slice(i, i + 500))));
+        const rows: SignupRow[] = await sqlOf(tx)('meeting_signups').where({ meeting_id: meetingId }).whereIn('user_id', userIds.slice(i, i + 500));
+        out.push(...rows.map(toSignup));
       }
       return out;
     },
 
-    async insertSignups(trx: Knex.Transaction, rows: Array<Omit<SignupRow, 'id' | 'created_at'>>): Promise<void> {
-      const now = new Date().toISOString();
-      for (let i = 0; i < rows.length; i += 200) {
-        await trx('meeting_signups').insert(rows.slice(i, i + 200).map((row) => ({ ...row, created_at: now, updated_at: now })));
+    async insertSignups(tx: Tx, signups: NewSignup[]): Promise<void> {
+      const at = now();
+      for (let i = 0; i < signups.length; i += 200) {
+        await sqlOf(tx)('meeting_signups').insert(
+          signups.slice(i, i + 200).map((s) => ({
+            meeting_id: s.meetingId, user_id: s.userId, status: s.status, waitlist_seq: s.waitlistSeq, check_in_code: s.checkInCode, created_at: at, updated_at: at,
+          })),
+        );
       }
     },
 
     /** Waitlist places of these users (those waiting), in one statement. */
-    async waitlistPositionsOf(db: Knex, meetingId: number, userIds: number[]): Promise<Map<number, number>> {
+    async waitlistPositionsOf(tx: Tx, meetingId: number, userIds: number[]): Promise<Map<number, number>> {
       if (userIds.length === 0) return new Map();
+      const db = sqlOf(tx);
       const rows: Array<{ user_id: number; position: string | number }> = await db('meeting_signups as s')
         .where({ 's.meeting_id': meetingId, 's.status': 'waitlisted' })
         .whereIn('s.user_id', userIds)
@@ -205,19 +295,49 @@ export function createMeetingsRepo(knex: Knex, read: Knex = knex) {
       return new Map(rows.map((r) => [r.user_id, Number(r.position)]));
     },
 
-    async findByCode(meetingId: number, code: string): Promise<SignupRow | null> {
-      return (await read('meeting_signups').where({ meeting_id: meetingId, check_in_code: code }).first()) ?? null;
+    async findByCode(meetingId: number, code: string): Promise<SignupRecord | null> {
+      const row: SignupRow | undefined = await read('meeting_signups').where({ meeting_id: meetingId, check_in_code: code }).first();
+      return row ? toSignup(row) : null;
     },
 
-    /** Everyone signed up, with their names, seats first then the waitlist in order. */
-    async signupsWithUsers(meetingId: number) {
-      const rows: Array<SignupRow & { name: string; email: string; branch_id: number | null }> = await read('meeting_signups')
-        .join('users', 'users.id', 'meeting_signups.user_id')
-        .where('meeting_signups.meeting_id', meetingId)
-        .whereNot('meeting_signups.status', 'cancelled')
-        .select('meeting_signups.*', 'users.name', 'users.email', 'users.branch_id');
-      const rank = { attended: 0, confirmed: 0, waitlisted: 1, cancelled: 2 } as const;
-      return rows.sort((a, b) => rank[a.status] - rank[b.status] || (a.waitlist_seq ?? 0) - (b.waitlist_seq ?? 0) || a.id - b.id);
+    /**
+     * One page of everyone signed up, with their names: seats first (in sign-up order), then the waitlist
+     * in order with each one's place. The cursor remembers the part and the last one shown.
+     */
+    async signupsWithUsers(meetingId: number, opts: { limit: number; cursor?: string }) {
+      const cursor = decodeCursor<{ part: 'seats' | 'waiting'; key: number }>(opts.cursor);
+      const base = () =>
+        read('meeting_signups')
+          .join('users', 'users.id', 'meeting_signups.user_id')
+          .where('meeting_signups.meeting_id', meetingId)
+          .select('meeting_signups.*', 'users.name', 'users.email', 'users.branch_id');
+      type Row = SignupRow & { name: string; email: string; branch_id: number | null };
+      const out: Array<{ row: Row; position: number | null }> = [];
+      let more = false;
+      if (!cursor || cursor.part === 'seats') {
+        const q = base().whereIn('meeting_signups.status', ['confirmed', 'attended']);
+        if (cursor) q.where('meeting_signups.id', '>', cursor.key);
+        const rows: Row[] = await q.orderBy('meeting_signups.id').limit(opts.limit + 1);
+        out.push(...rows.slice(0, opts.limit).map((row) => ({ row, position: null })));
+        more = rows.length > opts.limit;
+      }
+      if (!more && out.length < opts.limit) {
+        const want = opts.limit - out.length;
+        const q = base().where('meeting_signups.status', 'waitlisted');
+        if (cursor?.part === 'waiting') q.where('meeting_signups.waitlist_seq', '>', cursor.key);
+        const rows: Row[] = await q.orderBy('meeting_signups.waitlist_seq').limit(want + 1);
+        const first = rows[0]?.waitlist_seq;
+        const before = first == null ? 0 : (await this.waitlistPosition(meetingId, first)) - 1;
+        out.push(...rows.slice(0, want).map((row, i) => ({ row, position: before + i + 1 })));
+        more = rows.length > want;
+      }
+      const last = out.at(-1);
+      const nextCursor =
+        more && last ? encodeCursor(last.position === null ? { part: 'seats', key: last.row.id } : { part: 'waiting', key: last.row.waitlist_seq }) : null;
+      return {
+        items: out.map(({ row, position }) => ({ signup: toSignup(row), position, user: { id: row.user_id, name: row.name, email: row.email, branchId: row.branch_id } })),
+        nextCursor,
+      };
     },
 
     /** A member's sign-ups with the meetings' titles and times, newest meeting first. */
@@ -232,8 +352,8 @@ export function createMeetingsRepo(knex: Knex, read: Knex = knex) {
       return rows.map((r) => ({ meetingId: r.meeting_id, title: r.title, startsAt: r.starts_at, status: r.status, meetingStatus: r.meeting_status, attendedAt: r.attended_at }));
     },
 
-    async userIdsWithStatus(meetingId: number, statuses: SignupStatus[], db: Knex = read): Promise<number[]> {
-      const rows: Array<{ user_id: number }> = await db('meeting_signups').where({ meeting_id: meetingId }).whereIn('status', statuses).select('user_id');
+    async userIdsWithStatus(meetingId: number, statuses: SignupStatus[], tx?: Tx): Promise<number[]> {
+      const rows: Array<{ user_id: number }> = await within(tx, read)('meeting_signups').where({ meeting_id: meetingId }).whereIn('status', statuses).select('user_id');
       return rows.map((r) => r.user_id);
     },
   };

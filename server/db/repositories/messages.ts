@@ -1,5 +1,7 @@
 import type { Knex } from 'knex';
-import type { ChatMessage, UserRef } from '../../domain/types';
+import type { ChatMessage, UserRef } from '../../contract/model';
+import type { Clock, Tx } from '../../domain/ports';
+import { sqlOf } from '../tx';
 
 interface MessageRow {
   id: number;
@@ -49,7 +51,7 @@ export type StoreOutcome = { message: ChatMessage; created: boolean } | null;
 
 const draftKey = (roomId: string, authorId: number, clientId: string) => `${roomId}\u0000${authorId}\u0000${clientId}`;
 
-export function createMessagesRepo(knex: Knex, read: Knex = knex) {
+export function createMessagesRepo(knex: Knex, read: Knex = knex, clock: Clock = { now: Date.now }) {
   const base = (db: Knex = read) => db('messages').join('users', 'users.id', 'messages.author_id').select(SELECT);
 
   return {
@@ -59,7 +61,8 @@ export function createMessagesRepo(knex: Knex, read: Knex = knex) {
      * resends are found by (room, author, clientId) and only new messages get the next seq numbers.
      * Because the room lock is held until commit, seq follows commit order without gaps.
      */
-    async storeBatch(trx: Knex.Transaction, drafts: MessageDraft[]): Promise<StoreOutcome[]> {
+    async storeBatch(tx: Tx, drafts: MessageDraft[]): Promise<StoreOutcome[]> {
+      const trx = sqlOf(tx);
       const roomIds = [...new Set(drafts.map((d) => d.roomId))].sort();
       const lastSeq = new Map<string, number>();
       for (const roomId of roomIds) {
@@ -84,7 +87,7 @@ export function createMessagesRepo(knex: Knex, read: Knex = knex) {
         for (const row of rows) existing.set(draftKey(row.room_id, row.author_id, row.client_id), toMessage(row));
       }
 
-      const now = new Date().toISOString();
+      const now = new Date(clock.now()).toISOString();
       const fresh = new Map<string, { draft: MessageDraft; seq: number }>();
       for (const draft of known) {
         const key = draftKey(draft.roomId, draft.author.id, draft.clientId);
@@ -166,7 +169,7 @@ export function createMessagesRepo(knex: Knex, read: Knex = knex) {
       await knex('messages')
         .where({ id: messageId })
         .whereNull('deleted_at')
-        .update({ deleted_at: new Date().toISOString(), deleted_by: byUserId, body: '' });
+        .update({ deleted_at: new Date(clock.now()).toISOString(), deleted_by: byUserId, body: '' });
     },
   };
 }

@@ -1,5 +1,7 @@
 import type { Knex } from 'knex';
-import type { Org, OrgKind } from '../../domain/types';
+import type { Org, OrgKind } from '../../contract/model';
+import type { Clock, Tx } from '../../domain/ports';
+import { within } from '../tx';
 
 interface OrgRow {
   id: number;
@@ -10,35 +12,42 @@ interface OrgRow {
 
 const toOrg = (row: OrgRow): Org => ({ id: row.id, name: row.name, kind: row.kind as OrgKind, parentId: row.parent_id });
 
-export function createOrgsRepo(knex: Knex) {
+export function createOrgsRepo(knex: Knex, clock: Clock = { now: Date.now }) {
+  const now = () => new Date(clock.now()).toISOString();
   return {
     async list(): Promise<Org[]> {
       const rows: OrgRow[] = await knex('orgs').select('id', 'name', 'kind', 'parent_id').orderBy('id');
       return rows.map(toOrg);
     },
-    async insert(org: Omit<Org, 'id'>, trx: Knex = knex): Promise<Org> {
+    async insert(org: Omit<Org, 'id'>, tx?: Tx): Promise<Org> {
+      const trx = within(tx, knex);
       const [row] = await trx('orgs')
-        .insert({ name: org.name, kind: org.kind, parent_id: org.parentId, created_at: new Date().toISOString() })
+        .insert({ name: org.name, kind: org.kind, parent_id: org.parentId, created_at: now() })
         .returning(['id', 'name', 'kind', 'parent_id']);
       await trx('rooms').insert({ id: `org:${row.id}`, last_seq: 0 }).onConflict('id').ignore();
       return toOrg(row);
     },
-    /** Every (org, organizer) pair; small enough to hold in memory for a district. */
-    async listOrganizers(): Promise<Array<{ orgId: number; userId: number }>> {
-      const rows: Array<{ org_id: number; user_id: number }> = await knex('org_organizers')
+    /** Every (org, organizer) pair of active accounts, with the organizer's home branch; small enough to hold in memory. */
+    async listOrganizers(): Promise<Array<{ orgId: number; userId: number; branchId: number | null }>> {
+      const rows: Array<{ org_id: number; user_id: number; branch_id: number | null }> = await knex('org_organizers')
         .join('users', 'users.id', 'org_organizers.user_id')
         .where('users.active', true)
-        .select('org_id', 'user_id');
-      return rows.map((r) => ({ orgId: r.org_id, userId: r.user_id }));
+        .select('org_id', 'user_id', 'users.branch_id');
+      return rows.map((r) => ({ orgId: r.org_id, userId: r.user_id, branchId: r.branch_id }));
     },
-    async addOrganizer(orgId: number, userId: number): Promise<void> {
-      await knex('org_organizers')
-        .insert({ org_id: orgId, user_id: userId, created_at: new Date().toISOString() })
+    async addOrganizer(orgId: number, userId: number, tx?: Tx): Promise<void> {
+      await within(tx, knex)('org_organizers')
+        .insert({ org_id: orgId, user_id: userId, created_at: now() })
         .onConflict(['org_id', 'user_id'])
         .ignore();
     },
-    async removeOrganizer(orgId: number, userId: number): Promise<number> {
-      return knex('org_organizers').where({ org_id: orgId, user_id: userId }).delete();
+    async removeOrganizer(orgId: number, userId: number, tx?: Tx): Promise<number> {
+      return within(tx, knex)('org_organizers').where({ org_id: orgId, user_id: userId }).delete();
+    },
+    /** The units this user organizes (also for an inactive account). */
+    async unitsOrganizedBy(userId: number, tx?: Tx): Promise<number[]> {
+      const rows: Array<{ org_id: number }> = await within(tx, knex)('org_organizers').where({ user_id: userId }).select('org_id');
+      return rows.map((r) => r.org_id);
     },
     async count(): Promise<number> {
       const [row] = await knex('orgs').count<{ n: string | number }[]>('* as n');

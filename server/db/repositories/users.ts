@@ -1,5 +1,8 @@
 import type { Knex } from 'knex';
-import type { Role, User } from '../../domain/types';
+import type { Language, Role, User } from '../../contract/model';
+import type { Clock, Tx } from '../../domain/ports';
+import { within } from '../tx';
+import { decodeCursor, encodeCursor, type Page } from './paging';
 
 interface UserRow {
   id: number;
@@ -11,10 +14,11 @@ interface UserRow {
   timezone: string;
   mobile: number | boolean;
   location: string | null;
+  language: string;
   active: number | boolean;
 }
 
-const COLUMNS = ['id', 'name', 'email', 'password_hash', 'role', 'branch_id', 'timezone', 'mobile', 'location', 'active'];
+const COLUMNS = ['id', 'name', 'email', 'password_hash', 'role', 'branch_id', 'timezone', 'mobile', 'location', 'language', 'active'];
 
 export const toUser = (row: UserRow): User => ({
   id: row.id,
@@ -25,7 +29,11 @@ export const toUser = (row: UserRow): User => ({
   mobile: Boolean(row.mobile),
   location: row.location,
   role: row.role as Role,
+  language: (row.language as Language) ?? 'zh-CN',
 });
+
+/** A stored account: the user and whether it is still active. */
+export type Account = User & { active: boolean };
 
 export interface NewUser {
   name: string;
@@ -36,12 +44,18 @@ export interface NewUser {
   timezone: string;
   mobile: boolean;
   location: string | null;
+  language?: Language;
 }
 
-export function createUsersRepo(knex: Knex, read: Knex = knex) {
+export type UserChanges = Partial<Pick<User, 'name' | 'email' | 'timezone' | 'mobile' | 'location' | 'language'>>;
+
+const COLUMN_OF: Record<keyof UserChanges, string> = { name: 'name', email: 'email', timezone: 'timezone', mobile: 'mobile', location: 'location', language: 'language' };
+
+export function createUsersRepo(knex: Knex, read: Knex = knex, clock: Clock = { now: Date.now }) {
+  const now = () => new Date(clock.now()).toISOString();
   return {
-    async findById(id: number): Promise<(User & { active: boolean }) | null> {
-      const row: UserRow | undefined = await read('users').select(COLUMNS).where({ id }).first();
+    async findById(id: number, tx?: Tx): Promise<Account | null> {
+      const row: UserRow | undefined = await within(tx, read)('users').select(COLUMNS).where({ id }).first();
       return row ? { ...toUser(row), active: Boolean(row.active) } : null;
     },
     /** Active account by email, with its password hash, for login. */
@@ -49,11 +63,13 @@ export function createUsersRepo(knex: Knex, read: Knex = knex) {
       const row: UserRow | undefined = await knex('users').select(COLUMNS).where({ email, active: true }).first();
       return row ? { user: toUser(row), passwordHash: row.password_hash } : null;
     },
-    async emailTaken(email: string): Promise<boolean> {
-      return Boolean(await knex('users').where({ email }).first('id'));
+    async emailTaken(email: string, exceptId?: number): Promise<boolean> {
+      const query = knex('users').where({ email });
+      if (exceptId !== undefined) query.whereNot('id', exceptId);
+      return Boolean(await query.first('id'));
     },
-    async insert(user: NewUser): Promise<User> {
-      const [row] = await knex('users')
+    async insert(user: NewUser, tx?: Tx): Promise<User> {
+      const [row] = await within(tx, knex)('users')
         .insert({
           name: user.name,
           email: user.email,
@@ -63,38 +79,72 @@ export function createUsersRepo(knex: Knex, read: Knex = knex) {
           timezone: user.timezone,
           mobile: user.mobile,
           location: user.location,
+          language: user.language ?? 'zh-CN',
           active: true,
-          created_at: new Date().toISOString(),
+          created_at: now(),
         })
         .returning(COLUMNS);
       return toUser(row);
     },
-    async update(id: number, patch: Partial<Pick<User, 'name' | 'timezone' | 'mobile' | 'location'>>): Promise<User> {
+    async update(id: number, patch: UserChanges, tx?: Tx): Promise<User> {
+      const db = within(tx, knex);
       const changes: Record<string, unknown> = {};
-      if (patch.name !== undefined) changes.name = patch.name;
-      if (patch.timezone !== undefined) changes.timezone = patch.timezone;
-      if (patch.mobile !== undefined) changes.mobile = patch.mobile;
-      if (patch.location !== undefined) changes.location = patch.location;
-      if (Object.keys(changes).length > 0) await knex('users').where({ id }).update(changes);
-      const row: UserRow = await knex('users').select(COLUMNS).where({ id }).first();
+      for (const [key, column] of Object.entries(COLUMN_OF)) {
+        const value = patch[key as keyof UserChanges];
+        if (value !== undefined) changes[column] = value;
+      }
+      if (Object.keys(changes).length > 0) await db('users').where({ id }).update(changes);
+      const row: UserRow = await db('users').select(COLUMNS).where({ id }).first();
       return toUser(row);
     },
-    async deactivate(id: number): Promise<void> {
-      await knex('users').where({ id }).update({ active: false, deactivated_at: new Date().toISOString() });
+    async deactivate(id: number, tx?: Tx): Promise<void> {
+      await within(tx, knex)('users').where({ id }).update({ active: false, deactivated_at: now() });
+    },
+    async countActiveAdmins(tx?: Tx): Promise<number> {
+      const [row] = await within(tx, knex)('users').where({ role: 'admin', active: true }).count<{ n: string | number }[]>('* as n');
+      return Number(row.n);
     },
     async findActiveByIds(ids: number[]): Promise<User[]> {
       if (ids.length === 0) return [];
-      const rows: UserRow[] = await read('users').select(COLUMNS).whereIn('id', ids).andWhere('active', true);
-      return rows.map(toUser);
+      const out: User[] = [];
+      for (let i = 0; i < ids.length; i += 500) {
+        const rows: UserRow[] = await read('users').select(COLUMNS).whereIn('id', ids.slice(i, i + 500)).andWhere('active', true);
+        out.push(...rows.map(toUser));
+      }
+      return out;
     },
+    /** Every active member of these branches (for computations over a unit: dues runs, call logs). */
     async listActiveInBranches(branchIds: number[]): Promise<User[]> {
       if (branchIds.length === 0) return [];
-      const rows: UserRow[] = await knex('users')
-        .select(COLUMNS)
-        .whereIn('branch_id', branchIds)
-        .andWhere('active', true)
-        .orderBy('name');
+      const rows: UserRow[] = await read('users').select(COLUMNS).whereIn('branch_id', branchIds).andWhere('active', true).orderBy('name');
       return rows.map(toUser);
+    },
+    /** One page of the active members of these branches, by name, leaving out `excludeIds`. */
+    async pageActiveInBranches(branchIds: number[], opts: { excludeIds: number[]; limit: number; cursor?: string }): Promise<Page<User>> {
+      if (branchIds.length === 0) return { items: [], nextCursor: null };
+      const query = read('users').select(COLUMNS).whereIn('branch_id', branchIds).andWhere('active', true);
+      if (opts.excludeIds.length > 0) query.whereNotIn('id', opts.excludeIds);
+      const after = decodeCursor<[string, number]>(opts.cursor);
+      if (after) query.where((q) => q.where('name', '>', after[0]).orWhere((q2) => q2.where('name', after[0]).andWhere('id', '>', after[1])));
+      const rows: UserRow[] = await query.orderBy([{ column: 'name' }, { column: 'id' }]).limit(opts.limit + 1);
+      const items = rows.slice(0, opts.limit).map(toUser);
+      const last = items.at(-1);
+      return { items, nextCursor: rows.length > opts.limit && last ? encodeCursor([last.name, last.id]) : null };
+    },
+    /** The language each of these users reads in (for rendering their notifications). */
+    async languagesOf(ids: number[], tx?: Tx): Promise<Map<number, Language>> {
+      const out = new Map<number, Language>();
+      const db = within(tx, read);
+      const unique = [...new Set(ids)];
+      for (let i = 0; i < unique.length; i += 500) {
+        const rows: Array<{ id: number; language: string }> = await db('users').whereIn('id', unique.slice(i, i + 500)).select('id', 'language');
+        for (const row of rows) out.set(row.id, row.language as Language);
+      }
+      return out;
+    },
+    /** Locks the user's row until the transaction ends (serializes writes about one person). */
+    async lock(id: number, tx: Tx): Promise<void> {
+      await within(tx, knex)('users').where({ id }).update({ id: knex.raw('id') });
     },
     /** The time zones the active members live in (a handful, whatever the number of members). */
     async activeTimeZones(): Promise<string[]> {

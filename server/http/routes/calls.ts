@@ -1,20 +1,22 @@
 import { Router } from 'express';
 import { z } from 'zod';
-import type { AppServices } from '../../app';
+import { pageOf } from '../../db/repositories/paging';
 import { MAX_GUEST_TTL_MINUTES } from '../../domain/guests';
 import { iceServersFor } from '../../domain/iceServers';
 import { unauthorized } from '../../errors';
+import { beforeId, idParams, pageQuery, text } from '../../schemas';
+import type { AppServices } from '../../services';
 import { bearerToken, type Endpoint } from '../endpoint';
 
 export const createGuestInviteSchema = z.object({
-  label: z.string().trim().min(1).max(100),
+  label: text(100).min(1),
   ttlMinutes: z.number().int().min(5).max(MAX_GUEST_TTL_MINUTES).optional(),
 });
 
 /** Calls over HTTP: ICE servers, guest links, the guest's own view, the call log, whom I may call. */
 export function callRoutes(services: AppServices, endpoint: Endpoint): Router {
   const router = Router();
-  const { guests, calls, auth, config, hub } = services;
+  const { guests, calls, auth, config, sessions, commands } = services;
 
   router.get(
     '/ice-servers',
@@ -38,23 +40,22 @@ export function callRoutes(services: AppServices, endpoint: Endpoint): Router {
   );
 
   router.post('/guest-invites', endpoint({ body: createGuestInviteSchema }, ({ caller, body }) => guests.create(caller.actor, body.label, body.ttlMinutes), { status: 201 }));
-  router.get('/guest-invites', endpoint({}, async ({ caller }) => ({ invites: await guests.list(caller.actor) })));
-  router.delete(
-    '/guest-invites/:id',
-    endpoint({ params: z.object({ id: z.coerce.number().int().positive() }) }, async ({ caller, params }) => {
-      const guest = await guests.revoke(caller.actor, params.id);
-      await calls.endAllOf(guest, 'revoked');
-      hub.disconnectGuest(guest.inviteId);
-    }, { status: 204 }),
-  );
+  router.get('/guest-invites', endpoint({ query: pageQuery }, ({ caller, query }) => guests.list(caller.actor, { limit: query.limit, beforeId: beforeId(query.before) })));
+  router.delete('/guest-invites/:id', endpoint({ params: idParams }, ({ caller, params }) => commands.revokeGuest(caller.actor, params.id), { status: 204 }));
 
-  router.get('/calls', endpoint({}, async ({ caller }) => ({ calls: await calls.log(caller.actor) })));
+  router.get(
+    '/calls',
+    endpoint({ query: pageQuery }, async ({ caller, query }) => {
+      const page = await calls.log(caller.actor, { limit: query.limit, cursor: query.before });
+      return { calls: page.items, nextCursor: page.nextCursor };
+    }),
+  );
   router.get(
     '/contacts',
-    endpoint({}, async ({ caller }) => {
-      const people = await calls.contacts(caller.actor);
-      const online = await hub.onlineUsers();
-      return { contacts: people.map((p) => ({ ...p, online: online.has(p.id) })) };
+    endpoint({ query: pageQuery }, async ({ caller, query }) => {
+      const page = pageOf(await calls.contacts(caller.actor), query.limit, query.before);
+      const online = await sessions.onlineUsers();
+      return { contacts: page.items.map((p) => ({ ...p, online: online.has(p.id) })), nextCursor: page.nextCursor };
     }),
   );
   return router;

@@ -1,16 +1,15 @@
 import { Router } from 'express';
 import { z } from 'zod';
-import type { AppServices } from '../../app';
 import { MAX_CAPACITY } from '../../domain/meetings';
+import { idParam, idParams, isoTime, pageQuery, positiveId, text } from '../../schemas';
+import type { AppServices } from '../../services';
 import type { Endpoint } from '../endpoint';
 import { meetingCalendar } from '../ics';
 
-const id = z.coerce.number().int().positive().max(2 ** 31 - 1);
-const isoTime = z.iso.datetime({ offset: true }).transform((t) => new Date(t).toISOString());
-const text = (max: number) => z.string().trim().max(max);
+const status = z.enum(['open', 'closed', 'cancelled']);
 
 export const createMeetingSchema = z.object({
-  hostOrgId: z.number().int().positive(),
+  hostOrgId: positiveId,
   title: text(200).min(1),
   topic: text(100).nullable().optional(),
   description: text(5000).nullable().optional(),
@@ -21,13 +20,10 @@ export const createMeetingSchema = z.object({
   capacity: z.number().int().min(1).max(MAX_CAPACITY),
   openTo: z.enum(['all', 'host']),
 });
-export const updateMeetingSchema = createMeetingSchema
-  .omit({ hostOrgId: true, openTo: true })
-  .partial()
-  .extend({ status: z.enum(['open', 'closed', 'cancelled']).optional() });
-export const listMeetingsQuery = z.object({
-  status: z.enum(['open', 'closed', 'cancelled']).optional(),
-  orgId: id.optional(),
+export const updateMeetingSchema = createMeetingSchema.omit({ hostOrgId: true, openTo: true }).partial().extend({ status: status.optional() });
+export const listMeetingsQuery = pageQuery.extend({
+  status: status.optional(),
+  orgId: idParam.optional(),
   topic: text(100).min(1).optional(),
 });
 
@@ -35,24 +31,30 @@ export const listMeetingsQuery = z.object({
 export function meetingRoutes(services: AppServices, endpoint: Endpoint): Router {
   const router = Router();
   const { meetings } = services;
-  const params = z.object({ id });
 
   router.post('/meetings', endpoint({ body: createMeetingSchema }, async ({ caller, body }) => ({ meeting: await meetings.create(caller.actor, body) }), { status: 201 }));
-  router.get('/meetings', endpoint({ query: listMeetingsQuery }, async ({ caller, query }) => ({ meetings: await meetings.list(caller.actor, query) })));
-  router.get('/meetings/:id', endpoint({ params }, ({ caller, params }) => meetings.get(caller.actor, params.id)));
-  router.patch('/meetings/:id', endpoint({ params, body: updateMeetingSchema }, async ({ caller, params, body }) => ({ meeting: await meetings.update(caller.actor, params.id, body) })));
-  router.get('/meetings/:id/signups', endpoint({ params }, async ({ caller, params }) => ({ signups: await meetings.signups(caller.actor, params.id) })));
+  router.get(
+    '/meetings',
+    endpoint({ query: listMeetingsQuery }, async ({ caller, query }) => {
+      const { limit, before, ...filter } = query;
+      const page = await meetings.list(caller.actor, filter, { limit, cursor: before });
+      return { meetings: page.items, nextCursor: page.nextCursor };
+    }),
+  );
+  router.get('/meetings/:id', endpoint({ params: idParams }, ({ caller, params }) => meetings.get(caller.actor, params.id)));
+  router.patch('/meetings/:id', endpoint({ params: idParams, body: updateMeetingSchema }, async ({ caller, params, body }) => ({ meeting: await meetings.update(caller.actor, params.id, body) })));
+  router.get('/meetings/:id/signups', endpoint({ params: idParams, query: pageQuery }, ({ caller, params, query }) => meetings.signups(caller.actor, params.id, { limit: query.limit, cursor: query.before })));
   router.get(
     '/meetings/:id/calendar.ics',
-    endpoint({ params }, async ({ caller, params, res }) => {
+    endpoint({ params: idParams }, async ({ caller, params, res }) => {
       const { meeting } = await meetings.get(caller.actor, params.id);
       const url = `${services.config.publicUrl}/#/meetings/${meeting.id}`;
       res
         .type('text/calendar; charset=utf-8')
         .setHeader('Content-Disposition', `attachment; filename="meeting-${meeting.id}.ics"`)
-        .send(meetingCalendar(meeting, { url, host: new URL(services.config.publicUrl).host }));
+        .send(meetingCalendar(meeting, { url, host: new URL(services.config.publicUrl).host, now: services.clock.now() }));
       return undefined;
-    }, { status: 200, raw: true }),
+    }, { raw: true }),
   );
   return router;
 }

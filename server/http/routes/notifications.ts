@@ -1,20 +1,20 @@
 import { Router } from 'express';
 import { z } from 'zod';
-import type { AppServices } from '../../app';
+import { beforeId, idParams, pageQuery } from '../../schemas';
+import type { AppServices } from '../../services';
 import type { Endpoint } from '../endpoint';
 
-export const listNotificationsQuery = z.object({ unread: z.enum(['0', '1', 'true', 'false']).optional() });
+export const listNotificationsQuery = pageQuery.extend({ unread: z.enum(['0', '1', 'true', 'false']).optional() });
 
-/** The caller's notifications (with the unread count) and marking one read. */
+/** The caller's notifications (with the unread count), in their language, and marking one read. */
 export function notificationRoutes(services: AppServices, endpoint: Endpoint): Router {
   const router = Router();
   router.get(
     '/notifications',
-    endpoint({ query: listNotificationsQuery }, ({ caller, query }) => services.notifications.list(caller.actor, query.unread === '1' || query.unread === 'true')),
+    endpoint({ query: listNotificationsQuery }, ({ caller, query }) =>
+      services.notifications.list(caller.actor, caller.user.language, { unreadOnly: query.unread === '1' || query.unread === 'true', limit: query.limit, beforeId: beforeId(query.before) }),
+    ),
   );
-  router.post(
-    '/notifications/:id/read',
-    endpoint({ params: z.object({ id: z.coerce.number().int().positive() }) }, ({ caller, params }) => services.notifications.markRead(caller.actor, params.id), { status: 204 }),
-  );
+  router.post('/notifications/:id/read', endpoint({ params: idParams }, ({ caller, params }) => services.notifications.markRead(caller.actor, params.id), { status: 204 }));
   return router;
 }

@@ -1,35 +1,37 @@
 import { Router } from 'express';
 import { z } from 'zod';
-import type { AppServices } from '../../app';
-import { ORG_KINDS } from '../../domain/types';
+import { ORG_KINDS, type OrgKind } from '../../contract/model';
+import { idParam, pageQuery, positiveId, text } from '../../schemas';
+import type { AppServices } from '../../services';
 import type { Endpoint } from '../endpoint';
 
-const id = z.coerce.number().int().positive().max(2 ** 31 - 1);
 export const createOrgSchema = z.object({
-  name: z.string().trim().min(1).max(200),
-  kind: z.enum(ORG_KINDS as [string, ...string[]]).transform((k) => k as (typeof ORG_KINDS)[number]),
-  parentId: z.number().int().positive().nullable().optional(),
+  name: text(200).min(1),
+  kind: z.enum(ORG_KINDS as [OrgKind, ...OrgKind[]]),
+  parentId: positiveId.nullable().optional(),
 });
-export const organizerSchema = z.object({ userId: z.number().int().positive() });
+export const organizerSchema = z.object({ userId: positiveId });
 
 /** The organization tree and its organizers. */
 export function orgRoutes(services: AppServices, endpoint: Endpoint): Router {
   const router = Router();
-  const { orgs } = services;
-
+  const { orgs, commands } = services;
 
   router.post('/orgs', endpoint({ body: createOrgSchema }, async ({ caller, body }) => ({ org: await orgs.create(caller.actor, body) }), { status: 201 }));
-  router.get('/orgs', endpoint({}, async () => ({ orgs: await orgs.list() })));
+  router.get(
+    '/orgs',
+    endpoint({ query: pageQuery }, async ({ query }) => {
+      const page = await orgs.list({ limit: query.limit, cursor: query.before });
+      return { orgs: page.items, nextCursor: page.nextCursor };
+    }),
+  );
   router.post(
     '/orgs/:id/organizers',
-    endpoint({ params: z.object({ id }), body: organizerSchema }, ({ caller, params, body }) => orgs.addOrganizer(caller.actor, params.id, body.userId), { status: 204 }),
+    endpoint({ params: z.object({ id: idParam }), body: organizerSchema }, ({ caller, params, body }) => orgs.addOrganizer(caller.actor, params.id, body.userId), { status: 204 }),
   );
   router.delete(
     '/orgs/:id/organizers/:userId',
-    endpoint({ params: z.object({ id, userId: id }) }, async ({ caller, params }) => {
-      await orgs.removeOrganizer(caller.actor, params.id, params.userId);
-      await services.hub.revalidateUser(params.userId);
-    }, { status: 204 }),
+    endpoint({ params: z.object({ id: idParam, userId: idParam }) }, ({ caller, params }) => commands.removeOrganizer(caller.actor, params.id, params.userId), { status: 204 }),
   );
   return router;
 }

@@ -1,22 +1,21 @@
 import { z } from 'zod';
 import type { CallService } from '../../domain/calls';
-import type { Party } from '../../domain/types';
+import { positiveId } from '../../schemas';
 import { handle } from '../handle';
 import type { AppSocket, RealtimeContext } from '../io';
 
 const callId = z.string().min(1).max(40);
-const id = z.number().int().positive().max(2 ** 31 - 1);
 export const inviteSchema = z
-  .object({ userId: id.optional(), guestInviteId: id.optional(), checkinId: id.optional() })
+  .object({ userId: positiveId.optional(), guestInviteId: positiveId.optional(), checkinId: positiveId.optional() })
   .refine((v) => (v.userId === undefined) !== (v.guestInviteId === undefined), 'give either userId or guestInviteId');
 export const callRefSchema = z.object({ callId });
 // The envelope is checked here; the simple-peer signal inside passes through untouched (size checked by the domain).
 export const signalSchema = z.object({ callId, signal: z.union([z.record(z.string(), z.unknown()), z.string().max(20_000)]) });
 
 /** Video calls: invite, answer, decline, relay signals, hang up, and come back after a drop. */
-export function registerCallHandlers(socket: AppSocket, party: Party, calls: CallService, rt: RealtimeContext): void {
-  const actor = socket.data.actor;
-  handle(socket, 'call:invite', inviteSchema, ({ userId, guestInviteId, checkinId }) => calls.invite(party, socket.id, { userId, guestInviteId }, actor, checkinId ?? null), rt.handlerContext);
+export function registerCallHandlers(socket: AppSocket, calls: CallService, rt: RealtimeContext): void {
+  const party = socket.data.party;
+  handle(socket, 'call:invite', inviteSchema, ({ userId, guestInviteId, checkinId }) => calls.invite(party, socket.id, { userId, guestInviteId }, socket.data.actor, checkinId ?? null), rt.handlerContext);
   handle(socket, 'call:accept', callRefSchema, async ({ callId }) => (await calls.accept(party, socket.id, callId), {}), rt.handlerContext);
   handle(socket, 'call:decline', callRefSchema, async ({ callId }) => (await calls.decline(party, callId), {}), rt.handlerContext);
   handle(socket, 'call:hangup', callRefSchema, async ({ callId }) => (await calls.hangup(party, callId), {}), rt.handlerContext);

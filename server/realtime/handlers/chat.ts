@@ -1,8 +1,10 @@
 import { z } from 'zod';
+import type { Actor } from '../../contract/model';
 import type { ChatService } from '../../domain/chat';
-import type { RealtimeContext, AppSocket } from '../io';
+import { forbidden } from '../../errors';
+import { positiveId } from '../../schemas';
 import { handle } from '../handle';
-import type { Actor } from '../../domain/types';
+import type { AppSocket, RealtimeContext } from '../io';
 
 const roomId = z.string().max(40);
 const seq = z.number().int().min(0).max(Number.MAX_SAFE_INTEGER);
@@ -22,55 +24,68 @@ export const historySchema = z.object({
   limit: z.number().int().min(1).max(200).optional(),
 });
 export const typingSchema = z.object({ roomId });
-export const deleteSchema = z.object({ roomId, messageId: z.number().int().positive() });
+export const deleteSchema = z.object({ roomId, messageId: positiveId });
 
 /** Branch and meeting chat rooms: join/leave with presence, send, history, typing, delete. */
-export function registerChatHandlers(socket: AppSocket, actor: Actor, chat: ChatService, rt: RealtimeContext): void {
-  const user = { id: actor.id, name: actor.name };
+export function registerChatHandlers(socket: AppSocket, chat: ChatService, rt: RealtimeContext): void {
+  // Who the socket speaks for now (Sessions.sync refreshes it when their rights or name change).
+  const actor = (): Actor => socket.data.actor!;
+  const leave = async (roomId: string) => {
+    if (!socket.data.joined.delete(roomId)) return;
+    await socket.leave(roomId);
+    await rt.presence.remove(roomId, actor().id);
+  };
 
   handle(socket, 'room:join', joinSchema, async ({ roomId, since }) => {
+    const version = socket.data.rightsVersion;
     // Subscribe before reading, so a message committed meanwhile arrives as an event instead of falling between.
-    const result = await chat.join(actor, roomId, since, () => socket.join(roomId));
+    const result = await chat.join(actor(), roomId, since, () => socket.join(roomId));
+    // The socket closed while we read: it must not stay listed as online.
+    if (socket.disconnected) throw forbidden('the connection closed');
     if (!socket.data.joined.has(roomId)) {
       socket.data.joined.add(roomId);
-      await rt.presence.add(roomId, user);
+      await rt.presence.add(roomId, { id: actor().id, name: actor().name });
+    }
+    // The user's rights were re-checked while this join ran: check this room again under the new ones.
+    if (socket.data.rightsVersion !== version) {
+      const allowed = await chat.authorize(actor(), roomId).then(() => true, () => false);
+      if (!allowed) {
+        await leave(roomId);
+        throw forbidden('you are not a member of this room');
+      }
     }
     return { ...result, online: await rt.presence.online(roomId) };
   }, rt.handlerContext);
 
   handle(socket, 'room:leave', leaveSchema, async ({ roomId }) => {
-    if (socket.data.joined.delete(roomId)) {
-      await socket.leave(roomId);
-      await rt.presence.remove(roomId, actor.id);
-    }
+    await leave(roomId);
     return {};
   }, rt.handlerContext);
 
   handle(socket, 'chat:send', sendSchema, async (input) => {
-    const { message, created } = await chat.send(actor, input);
+    const { message, created } = await chat.send(actor(), input);
     if (created) rt.io.to(message.roomId).emit('chat:message', message);
     rt.metrics.messagesStored.inc(created ? 1 : 0);
     return { message };
   }, rt.handlerContext);
 
-  handle(socket, 'chat:history', historySchema, (input) => chat.history(actor, input), rt.handlerContext);
+  handle(socket, 'chat:history', historySchema, (input) => chat.history(actor(), input), rt.handlerContext);
 
   handle(socket, 'chat:typing', typingSchema, async ({ roomId }) => {
-    await chat.authorize(actor, roomId);
+    await chat.authorize(actor(), roomId);
     // Typing is a hint: throttled repeats are acknowledged but not fanned out.
-    if (rt.typingGate.allow(roomId, actor.id)) socket.to(roomId).emit('chat:typing', { roomId, user });
+    if (rt.typingGate.allow(roomId, actor().id)) socket.to(roomId).emit('chat:typing', { roomId, user: { id: actor().id, name: actor().name } });
     return {};
   }, rt.handlerContext);
 
   handle(socket, 'chat:delete', deleteSchema, async (input) => {
-    await chat.remove(actor, input);
+    await chat.remove(actor(), input);
     rt.io.to(input.roomId).emit('chat:deleted', { roomId: input.roomId, messageId: input.messageId });
     return {};
   }, rt.handlerContext);
 
   socket.on('disconnecting', () => {
-    for (const roomId of socket.data.joined) void rt.presence.remove(roomId, actor.id).catch(() => {});
+    for (const roomId of socket.data.joined) void rt.presence.remove(roomId, actor().id).catch(() => {});
     socket.data.joined.clear();
   });
 }
-

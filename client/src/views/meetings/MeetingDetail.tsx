@@ -1,5 +1,5 @@
 import { useEffect, useState } from 'preact/hooks';
-import type { Meeting, MeetingCounts, MySignup } from '../../../../server/domain/types';
+import type { Meeting, MeetingCounts, MySignup } from '../../../../server/contract/model';
 import { apiRequest, downloadWithToken, type Me } from '../../api';
 import { formatFullTime, t, type MessageKey } from '../../i18n';
 import { command, type AppSocket } from '../../socket';

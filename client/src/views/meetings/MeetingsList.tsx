@@ -1,6 +1,6 @@
 import { useEffect, useState } from 'preact/hooks';
-import type { Meeting, Org } from '../../../../server/domain/types';
-import { apiRequest, type Me } from '../../api';
+import type { Meeting, Org } from '../../../../server/contract/model';
+import { apiAll, apiRequest, type Me } from '../../api';
 import { formatFullTime, t } from '../../i18n';
 import { go } from '../../router';
 
@@ -17,7 +17,7 @@ export function MeetingsList({ token, me }: { token: string; me: Me }) {
   const [orgId, setOrgId] = useState('');
 
   useEffect(() => {
-    void apiRequest<{ orgs: Org[] }>('GET', '/api/orgs', token).then((r) => setOrgs(r.orgs)).catch(() => {});
+    void apiAll<Org>('/api/orgs', 'orgs', token).then(setOrgs).catch(() => {});
   }, [token]);
   useEffect(() => {
     const query = new URLSearchParams({ ...(topic ? { topic } : {}), ...(orgId ? { orgId } : {}) }).toString();

@@ -1,6 +1,6 @@
 import { useEffect, useState } from 'preact/hooks';
-import type { Meeting, Org } from '../../../../server/domain/types';
-import { apiRequest, type Me, errorMessage } from '../../api';
+import type { Meeting, Org } from '../../../../server/contract/model';
+import { apiAll, apiRequest, type Me, errorMessage } from '../../api';
 import { t } from '../../i18n';
 import { go } from '../../router';
 import { zonedInputToIso } from '../../time';
@@ -10,7 +10,7 @@ export function NewMeeting({ token, me }: { token: string; me: Me }) {
   const [orgs, setOrgs] = useState<Org[]>([]);
   const [error, setError] = useState<string | null>(null);
   useEffect(() => {
-    void apiRequest<{ orgs: Org[] }>('GET', '/api/orgs', token).then((r) => setOrgs(r.orgs));
+    void apiAll<Org>('/api/orgs', 'orgs', token).then(setOrgs);
   }, [token]);
   // Units this person may host for: everything for the admin, else the units they organize and below.
   const hosts = me.user.role === 'admin' ? orgs : orgs.filter((o) => me.rooms.some((r) => r.id === `org:${o.id}` && r.moderator));

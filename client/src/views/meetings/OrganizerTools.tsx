@@ -1,5 +1,5 @@
 import { useEffect, useState } from 'preact/hooks';
-import type { Meeting, SignupStatus } from '../../../../server/domain/types';
+import type { Meeting, SignupStatus } from '../../../../server/contract/model';
 import { apiRequest, errorMessage } from '../../api';
 import { t } from '../../i18n';
 import { command, type AppSocket } from '../../socket';
@@ -18,7 +18,7 @@ export function OrganizerTools({ meeting, token, socket, onChange }: { meeting: 
   const [code, setCode] = useState('');
   const [message, setMessage] = useState<string | null>(null);
 
-  const loadSignups = () => apiRequest<{ signups: SignupEntry[] }>('GET', `/api/meetings/${meeting.id}/signups`, token).then((r) => setSignups(r.signups)).catch(() => {});
+  const loadSignups = () => apiRequest<{ signups: SignupEntry[] }>('GET', `/api/meetings/${meeting.id}/signups?limit=200`, token).then((r) => setSignups(r.signups)).catch(() => {});
   useEffect(() => void loadSignups(), [meeting.id, meeting.confirmed, meeting.waitlisted]);
 
   async function patch(body: Record<string, unknown>) {

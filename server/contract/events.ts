@@ -2,12 +2,10 @@
  * The typed Socket.IO contract (PROTOCOL.md), shared by the server, the browser client and the tests.
  * Every command is emitted with an acknowledgement that receives an Ack.
  */
-import type { ErrorBody } from '../errors';
-import type { Actor, CallEndReason, ChatMessage, Meeting, MeetingCounts, Notification, Party, UserRef } from '../domain/types';
+import type { Ack, ErrorBody } from './errors';
+import type { CallEndReason, ChatMessage, Meeting, MeetingCounts, Notification, Party, UserRef } from './model';
 
-export type { ChatMessage, UserRef, ErrorBody, Meeting, MeetingCounts, Notification, CallEndReason };
-
-export type Ack<T> = { ok: true; data: T } | { ok: false; error: ErrorBody };
+export type { Ack, ChatMessage, UserRef, ErrorBody, Meeting, MeetingCounts, Notification, CallEndReason };
 type Command<P, R> = (payload: P, ack: (response: Ack<R>) => void) => void;
 
 export interface JoinResult {
@@ -53,26 +51,14 @@ export interface ServerToClientEvents {
   'call:peer': (event: { callId: string; state: 'reconnecting' | 'reconnected' }) => void;
 }
 
-/** Events between server processes (through the Redis adapter). */
-export interface InterServerEvents {
-  'orgs:changed': () => void;
-  /** A user's rights shrank: each process drops them from rooms they may no longer use. */
-  'user:revalidate': (userId: number) => void;
-}
-
-export interface SocketData {
-  /** The signed-in user; absent on a guest's socket. */
-  actor?: Actor;
-  /** Who this socket speaks for in calls: the user, or the guest of an invite link. */
-  party: Party;
-  /** Rooms this socket joined through room:join (counted in presence). */
-  joined: Set<string>;
-}
+/** Chat room ids. */
+export const orgRoomId = (orgId: number) => `org:${orgId}`;
+export const meetingRoomId = (meetingId: number) => `meeting:${meetingId}`;
 
 /** Rooms the server puts sockets in; clients can never join these themselves. */
 export const userRoom = (userId: number) => `user:${userId}`;
 export const tokenRoom = (tokenId: number) => `token:${tokenId}`;
-/** Sockets watching a meeting's counters (meeting:watch). */
 export const guestRoom = (inviteId: number) => `guest:${inviteId}`;
 export const partyRoom = (party: Party) => (party.kind === 'user' ? userRoom(party.id) : guestRoom(party.inviteId));
+/** Sockets watching a meeting's counters (meeting:watch). */
 export const meetingWatchRoom = (meetingId: number) => `meeting-watch:${meetingId}`;

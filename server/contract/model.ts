@@ -1,4 +1,8 @@
-/** Shapes the domain hands to the transport layer; they match the public contract (PROTOCOL.md). */
+/**
+ * The model of the public contract (PROTOCOL.md): the shapes the server hands out and the browser client
+ * and tests read. This folder (server/contract/) is the neutral module shared by server, client and tests:
+ * it imports nothing from the rest of the server and nothing Node-specific (tests/unit/architecture.test.ts).
+ */
 
 export type OrgKind = 'committee' | 'general_branch' | 'branch';
 export const ORG_KINDS: readonly OrgKind[] = ['committee', 'general_branch', 'branch'];
@@ -12,6 +16,10 @@ export interface Org {
 
 export type Role = 'admin' | 'member';
 
+/** The languages of the client and of stored notification texts. */
+export type Language = 'zh-CN' | 'en';
+export const LANGUAGES: readonly Language[] = ['zh-CN', 'en'];
+
 export interface User {
   id: number;
   name: string;
@@ -21,6 +29,8 @@ export interface User {
   mobile: boolean;
   location: string | null;
   role: Role;
+  /** The language the member reads the app and their notifications in. */
+  language: Language;
 }
 
 /** The authenticated caller of a command: who they are and which token they used. */
@@ -85,15 +95,7 @@ export interface MySignup {
   checkInCode: string;
 }
 
-export interface Notification {
-  id: number;
-  kind: string;
-  title: string;
-  body: string;
-  data: Record<string, unknown>;
-  createdAt: string;
-  readAt: string | null;
-}
+export type { Notification, NotificationData, NotificationKind } from './notifications';
 
 /** One side of a call: a member (user) or a guest holding an invite link. */
 export type Party =

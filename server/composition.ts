@@ -1,0 +1,156 @@
+import type { Redis } from 'ioredis';
+import { createCommands } from './commands';
+import type { Config } from './config';
+import type { Database } from './db/database';
+import { createRepositories } from './db/repositories';
+import { createAuthService } from './domain/auth';
+import { createCallService, type CallEvents, type CallStateStore } from './domain/calls';
+import { createCardService } from './domain/cards';
+import { createChatService, meetingRoomRule, orgRoomRule } from './domain/chat';
+import { createCheckinService } from './domain/checkins';
+import { createDuesService } from './domain/dues';
+import { createGuestService } from './domain/guests';
+import { createMeetingService, type MeetingEvents } from './domain/meetings';
+import { createMemberService } from './domain/members';
+import { MessageWriter } from './domain/messageWriter';
+import { createNotificationService } from './domain/notifications';
+import { OrgDirectory } from './domain/orgDirectory';
+import { createOrgService } from './domain/orgs';
+import type { Clock, Sessions } from './domain/ports';
+import { UnitOfWork } from './domain/unitOfWork';
+import { duesReminderWriter, enqueueStage } from './jobs/duesReminders';
+import { createCheckinReminderScheduler, createMeetingReminderScheduler, createQueues, jobQueue, queueState } from './jobs/queues';
+import type { JobContext } from './jobs/registry';
+import type { Logger } from './logger';
+import { NotificationSink, type NotificationPush } from './notifications/sink';
+import { createLocalRateLimiter, createLoginLimiter, createRateLimiter } from './redis';
+import type { AppServices } from './services';
+import type { Actor } from './contract/model';
+import type { DuesStage } from './domain/duesSchedule';
+
+/** The outside world a process plugs in: Socket.IO in a web server, the Redis emitter in the worker. */
+export interface CoreDeps {
+  config: Config;
+  db: Database;
+  log: Logger;
+  clock: Clock;
+  redis: { data: Redis; jobs: Redis };
+  push: NotificationPush;
+  sessions: Sessions;
+  meetingEvents: MeetingEvents;
+  callEvents: CallEvents;
+  callStore: CallStateStore;
+  /** Tells the other processes that the org tree changed. */
+  announceOrgsChanged(): void;
+  /** Observes each chat write batch (metrics). */
+  onMessageBatch?(size: number, ms: number): void;
+}
+
+/**
+ * The one composition root: repositories, the policy's directory, the notification sink, services,
+ * commands and the jobs' context, built once per process for the web server (app.ts) and the standalone
+ * worker (worker.ts) alike.
+ */
+export function buildCore(deps: CoreDeps) {
+  const { config, db, log, clock, sessions } = deps;
+  const repos = createRepositories(db, clock);
+  const directory = new OrgDirectory(repos.orgs, () => deps.announceOrgsChanged());
+  const sink = new NotificationSink({ notifications: repos.notifications, languagesOf: (ids, tx) => repos.users.languagesOf(ids, tx), push: deps.push, clock });
+  const uow = new UnitOfWork(db.transactions, sink, (error) => log.warn({ err: error }, 'an effect after commit failed'));
+  const queues = createQueues(deps.redis.jobs, config.keyPrefix);
+  const jobs = jobQueue(queues);
+
+  const auth = createAuthService({ users: repos.users, tokens: repos.tokens, limiter: createLoginLimiter(deps.redis.data, config.keyPrefix), sessions, clock });
+  const meetings = createMeetingService({
+    uow,
+    meetings: repos.meetings,
+    directory,
+    events: deps.meetingEvents,
+    reminders: createMeetingReminderScheduler(jobs, config.meetingReminderLeadMs, clock, log),
+    sessions,
+    clock,
+  });
+  const checkins = createCheckinService({ checkins: repos.checkins, users: repos.users, directory, reminders: createCheckinReminderScheduler(jobs, config.checkinReminderLeadMs, clock, log), clock });
+  const dues = createDuesService({ dues: repos.dues, users: repos.users, directory, clock, districtTimeZone: config.districtTimeZone });
+  const guests = createGuestService({ invites: repos.guestInvites, publicUrl: config.publicUrl, clock });
+  const calls = createCallService({
+    store: deps.callStore,
+    calls: repos.calls,
+    users: repos.users,
+    uow,
+    sink,
+    directory,
+    events: deps.callEvents,
+    inviteLimiter: config.callInviteRateLimit ? createRateLimiter(deps.redis.data, `${config.keyPrefix}:rl:call`, config.callInviteRateLimit, log) : null,
+    clock,
+    guestOf: (inviteId) => guests.byInvite(inviteId),
+    checkins,
+    ringTimeoutMs: config.callRingTimeoutMs,
+    goneTimeoutMs: config.callGoneTimeoutMs,
+  });
+  const writer = new MessageWriter(db.transactions, repos.messages, 500, deps.onMessageBatch);
+  const chat = createChatService({
+    messages: repos.messages,
+    writer,
+    rules: { org: orgRoomRule(directory), meeting: meetingRoomRule(repos.meetings, directory) },
+    sendLimiter: config.chatRateLimit ? createRateLimiter(deps.redis.data, `${config.keyPrefix}:rl:chat`, config.chatRateLimit, log) : null,
+    readLimiter: config.historyRateLimit ? createLocalRateLimiter(config.historyRateLimit) : null,
+  });
+  const commands = createCommands({ repos, directory, uow, sessions, calls });
+
+  const duesDeps = { uow, dues, users: repos.users, sendRecords: repos.sendRecords, directory, ladder: config.duesLadder, escalationTimeZone: config.districtTimeZone };
+  const jobContext: JobContext = {
+    uow,
+    meetings: repos.meetings,
+    checkins: repos.checkins,
+    sendRecords: repos.sendRecords,
+    dues: { ...duesDeps, writer: duesReminderWriter(duesDeps) },
+    queue: jobs,
+    clock,
+    duesScanEveryMs: config.duesScanEveryMs,
+  };
+
+  const services: AppServices = {
+    config,
+    clock,
+    directory,
+    sessions,
+    auth,
+    orgs: createOrgService({ orgs: repos.orgs, users: repos.users, directory }),
+    members: createMemberService({ users: repos.users, directory, sessions }),
+    meetings,
+    notifications: createNotificationService({ notifications: repos.notifications }),
+    calls,
+    guests,
+    checkins,
+    cards: createCardService({ users: repos.users, meetings: repos.meetings, calls: repos.calls, checkins: repos.checkins, directory, dues }),
+    dues,
+    chat,
+    commands,
+    /** Runs one reminder stage now (the admin's or an organizer's button), if the actor may. */
+    async runDuesStage(actor: Actor, input: { period: string; stage: DuesStage; orgId?: number }) {
+      await dues.assertMayRun(actor, input.orgId);
+      return enqueueStage({ ...duesDeps, queue: jobs }, { ...input, now: clock.now() });
+    },
+    async duesQueueState(actor: Actor) {
+      await dues.assertMaySeeQueue(actor);
+      return { ...(await queueState(queues.dues)), mode: config.duesReminders };
+    },
+  };
+
+  return {
+    repos,
+    directory,
+    services,
+    queues,
+    jobContext,
+    /** Writes every queued chat message and closes the queues (Redis and the database are the caller's). */
+    async close() {
+      await queues.close();
+      calls.close();
+      await writer.close();
+    },
+  };
+}
+
+export type Core = ReturnType<typeof buildCore>;

@@ -1,0 +1,31 @@
+/**
+ * Notification kinds and the data each one carries (the ids a client needs to link to the thing, and
+ * the facts its text is made of). Adding a kind: add it here, give it a text in every language in
+ * server/notifications/texts/, and a link in the client's table (client/src/notificationLinks.ts).
+ */
+export interface NotificationData {
+  /** `stage` tells the first reminder from the second. */
+  dues_reminder: { stage: 'first' | 'second'; period: string; amountDue: number; currency: string };
+  dues_escalation: { branchId: number; branchName: string; period: string; members: Array<{ id: number; name: string; amountDue: number }> };
+  meeting_promoted: { meetingId: number; title: string; startsAt: string };
+  meeting_cancelled: { meetingId: number; title: string; startsAt: string };
+  meeting_reminder: { meetingId: number; title: string; startsAt: string; location: string | null };
+  checkin_reminder: { checkinId: number; scheduledAt: string; with: { id: number; name: string } };
+  /** One caller's missed calls to one callee within 10 minutes make one notification; `count` says how many. */
+  missed_call: { callId: string; from: { id: number | null; name: string; guest?: boolean }; count: number; lastAt: string };
+}
+
+export type NotificationKind = keyof NotificationData;
+
+export type Notification = {
+  [K in NotificationKind]: {
+    id: number;
+    kind: K;
+    /** Rendered in the reader's language. */
+    title: string;
+    body: string;
+    data: NotificationData[K];
+    createdAt: string;
+    readAt: string | null;
+  };
+}[NotificationKind];

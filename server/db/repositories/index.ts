@@ -1,0 +1,32 @@
+import type { Database } from '../database';
+import type { Clock } from '../../domain/ports';
+import { createCallsRepo } from './calls';
+import { createCheckinsRepo } from './checkins';
+import { createDuesRepo } from './dues';
+import { createGuestInvitesRepo } from './guestInvites';
+import { createMeetingsRepo } from './meetings';
+import { createMessagesRepo } from './messages';
+import { createNotificationsRepo } from './notifications';
+import { createOrgsRepo } from './orgs';
+import { createSendRecordsRepo } from './sendRecords';
+import { createTokensRepo } from './tokens';
+import { createUsersRepo } from './users';
+
+/** Every repository over one database, for one process (stateless: SQL in, domain objects out). */
+export function createRepositories(db: Database, clock: Clock) {
+  return {
+    users: createUsersRepo(db.knex, db.read, clock),
+    orgs: createOrgsRepo(db.knex, clock),
+    tokens: createTokensRepo(db.knex, db.read, clock),
+    messages: createMessagesRepo(db.knex, db.read, clock),
+    meetings: createMeetingsRepo(db.knex, db.read, clock),
+    notifications: createNotificationsRepo(db.knex, db.read, clock),
+    calls: createCallsRepo(db.knex, db.read),
+    guestInvites: createGuestInvitesRepo(db.knex, db.read, clock),
+    checkins: createCheckinsRepo(db.knex, db.read, clock),
+    dues: createDuesRepo(db.knex, db.read, clock),
+    sendRecords: createSendRecordsRepo(clock),
+  };
+}
+
+export type Repositories = ReturnType<typeof createRepositories>;

@@ -1,0 +1,22 @@
+import { major, type NotificationTexts } from './types';
+
+const money = (amount: number, currency: string) => `${currency === 'CNY' ? '¥' : `${currency} `}${major(amount)}`;
+
+export const en: NotificationTexts = {
+  dues_reminder: (d) => ({
+    title: d.stage === 'first' ? `Dues for ${d.period}` : `Second reminder: dues for ${d.period}`,
+    body: `You still owe ${money(d.amountDue, d.currency)} in dues for ${d.period}.`,
+  }),
+  dues_escalation: (d) => ({
+    title: `${d.branchName}: ${d.members.length} unpaid for ${d.period}`,
+    body: `These members have not paid their dues for ${d.period}: ${d.members.map((m) => `${m.name} (¥${major(m.amountDue)})`).join(', ')}`,
+  }),
+  meeting_promoted: (d) => ({ title: `Off the waitlist: ${d.title}`, body: `A seat freed up and it is yours: ${d.title}` }),
+  meeting_cancelled: (d) => ({ title: `Meeting cancelled: ${d.title}`, body: `A meeting you signed up for was cancelled: ${d.title}` }),
+  meeting_reminder: (d) => ({ title: `Starting soon: ${d.title}`, body: `A meeting you signed up for starts soon: ${d.title}${d.location ? ` (${d.location})` : ''}` }),
+  checkin_reminder: (d) => ({ title: `Check-in soon with ${d.with.name}`, body: `Your video check-in with ${d.with.name} is coming up` }),
+  missed_call: (d) => ({
+    title: d.count > 1 ? `Missed calls from ${d.from.name} (${d.count})` : `Missed call from ${d.from.name}`,
+    body: d.count > 1 ? `${d.from.name} tried to video-call you ${d.count} times` : `${d.from.name} tried to video-call you`,
+  }),
+};

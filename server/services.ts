@@ -1,0 +1,43 @@
+import type { Commands } from './commands';
+import type { Config } from './config';
+import type { Actor } from './contract/model';
+import type { AuthService } from './domain/auth';
+import type { CallService } from './domain/calls';
+import type { CardService } from './domain/cards';
+import type { ChatService } from './domain/chat';
+import type { CheckinService } from './domain/checkins';
+import type { DuesService } from './domain/dues';
+import type { DuesStage } from './domain/duesSchedule';
+import type { GuestService } from './domain/guests';
+import type { MeetingService } from './domain/meetings';
+import type { MemberService } from './domain/members';
+import type { NotificationService } from './domain/notifications';
+import type { OrgDirectory } from './domain/orgDirectory';
+import type { OrgService } from './domain/orgs';
+import type { Clock, Sessions } from './domain/ports';
+import type { queueState } from './jobs/queues';
+
+/**
+ * What the transport layer (HTTP routes, socket handlers) may use: the services and commands, built by
+ * the composition root. Routes and handlers depend on this interface, never on app.ts.
+ */
+export interface AppServices {
+  config: Config;
+  clock: Clock;
+  directory: OrgDirectory;
+  sessions: Sessions;
+  auth: AuthService;
+  orgs: OrgService;
+  members: MemberService;
+  meetings: MeetingService;
+  notifications: NotificationService;
+  calls: CallService;
+  guests: GuestService;
+  checkins: CheckinService;
+  cards: CardService;
+  dues: DuesService;
+  chat: ChatService;
+  commands: Commands;
+  runDuesStage(actor: Actor, input: { period: string; stage: DuesStage; orgId?: number }): Promise<number>;
+  duesQueueState(actor: Actor): Promise<Awaited<ReturnType<typeof queueState>> & { mode: 'auto' | 'manual' }>;
+}
