@@ -8,7 +8,7 @@ import { createApp, type App } from '../../server/app';
 import { loadConfig } from '../../server/config';
 import { createDatabase, migrateToLatest, type Database } from '../../server/db/database';
 import type { Clock } from '../../server/domain/ports';
-import { createLogger } from '../../server/logger';
+import { createLogger, type Logger } from '../../server/logger';
 
 export const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 export const PG_URL = process.env.TEST_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
@@ -73,7 +73,7 @@ export interface TestServer {
  * Starts the real app on 127.0.0.1 (port 0 unless given) against the store. Several servers on one
  * store behave like several processes of one deployment: their own connections, one database, one Redis.
  */
-export async function startTestServer(store: TestStore, options: { env?: Record<string, string>; port?: number; clock?: Clock } = {}): Promise<TestServer> {
+export async function startTestServer(store: TestStore, options: { env?: Record<string, string>; port?: number; clock?: Clock; log?: Logger } = {}): Promise<TestServer> {
   const config = loadConfig({
     NODE_ENV: 'test',
     PORT: String(options.port ?? 0),
@@ -89,7 +89,7 @@ export async function startTestServer(store: TestStore, options: { env?: Record<
   });
   const db = createDatabase(config.databaseUrl);
   await migrateToLatest(db);
-  const app = createApp({ config, db, log: createLogger(config.logLevel), clock: options.clock });
+  const app = createApp({ config, db, log: options.log ?? createLogger(config.logLevel), clock: options.clock });
   await app.start();
   await new Promise<void>((resolve) => app.httpServer.listen(options.port ?? 0, '127.0.0.1', resolve));
   const { port } = app.httpServer.address() as AddressInfo;

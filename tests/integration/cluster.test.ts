@@ -96,6 +96,30 @@ describe('two servers, one hub', () => {
   });
 });
 
+describe('losing a right on another server', () => {
+  it('a sign-up cancelled through one server takes the member\'s sockets on the other out of the meeting room within a second', async () => {
+    const meeting = (await api(one.url, 'POST', '/api/meetings', {
+      token: d.orgA.token,
+      body: { hostOrgId: d.branchA.id, title: 'Across servers', startsAt: new Date(Date.now() + 86_400_000).toISOString(), capacity: 10, openTo: 'all' },
+    })).body.meeting;
+    const roomId = `meeting:${meeting.id}`;
+    const [bobOnOne, bobOnTwo, aliceOnOne] = await Promise.all([on(one, d.bob), on(two, d.bob), on(one, d.alice)]);
+    await ok(bobOnOne, 'meeting:signup', { meetingId: meeting.id });
+    await ok(aliceOnOne, 'meeting:signup', { meetingId: meeting.id });
+    await ok(bobOnTwo, 'room:join', { roomId });
+    await ok(aliceOnOne, 'room:join', { roomId });
+    const heard = collect(bobOnTwo, 'chat:message');
+    const started = Date.now();
+    const gone = next(aliceOnOne, 'presence', (p) => p.roomId === roomId && !p.online.some((u) => u.id === d.bob.user.id), 1500);
+    await ok(bobOnOne, 'meeting:cancel', { meetingId: meeting.id });
+    await gone;
+    expect(Date.now() - started).toBeLessThan(1000);
+    await ok(aliceOnOne, 'chat:send', { roomId, clientId: 'after-cancel-x', body: 'not for bob' });
+    await sleep(300);
+    expect(heard).toHaveLength(0);
+  });
+});
+
 describe('losing a role', () => {
   it('takes a removed organizer out of rooms they may no longer use, on every server', async () => {
     const roomB = `org:${d.branchB.id}`;
