@@ -95,6 +95,7 @@ export function buildCore(deps: CoreDeps) {
     rules: { org: orgRoomRule(directory), meeting: meetingRoomRule(repos.meetings, directory) },
     sendLimiter: config.chatRateLimit ? createRateLimiter(deps.redis.data, `${config.keyPrefix}:rl:chat`, config.chatRateLimit, log) : null,
     readLimiter: config.historyRateLimit ? createLocalRateLimiter(config.historyRateLimit) : null,
+    policy: () => directory.policy(),
   });
   const commands = createCommands({ repos, directory, uow, sessions, calls });
 

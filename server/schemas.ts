@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { isPeriod } from './contract/time';
-import { decodeCursor } from './db/repositories/paging';
+import { decodeCursor } from './util/paging';
 
 /**
  * The shared pieces of every inbound payload, defined once: ids, periods, times, text, paging. Route and

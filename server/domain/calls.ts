@@ -1,13 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import type { Actor, CallEndReason, CallRecord, Party } from '../contract/model';
 import type { CallsRepo } from '../db/repositories/calls';
-import type { Page } from '../db/repositories/paging';
+import type { Page } from '../util/paging';
 import type { UsersRepo } from '../db/repositories/users';
-import { conflict, forbidden, notFound, rateLimited, tooLarge } from '../errors';
+import { conflict, notFound, rateLimited, tooLarge } from '../errors';
 import type { NotificationSink } from '../notifications/sink';
 import type { CheckinService } from './checkins';
 import type { OrgDirectory } from './orgDirectory';
-import type { Caller } from './policy';
+import { assertCallSocket, callSide, type Caller } from './policy';
 import type { Clock, RateLimiter } from './ports';
 import type { UnitOfWork } from './unitOfWork';
 
@@ -76,7 +76,7 @@ export function createCallService(deps: {
   goneTimeoutMs?: number;
   /** The guest behind one of the member's invites, if it is still valid. */
   guestOf(inviteId: number): Promise<Extract<Party, { kind: 'guest' }> | null>;
-  checkins: Pick<CheckinService, 'forCall' | 'markDone'>;
+  checkins: Pick<CheckinService, 'find' | 'markDone'>;
 }) {
   const { store, calls, users, uow, sink, directory, events, clock } = deps;
   const nowIso = () => new Date(clock.now()).toISOString();
@@ -103,12 +103,11 @@ export function createCallService(deps: {
     return userCallable(party.id);
   }
 
-  async function liveOf(party: Party, callId: string): Promise<{ call: LiveCall; side: 'caller' | 'callee' }> {
+  /** The live call and the party's side of it; anyone but its two parties is refused. */
+  async function liveOf(party: Party, callId: string, need?: 'callee'): Promise<{ call: LiveCall; side: 'caller' | 'callee' }> {
     const call = await store.get(callId);
     if (!call) throw notFound('call');
-    if (sameParty(call.caller, party)) return { call, side: 'caller' };
-    if (sameParty(call.callee, party)) return { call, side: 'callee' };
-    throw forbidden('this is not your call');
+    return { call, side: callSide(party, call, need) };
   }
 
   /** Ends a call once (whoever gets there first), records it and tells both sides. */
@@ -147,9 +146,8 @@ export function createCallService(deps: {
     async invite(from: Party, fromSocket: string, to: { userId?: number; guestInviteId?: number }, actor?: Actor, checkinId: number | null = null): Promise<{ callId: string }> {
       let target: Caller;
       if (to.guestInviteId !== undefined) {
-        if (from.kind !== 'user') throw forbidden('a guest can only call the member who invited them');
         const guest = await deps.guestOf(to.guestInviteId);
-        if (!guest || guest.memberId !== from.id) throw notFound('guest');
+        if (!guest) throw notFound('guest');
         target = { party: guest };
       } else {
         target = await userCallable(to.userId!);
@@ -159,8 +157,10 @@ export function createCallService(deps: {
       if (!policy.mayCall(await callable(from, actor), target)) throw policy.refusal('call.place');
       if (deps.inviteLimiter && !(await deps.inviteLimiter.consume(`call:${partyKey(from)}`))) throw rateLimited('you are calling too often; wait a minute');
       if (checkinId !== null) {
-        if (from.kind !== 'user' || callee.kind !== 'user') throw forbidden('a check-in is between an organizer and a member');
-        await deps.checkins.forCall(checkinId, from.id, callee.id);
+        const checkin = await deps.checkins.find(checkinId);
+        if (!checkin) throw notFound('check-in');
+        if (!actor || callee.kind !== 'user') throw policy.refusal('checkin.call');
+        policy.assert(actor, 'checkin.call', { organizerId: checkin.organizer.id, memberId: checkin.member.id, calleeId: callee.id });
       }
       const call: LiveCall = { id: randomUUID(), caller: from, callee, status: 'ringing', callerSocket: fromSocket, calleeSocket: null, startedAt: nowIso(), answeredAt: null, checkinId };
       await calls.insert({ id: call.id, caller: from, callee, startedAt: call.startedAt, checkinId });
@@ -175,8 +175,7 @@ export function createCallService(deps: {
 
     /** The callee answers on `socket`; their other sockets stop ringing. */
     async accept(party: Party, socket: string, callId: string): Promise<void> {
-      const { side } = await liveOf(party, callId);
-      if (side !== 'callee') throw forbidden('only the person called can answer');
+      await liveOf(party, callId, 'callee');
       const at = nowIso();
       const call = await store.accept(callId, socket, at);
       if (!call) throw conflict('this call is no longer ringing');
@@ -205,7 +204,7 @@ export function createCallService(deps: {
       const { call, side } = await liveOf(party, callId);
       if (call.status !== 'active') throw conflict('the call has not been answered');
       const mine = side === 'caller' ? call.callerSocket : call.calleeSocket;
-      if (mine !== socket) throw forbidden('signal from the socket that joined the call');
+      assertCallSocket(mine, socket);
       events.relay((side === 'caller' ? call.calleeSocket : call.callerSocket)!, callId, signal);
     },
 

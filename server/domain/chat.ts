@@ -4,6 +4,7 @@ import type { MessagesRepo } from '../db/repositories/messages';
 import { forbidden, invalid, notFound, rateLimited, tooLarge } from '../errors';
 import type { MessageWriter } from './messageWriter';
 import type { OrgDirectory } from './orgDirectory';
+import type { Policy } from './policy';
 import type { RateLimiter } from './ports';
 
 export const RECENT_ON_JOIN = 50;
@@ -58,6 +59,7 @@ export function createChatService(deps: {
   sendLimiter: RateLimiter | null;
   /** Bounds the reads one member can ask for: history pages and joins that catch up (`since`). */
   readLimiter: RateLimiter | null;
+  policy(): Promise<Policy>;
 }) {
   const { messages, writer, rules, sendLimiter, readLimiter } = deps;
   const takeRead = async (actor: Actor) => {
@@ -119,9 +121,8 @@ export function createChatService(deps: {
       const { rule, id } = await authorize(actor, input.roomId);
       const message = await messages.findInRoom(input.roomId, input.messageId);
       if (!message) throw notFound('message');
-      if (message.author.id !== actor.id && !(await rule.canModerate(actor, id))) {
-        throw forbidden('only the author or an organizer of this room may delete a message');
-      }
+      const moderator = message.author.id !== actor.id && (await rule.canModerate(actor, id));
+      (await deps.policy()).assert(actor, 'message.remove', { authorId: message.author.id, moderator });
       await messages.markDeleted(message.id, actor.id);
     },
   };

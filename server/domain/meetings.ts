@@ -1,7 +1,7 @@
 import type { Actor, Meeting, MeetingCounts, MeetingStatus, MySignup, OpenTo } from '../contract/model';
 import { meetingRoomId } from '../contract/events';
 import { toCounts, toMeeting, type MeetingChanges, type MeetingRecord, type MeetingsRepo, type SignupRecord } from '../db/repositories/meetings';
-import type { Page } from '../db/repositories/paging';
+import type { Page } from '../util/paging';
 import { conflict, invalid, notFound } from '../errors';
 import type { NotificationDraft } from '../notifications/sink';
 import type { OrgDirectory } from './orgDirectory';

@@ -1,6 +1,6 @@
 import type { Actor, Language, User } from '../contract/model';
 import { isIanaTimeZone } from '../contract/time';
-import type { Page } from '../db/repositories/paging';
+import type { Page } from '../util/paging';
 import type { UsersRepo } from '../db/repositories/users';
 import { conflict, invalid, notFound } from '../errors';
 import { hashPassword } from './auth';

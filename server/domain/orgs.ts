@@ -1,6 +1,6 @@
 import type { Actor, Org, OrgKind } from '../contract/model';
 import type { OrgsRepo } from '../db/repositories/orgs';
-import { pageOf, type Page } from '../db/repositories/paging';
+import { pageOf, type Page } from '../util/paging';
 import type { UsersRepo } from '../db/repositories/users';
 import { invalid, notFound } from '../errors';
 import type { OrgDirectory } from './orgDirectory';

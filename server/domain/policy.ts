@@ -74,6 +74,8 @@ export interface Targets {
   'meeting.see': MeetingFacts; // see and sign up
   'meeting.room': MeetingFacts & { status: MeetingStatus; signup: SignupStatus | null };
   'call.place': Caller; // the callee (the caller is the actor)
+  'checkin.call': { organizerId: number; memberId: number; calleeId: number }; // a call that keeps a scheduled check-in
+  'message.remove': { authorId: number; moderator: boolean }; // a chat message, in a room the actor may or may not moderate
   'guest.manage': { memberId: number }; // a guest link of this member
 }
 
@@ -135,6 +137,11 @@ const RULES: { [A in Action]: { allow: Rule<A>; refusal: string } } = {
     refusal: 'the meeting room is for those holding a seat and the organizers over the host unit',
   },
   'call.place': { allow: (p, actor, callee) => p.mayCall({ party: { kind: 'user', id: actor.id, name: '' }, role: actor.role, branchId: actor.branchId }, callee), refusal: 'you may not call this person' },
+  'checkin.call': {
+    allow: (_p, actor, c) => [actor.id, c.calleeId].sort().join() === [c.organizerId, c.memberId].sort().join(),
+    refusal: 'this check-in is not between you two',
+  },
+  'message.remove': { allow: (_p, actor, m) => m.authorId === actor.id || m.moderator, refusal: 'only the author or an organizer of this room may delete a message' },
   'guest.manage': { allow: (_p, actor, invite) => admin(actor) || invite.memberId === actor.id, refusal: 'this is not your guest link' },
 };
 
@@ -143,6 +150,24 @@ const GUEST_COMMANDS = /^call:(invite|accept|decline|signal|hangup|rejoin)$/;
 
 /** May a guest's socket send this command? Only the call commands (whom they may call: `Policy.mayCall`). */
 export const mayGuest = (event: string) => GUEST_COMMANDS.test(event);
+
+const partyKey = (p: Party) => (p.kind === 'user' ? `u${p.id}` : `g${p.inviteId}`);
+
+/**
+ * The two parties of a live call are the only ones who may do anything with it: this says which side
+ * `party` is, and refuses everyone else. `need: 'callee'` refuses the caller too (answering, declining).
+ */
+export function callSide(party: Party, call: { caller: Party; callee: Party }, need?: 'callee'): 'caller' | 'callee' {
+  const side = partyKey(call.caller) === partyKey(party) ? 'caller' : partyKey(call.callee) === partyKey(party) ? 'callee' : null;
+  if (side === null) throw forbidden('this is not your call');
+  if (need === 'callee' && side !== 'callee') throw forbidden('only the person called can answer');
+  return side;
+}
+
+/** A party signals only from the socket it joined the call on (another tab of theirs may not). */
+export function assertCallSocket(joinedOn: string | null, socket: string): void {
+  if (joinedOn !== socket) throw forbidden('signal from the socket that joined the call');
+}
 
 export class Policy {
   constructor(readonly tree: OrgTree) {}

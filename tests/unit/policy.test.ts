@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { mayGuest, Policy, type Action, type Person, type Targets } from '../../server/domain/policy';
+import { assertCallSocket, callSide, mayGuest, Policy, type Action, type Person, type Targets } from '../../server/domain/policy';
 import { OrgTree } from '../../server/domain/orgTree';
 
 /**
@@ -194,6 +194,32 @@ describe('policy: who may act on whom', () => {
     expect(NAMES.filter((n) => policy.mayCall(caller(PEOPLE[n]), guest))).toEqual(['member']);
     expect(NAMES.filter((n) => policy.mayCall(guest, caller(PEOPLE[n])))).toEqual(['member']);
     expect(policy.mayCall(guest, { party: { kind: 'guest', inviteId: 8, memberId: 20, name: 'Dad' } })).toBe(false);
+  });
+
+  it('checkin.call: a call keeps a check-in only between its organizer and its member', () => {
+    const checkin = { organizerId: 12, memberId: 20 };
+    expect(policy.can(PEOPLE.branchOrg, 'checkin.call', { ...checkin, calleeId: 20 })).toBe(true);
+    expect(policy.can(PEOPLE.member, 'checkin.call', { ...checkin, calleeId: 12 })).toBe(true);
+    expect(policy.can(PEOPLE.peerOrg, 'checkin.call', { ...checkin, calleeId: 20 })).toBe(false);
+    expect(policy.can(PEOPLE.admin, 'checkin.call', { ...checkin, calleeId: 20 })).toBe(false);
+  });
+
+  it('message.remove: the author, or whoever moderates the room', () => {
+    expect(policy.can(PEOPLE.member, 'message.remove', { authorId: 20, moderator: false })).toBe(true);
+    expect(policy.can(PEOPLE.memberB, 'message.remove', { authorId: 20, moderator: false })).toBe(false);
+    expect(policy.can(PEOPLE.branchOrg, 'message.remove', { authorId: 20, moderator: true })).toBe(true);
+  });
+
+  it('a live call: only its two parties act on it, only the callee answers, signals come from the socket that joined', () => {
+    const call = { caller: { kind: 'user' as const, id: 20, name: 'm' }, callee: { kind: 'guest' as const, inviteId: 7, memberId: 20, name: 'Mum' } };
+    expect(callSide({ kind: 'user', id: 20, name: 'm' }, call)).toBe('caller');
+    expect(callSide({ kind: 'guest', inviteId: 7, memberId: 20, name: 'x' }, call, 'callee')).toBe('callee');
+    expect(() => callSide({ kind: 'user', id: 20, name: 'm' }, call, 'callee')).toThrow(/only the person called/);
+    expect(() => callSide({ kind: 'user', id: 21, name: 'x' }, call)).toThrow(/not your call/);
+    expect(() => callSide({ kind: 'guest', inviteId: 8, memberId: 20, name: 'x' }, call)).toThrow(/not your call/);
+    expect(() => assertCallSocket('s1', 's1')).not.toThrow();
+    expect(() => assertCallSocket('s1', 's2')).toThrow(/socket that joined/);
+    expect(() => assertCallSocket(null, 's2')).toThrow();
   });
 
   it('guest.manage: a guest link is its member\'s (and the admin\'s)', () => {

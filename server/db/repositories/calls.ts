@@ -1,6 +1,6 @@
 import type { Knex } from 'knex';
 import type { CallEndReason, CallRecord, CallStatus, Party } from '../../contract/model';
-import { decodeCursor, encodeCursor, type Page } from './paging';
+import { decodeCursor, encodeCursor, type Page } from '../../util/paging';
 
 interface CallRow {
   id: string;

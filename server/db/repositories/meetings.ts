@@ -2,7 +2,7 @@ import type { Knex } from 'knex';
 import type { Meeting, MeetingCounts, MeetingStatus, OpenTo, SignupStatus } from '../../contract/model';
 import type { Clock, Tx } from '../../domain/ports';
 import { sqlOf, within } from '../tx';
-import { decodeCursor, encodeCursor, type Page } from './paging';
+import { decodeCursor, encodeCursor, type Page } from '../../util/paging';
 
 interface MeetingRow {
   id: number;

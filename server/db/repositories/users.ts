@@ -2,7 +2,7 @@ import type { Knex } from 'knex';
 import type { Language, Role, User } from '../../contract/model';
 import type { Clock, Tx } from '../../domain/ports';
 import { within } from '../tx';
-import { decodeCursor, encodeCursor, type Page } from './paging';
+import { decodeCursor, encodeCursor, type Page } from '../../util/paging';
 
 interface UserRow {
   id: number;

@@ -1,6 +1,6 @@
 import { Router } from 'express';
 import { z } from 'zod';
-import { pageOf } from '../../db/repositories/paging';
+import { pageOf } from '../../util/paging';
 import { MAX_GUEST_TTL_MINUTES } from '../../domain/guests';
 import { iceServersFor } from '../../domain/iceServers';
 import { unauthorized } from '../../errors';

@@ -1,6 +1,6 @@
 import { Router } from 'express';
 import { z } from 'zod';
-import { pageOf } from '../../db/repositories/paging';
+import { pageOf } from '../../util/paging';
 import { DUES_STAGES, type DuesStage } from '../../domain/duesSchedule';
 import { currency, idParam, idParams, pageQuery, period, positiveId, text } from '../../schemas';
 import type { AppServices } from '../../services';

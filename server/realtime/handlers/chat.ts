@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { Actor } from '../../contract/model';
 import type { ChatService } from '../../domain/chat';
-import { forbidden } from '../../errors';
+import { AppError } from '../../errors';
 import { positiveId } from '../../schemas';
 import { handle } from '../handle';
 import type { AppSocket, RealtimeContext } from '../io';
@@ -41,18 +41,17 @@ export function registerChatHandlers(socket: AppSocket, chat: ChatService, rt: R
     // Subscribe before reading, so a message committed meanwhile arrives as an event instead of falling between.
     const result = await chat.join(actor(), roomId, since, () => socket.join(roomId));
     // The socket closed while we read: it must not stay listed as online.
-    if (socket.disconnected) throw forbidden('the connection closed');
+    if (socket.disconnected) throw new AppError('unavailable', 'the connection closed');
     if (!socket.data.joined.has(roomId)) {
       socket.data.joined.add(roomId);
       await rt.presence.add(roomId, { id: actor().id, name: actor().name });
     }
     // The user's rights were re-checked while this join ran: check this room again under the new ones.
     if (socket.data.rightsVersion !== version) {
-      const allowed = await chat.authorize(actor(), roomId).then(() => true, () => false);
-      if (!allowed) {
+      await chat.authorize(actor(), roomId).catch(async (refusal: unknown) => {
         await leave(roomId);
-        throw forbidden('you are not a member of this room');
-      }
+        throw refusal;
+      });
     }
     return { ...result, online: await rt.presence.online(roomId) };
   }, rt.handlerContext);
