@@ -5,6 +5,10 @@ import { createOrgsRepo } from './db/repositories/orgs';
 import { createUsersRepo } from './db/repositories/users';
 import { hashPassword } from './domain/auth';
 import type { Role } from './contract/model';
+import { createRepositories } from './db/repositories';
+import { systemClock } from './domain/ports';
+import { UnitOfWork } from './domain/unitOfWork';
+import { NotificationSink } from './notifications/sink';
 
 export const DEMO_PASSWORD = 'kitestring-demo';
 
@@ -88,5 +92,16 @@ export async function seedDemoDistrict(db: Database): Promise<Array<{ email: str
     openTo: 'all',
     createdBy: ids[2],
   });
+
+  // And a few notifications, written as the system writes them (each in its reader's language).
+  const repos = createRepositories(db, systemClock);
+  const sink = new NotificationSink({ notifications: repos.notifications, languagesOf: (list, tx) => repos.users.languagesOf(list, tx), push: { push() {} }, clock: systemClock });
+  const [, , liMing, zhangWei, chenJing] = ids;
+  await new UnitOfWork(db.transactions, sink).run((_tx, effects) =>
+    effects.notify([
+      ...[zhangWei, chenJing].map((userId) => ({ userId, kind: 'dues_reminder' as const, data: { stage: 'second' as const, period: lastMonth, amountDue: 2000, currency: 'CNY' } })),
+      { userId: chenJing, kind: 'missed_call', data: { callId: 'demo', from: { id: liMing, name: people[2].name }, count: 2, lastAt: now.toISOString() } },
+    ]),
+  );
   return people.map(({ email, name, what }) => ({ email, name, what }));
 }

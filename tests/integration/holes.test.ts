@@ -183,6 +183,16 @@ describe('abuse limits', () => {
     expect(pushed.at(-1)).toMatchObject({ kind: 'missed_call', data: { count: 10 } });
   });
 
+  it('bounds the history one member can ask for: pages and catching-up joins beyond the limit are refused', async () => {
+    const socket = await env.as(env.d.orgB);
+    const roomId = `org:${env.d.branchB.id}`;
+    const answers = await Promise.all(Array.from({ length: 40 }, (_, i) => (i % 2 ? request(socket, 'chat:history', { roomId, limit: 200 }) : request(socket, 'room:join', { roomId, since: 0 }))));
+    expect(answers.filter((a) => a.ok)).toHaveLength(30); // HISTORY_RATE_LIMIT, 30 per 10 s by default
+    expect(answers.filter((a) => !a.ok).every((a) => !a.ok && a.error.code === 'rate_limited')).toBe(true);
+    // A plain join (the latest 50) is not a catch-up and stays open.
+    expect(await request(socket, 'room:join', { roomId })).toMatchObject({ ok: true });
+  });
+
   it('frees a guest link whose handshake was dropped half-way', async () => {
     const link = (await api(env.server.url, 'POST', '/api/guest-invites', { token: env.d.alice.token, body: { label: 'Dad' } })).body;
     // A raw Socket.IO handshake that is cut off right after it sent its credential.
