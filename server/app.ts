@@ -51,6 +51,7 @@ export function createApp({ config, db, log, clock = systemClock }: AppDeps) {
       reauthenticate: (tokenId) => services.auth.reauthenticate(tokenId),
       authorizeRoom: (actor, roomId) => services.chat.authorize(actor, roomId),
       mayWatch: (actor, meetingId) => services.meetings.mayWatch(actor, meetingId),
+      guestLive: async (inviteId) => (await services.guests.byInvite(inviteId)) !== null,
     },
     clock,
     log,

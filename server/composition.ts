@@ -71,7 +71,14 @@ export function buildCore(deps: CoreDeps) {
     clock,
   });
   const checkins = createCheckinService({ checkins: repos.checkins, users: repos.users, directory, reminders: createCheckinReminderScheduler(jobs, config.checkinReminderLeadMs, clock, log), clock });
-  const dues = createDuesService({ dues: repos.dues, users: repos.users, directory, clock, districtTimeZone: config.districtTimeZone });
+  const dues = createDuesService({
+    dues: repos.dues,
+    users: repos.users,
+    directory,
+    clock,
+    districtTimeZone: config.districtTimeZone,
+    paymentLimiter: config.paymentRateLimit ? createRateLimiter(deps.redis.data, `${config.keyPrefix}:rl:pay`, config.paymentRateLimit, log) : null,
+  });
   const guests = createGuestService({ invites: repos.guestInvites, publicUrl: config.publicUrl, clock });
   const calls = createCallService({
     store: deps.callStore,
@@ -130,7 +137,7 @@ export function buildCore(deps: CoreDeps) {
     commands,
     /** Runs one reminder stage now (the admin's or an organizer's button), if the actor may. */
     async runDuesStage(actor: Actor, input: { period: string; stage: DuesStage; orgId?: number }) {
-      await dues.assertMayRun(actor, input.orgId);
+      await dues.assertMayRun(actor, input);
       return enqueueStage({ ...duesDeps, queue: jobs }, { ...input, now: clock.now() });
     },
     async duesQueueState(actor: Actor) {

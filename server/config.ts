@@ -55,8 +55,10 @@ const envSchema = z.object({
   CHAT_RATE_LIMIT: rateSpec.prefault('20/10s'),
   /** Per caller: call invites (the contract's "e.g. 10 a minute"). */
   CALL_INVITE_RATE_LIMIT: rateSpec.prefault('10/1m'),
-  /** Per member and process: history pages and joins that catch up (`since`): bounded reads. */
+  /** Per member and process: room joins and history pages (bounded reads). */
   HISTORY_RATE_LIMIT: rateSpec.prefault('30/10s'),
+  /** Per member: payments recorded. */
+  PAYMENT_RATE_LIMIT: rateSpec.prefault('10/1m'),
   /** Bearer token that unlocks /metrics for a scraper on another host (else: loopback only). */
   METRICS_TOKEN: z.string().min(16, 'at least 16 characters').optional(),
   DUES_REMINDERS: z.enum(['auto', 'manual']).default('auto'),
@@ -113,6 +115,7 @@ export type Config = Readonly<{
   chatRateLimit: Rate | null;
   callInviteRateLimit: Rate | null;
   historyRateLimit: Rate | null;
+  paymentRateLimit: Rate | null;
   metricsToken: string | null;
   duesReminders: 'auto' | 'manual';
   logLevel: string;
@@ -162,6 +165,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     chatRateLimit: e.CHAT_RATE_LIMIT,
     callInviteRateLimit: e.CALL_INVITE_RATE_LIMIT,
     historyRateLimit: e.HISTORY_RATE_LIMIT,
+    paymentRateLimit: e.PAYMENT_RATE_LIMIT,
     metricsToken: e.METRICS_TOKEN ?? null,
     duesReminders: e.DUES_REMINDERS,
     logLevel: e.LOG_LEVEL,

@@ -57,7 +57,7 @@ export function createChatService(deps: {
   writer: MessageWriter;
   rules: Record<string, RoomRule>;
   sendLimiter: RateLimiter | null;
-  /** Bounds the reads one member can ask for: history pages and joins that catch up (`since`). */
+  /** Bounds the reads one member can ask for: room joins and history pages. */
   readLimiter: RateLimiter | null;
   policy(): Promise<Policy>;
 }) {
@@ -85,7 +85,7 @@ export function createChatService(deps: {
      */
     async join(actor: Actor, roomId: string, since: number | undefined, subscribe: () => unknown = () => {}) {
       await authorize(actor, roomId);
-      if (since !== undefined) await takeRead(actor);
+      await takeRead(actor);
       await subscribe();
       if (since === undefined) {
         const recent = await messages.page(roomId, { limit: RECENT_ON_JOIN });

@@ -2,11 +2,11 @@ import type { Actor, User } from '../contract/model';
 import { periodOf, periodsBetween } from '../contract/time';
 import type { DuesRepo, RateEntry } from '../db/repositories/dues';
 import type { UsersRepo } from '../db/repositories/users';
-import { invalid, notFound } from '../errors';
+import { invalid, notFound, rateLimited } from '../errors';
 import { GroupCommit } from '../util/groupCommit';
 import type { OrgDirectory } from './orgDirectory';
 import type { OrgTree } from './orgTree';
-import type { Clock } from './ports';
+import type { Clock, RateLimiter } from './ports';
 
 export interface Rate {
   monthlyAmount: number;
@@ -64,6 +64,9 @@ export interface Arrear {
   currency: string;
 }
 
+/** Ledger entries shown with the ledger; older ones are paged. */
+const LEDGER_ENTRIES = 50;
+
 /**
  * The dues ledger: rates, immutable payments and corrections, and what is owed.
  *
@@ -72,7 +75,7 @@ export interface Arrear {
  * (`districtTimeZone`, the zone the books are kept in), for a member's own rate and a unit's default alike,
  * whoever sets it and wherever the member lives.
  */
-export function createDuesService(deps: { dues: DuesRepo; users: UsersRepo; directory: OrgDirectory; clock: Clock; districtTimeZone: string }) {
+export function createDuesService(deps: { dues: DuesRepo; users: UsersRepo; directory: OrgDirectory; clock: Clock; districtTimeZone: string; paymentLimiter?: RateLimiter | null }) {
   const { dues, users, directory, clock } = deps;
   const districtPeriod = () => periodOf(clock.now(), deps.districtTimeZone);
   // Rates change rarely and a reminder run reads them for every member: keep the book a few seconds.
@@ -177,9 +180,7 @@ export function createDuesService(deps: { dues: DuesRepo; users: UsersRepo; dire
       const rates = await book();
       const current = periodOf(clock.now(), user.timezone);
       const first = rates.firstPeriod(user);
-      const payments = await dues.paymentsOf(user.id);
-      const paidBy = new Map<string, number>();
-      for (const p of payments) paidBy.set(p.period, (paidBy.get(p.period) ?? 0) + p.amount);
+      const [paidBy, payments] = await Promise.all([dues.paidByPeriodOf(user.id), dues.paymentsOf(user.id, { limit: LEDGER_ENTRIES })]);
       // Newest first; twenty years is plenty for one screen.
       const periods = first === null || first > current ? [] : periodsBetween(first, current).reverse().slice(0, 240);
       const rows = periods.flatMap((period) => {
@@ -193,8 +194,19 @@ export function createDuesService(deps: { dues: DuesRepo; users: UsersRepo; dire
         rate: rates.rateFor(user, current),
         periods: rows,
         balanceDue: rows.reduce((sum, r) => sum + Math.max(0, r.amount - r.paid), 0),
+        /** The latest entries; older ones page through `payments(…)`. */
         payments,
+        paymentsCursor: payments.length === LEDGER_ENTRIES ? String(payments.at(-1)!.id) : null,
       };
+    },
+
+    /** A page of a member's ledger entries, newest first (the member, an organizer over them, the admin). */
+    async payments(actor: Actor, userId: number, page: { limit: number; beforeId?: number }) {
+      const user = await users.findById(userId);
+      if (!user) throw notFound('member');
+      (await directory.policy()).assert(actor, 'member.read', user);
+      const list = await dues.paymentsOf(userId, page);
+      return { payments: list, nextCursor: list.length === page.limit ? String(list.at(-1)!.id) : null };
     },
 
     /**
@@ -202,6 +214,7 @@ export function createDuesService(deps: { dues: DuesRepo; users: UsersRepo; dire
      * be the one their dues for that period are kept in.
      */
     async pay(actor: Actor, input: { period: string; amount: number; reference: string; currency?: string }) {
+      if (deps.paymentLimiter && !(await deps.paymentLimiter.consume(`pay:${actor.id}`))) throw rateLimited('you are recording payments too fast; wait a minute');
       const user = await activeMember(actor.id);
       if (user.branchId === null) throw invalid('this account has no branch and owes no dues');
       if (input.period > periodOf(clock.now(), user.timezone)) throw invalid('cannot pay for a future month yet');
@@ -237,11 +250,15 @@ export function createDuesService(deps: { dues: DuesRepo; users: UsersRepo; dire
       return policy.under(actor, await unpaid(period, orgId), (a) => a.user);
     },
 
-    /** Who may run a reminder stage by hand: the admin anywhere; an organizer for a unit under them. */
-    async assertMayRun(actor: Actor, orgId: number | undefined): Promise<void> {
+    /**
+     * Who may run a reminder stage by hand: the admin anywhere; an organizer for a unit under them. Only for a
+     * month that has begun in the district: a reminder goes out once, so an early run would use it up.
+     */
+    async assertMayRun(actor: Actor, input: { orgId?: number; period: string }): Promise<void> {
       const policy = await directory.policy();
-      if (orgId !== undefined && !policy.tree.get(orgId)) throw notFound('org');
-      policy.assert(actor, 'dues.run', orgId ?? null);
+      if (input.orgId !== undefined && !policy.tree.get(input.orgId)) throw notFound('org');
+      policy.assert(actor, 'dues.run', input.orgId ?? null);
+      if (input.period > districtPeriod()) throw invalid(`${input.period} has not begun yet; reminders are for this month (${districtPeriod()}) or earlier ones`);
     },
 
     /** The reminder queue's state is the admin's alone. */

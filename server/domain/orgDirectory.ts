@@ -10,7 +10,7 @@ import { Policy } from './policy';
 export class OrgDirectory {
   private tree: OrgTree | null = null;
   private loadedAt = 0;
-  private loading: Promise<OrgTree> | null = null;
+  private loading: { generation: number; tree: Promise<OrgTree> } | null = null;
   private generation = 0;
   private readonly policies = new WeakMap<OrgTree, Policy>();
 
@@ -49,22 +49,24 @@ export class OrgDirectory {
   }
 
   private reload(): Promise<OrgTree> {
-    if (this.loading) return this.loading;
+    // A load that began before the last change would hand out the old tree: only share a current one.
+    if (this.loading && this.loading.generation === this.generation) return this.loading.tree;
     const generation = this.generation;
-    this.loading = (async () => {
-      try {
-        const [orgs, organizers] = await Promise.all([this.orgs.list(), this.orgs.listOrganizers()]);
-        const tree = new OrgTree(orgs, organizers);
-        // A change announced while loading makes this snapshot stale: use it once, keep nothing.
-        if (generation === this.generation) {
-          this.tree = tree;
-          this.loadedAt = Date.now();
-        }
-        return tree;
-      } finally {
-        this.loading = null;
-      }
-    })();
-    return this.loading;
+    const tree: Promise<OrgTree> = this.load(generation).finally(() => {
+      if (this.loading?.tree === tree) this.loading = null;
+    });
+    this.loading = { generation, tree };
+    return tree;
+  }
+
+  private async load(generation: number): Promise<OrgTree> {
+    const [orgs, organizers] = await Promise.all([this.orgs.list(), this.orgs.listOrganizers()]);
+    const tree = new OrgTree(orgs, organizers);
+    // A change announced while loading makes this snapshot stale: use it once, keep nothing.
+    if (generation === this.generation) {
+      this.tree = tree;
+      this.loadedAt = Date.now();
+    }
+    return tree;
   }
 }

@@ -34,6 +34,7 @@ export interface RealtimeContext {
   metrics: Metrics;
   handlerContext: HandlerContext;
   typingGate: TypingGate;
+  sessions: RealtimeSessions;
 }
 
 // Large enough for a 4,000-character message or a 16 KiB call signal with room to spare; anything
@@ -71,7 +72,7 @@ export function createRealtime(deps: RealtimeDeps) {
     observe: (event, seconds, ok) => metrics.commandSeconds.observe({ event, ok: String(ok) }, seconds),
     inFlight: { count: 0 },
   };
-  const context: RealtimeContext = { io, presence, metrics, handlerContext, typingGate: new TypingGate() };
+  const context: RealtimeContext = { io, presence, metrics, handlerContext, typingGate: new TypingGate(), sessions };
 
   const guestSlots = new GuestSlots(deps.redis.data, config.keyPrefix, config.guestLinkHoldMs);
   const guestTimers = new Set<NodeJS.Timeout>();
@@ -85,6 +86,7 @@ export function createRealtime(deps: RealtimeDeps) {
       socket.data.joined = new Set();
       socket.data.watching = new Set();
       socket.data.rightsVersion = 0;
+      socket.data.handshakeAt = Date.now();
       if (typeof auth.guestToken === 'string') {
         const found = await services.guests.authenticate(auth.guestToken);
         if (!found) return next(new Error('unauthorized'));
@@ -122,8 +124,10 @@ export function createRealtime(deps: RealtimeDeps) {
       socket.on('disconnect', () => sessions.forget(socket));
       registerChatHandlers(socket, services.chat, context);
       registerMeetingHandlers(socket, services.meetings, context);
+      void sessions.admit(socket).catch(() => socket.disconnect(true));
     } else if (party.kind === 'guest') {
       guestSlots.keep(party.inviteId, socket.id);
+      void sessions.admit(socket).catch(() => socket.disconnect(true));
       const expiresIn = Date.parse(socket.data.expiresAt!) - Date.now();
       const timer = setTimeout(() => socket.disconnect(true), Math.max(0, Math.min(expiresIn, 2 ** 31 - 1)));
       guestTimers.add(timer);

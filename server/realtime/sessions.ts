@@ -19,7 +19,12 @@ export interface SessionChecks {
   authorizeRoom(actor: Actor, roomId: string): Promise<unknown>;
   /** May the actor still follow this meeting's counters? */
   mayWatch(actor: Actor, meetingId: number): Promise<boolean>;
+  /** Is this guest link still live? */
+  guestLive(inviteId: number): Promise<boolean>;
 }
+
+/** How long this process remembers that someone's rights changed (longer than any handshake or join takes). */
+const NOTE_MS = 60_000;
 
 /**
  * The live sessions (the `Sessions` port) on Socket.IO: every process holds its own sockets, so each
@@ -30,6 +35,12 @@ export class RealtimeSessions implements Sessions {
   private io: AppServer | null = null;
   private presence: PresenceTracker | null = null;
   private readonly expiryTimers = new Map<string, NodeJS.Timeout>();
+  /**
+   * What changed recently and when this process heard of it: `u:<userId>` (rights re-checked), `t:<tokenId>`
+   * and `g:<inviteId>` (revoked), `r:<roomId>` (a room re-checked). A socket whose handshake or room join
+   * was under way at that moment missed the re-check (it was not in the rooms yet): it re-checks itself.
+   */
+  private readonly notes = new Map<string, number>();
 
   constructor(
     private readonly checks: SessionChecks,
@@ -42,6 +53,10 @@ export class RealtimeSessions implements Sessions {
     this.presence = presence;
     io.on('session:sync', (userId) => void this.syncLocal(userId).catch((error) => this.log.warn({ err: error }, 'session sync failed')));
     io.on('session:sync-room', (roomId) => void this.syncRoomLocal(roomId).catch((error) => this.log.warn({ err: error }, 'room sync failed')));
+    io.on('session:revoked', ({ tokenId, inviteId }) => {
+      if (tokenId !== undefined) this.note(`t:${tokenId}`);
+      if (inviteId !== undefined) this.note(`g:${inviteId}`);
+    });
   }
 
   detach(): void {
@@ -61,11 +76,43 @@ export class RealtimeSessions implements Sessions {
   }
 
   disconnectToken(tokenId: number): void {
+    this.note(`t:${tokenId}`);
+    this.io?.serverSideEmit('session:revoked', { tokenId });
     this.io?.in(tokenRoom(tokenId)).disconnectSockets(true);
   }
 
   disconnectGuest(inviteId: number): void {
+    this.note(`g:${inviteId}`);
+    this.io?.serverSideEmit('session:revoked', { inviteId });
     this.io?.in(guestRoom(inviteId)).disconnectSockets(true);
+  }
+
+  /**
+   * A socket that just joined its user's (or guest's) rooms: if its rights changed while its handshake
+   * ran, the re-check went past it, so it re-checks now. Costs nothing unless that happened.
+   */
+  async admit(socket: AppSocket): Promise<void> {
+    const { actor, party, handshakeAt } = socket.data;
+    if (actor) {
+      if (this.changedSince([`u:${actor.id}`, `t:${actor.tokenId}`], handshakeAt)) await this.recheck(socket);
+    } else if (party.kind === 'guest' && this.changedSince([`g:${party.inviteId}`], handshakeAt)) {
+      if (!(await this.checks.guestLive(party.inviteId))) socket.disconnect(true);
+    }
+  }
+
+  /** Did this room's or this user's rights change since `since` (a join that began then must look again)? */
+  roomChangedSince(roomId: string, userId: number, since: number): boolean {
+    return this.changedSince([`r:${roomId}`, `u:${userId}`], since);
+  }
+
+  private changedSince(keys: string[], since: number): boolean {
+    return keys.some((key) => (this.notes.get(key) ?? -Infinity) >= since);
+  }
+
+  private note(key: string): void {
+    const now = Date.now();
+    this.notes.set(key, now);
+    if (this.notes.size > 1000) for (const [k, at] of this.notes) if (now - at > NOTE_MS) this.notes.delete(k);
   }
 
   async onlineUsers(): Promise<Set<number>> {
@@ -97,10 +144,12 @@ export class RealtimeSessions implements Sessions {
   }
 
   private async syncLocal(userId: number): Promise<void> {
+    this.note(`u:${userId}`);
     await Promise.all(this.localSockets(userRoom(userId)).map((socket) => this.recheck(socket)));
   }
 
   private async syncRoomLocal(roomId: string): Promise<void> {
+    this.note(`r:${roomId}`);
     await Promise.all(this.localSockets(roomId).map((socket) => this.recheck(socket)));
   }
 

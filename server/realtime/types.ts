@@ -9,6 +9,8 @@ export interface InterServerEvents {
   'session:sync': (userId: number) => void;
   /** The same for every socket in a room. */
   'session:sync-room': (roomId: string) => void;
+  /** A token or a guest link was revoked (its sockets are being disconnected). */
+  'session:revoked': (what: { tokenId?: number; inviteId?: number }) => void;
 }
 
 export interface SocketData {
@@ -24,6 +26,8 @@ export interface SocketData {
   rightsVersion: number;
   /** When the token the socket was opened with expires. */
   expiresAt?: string;
+  /** When its handshake began checking the credential (this process's clock). */
+  handshakeAt: number;
 }
 
 export type AppServer = Server<ClientToServerEvents, ServerToClientEvents, InterServerEvents, SocketData>;

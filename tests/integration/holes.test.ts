@@ -152,6 +152,21 @@ describe('losing a right takes effect at once', () => {
     expect(call).toMatchObject({ status: 'ended', end_reason: 'revoked' });
   });
 
+  it('a socket whose handshake passed just before its account was deactivated or its token revoked is not left connected', async () => {
+    for (let trial = 0; trial < 6; trial++) {
+      const member = await newMember(`Racing ${trial}`, env.d.branchA.id);
+      const opening = Array.from({ length: 8 }, () => connect(env.server.url, { token: member.token }).catch(() => null));
+      await sleep(trial % 3);
+      const revoke = trial % 2 === 0
+        ? api(env.server.url, 'DELETE', `/api/members/${member.user.id}`, { token: env.d.orgA.token })
+        : api(env.server.url, 'POST', '/api/auth/logout', { token: member.token });
+      const sockets = (await Promise.all(opening)).filter((s): s is TestSocket => s !== null);
+      env.track(...sockets);
+      await revoke;
+      await waitFor(() => sockets.every((s) => !s.connected), 2000, `every socket of trial ${trial} to be gone`);
+    }
+  });
+
   it('the last active admin cannot be deactivated, and nobody deactivates themself', async () => {
     expect((await api(env.server.url, 'DELETE', `/api/members/${env.d.admin.user.id}`, { token: env.d.admin.token })).status).toBe(403);
     expect((await api(env.server.url, 'DELETE', `/api/members/${env.d.orgA.user.id}`, { token: env.d.orgA.token })).status).toBe(403);
@@ -183,14 +198,43 @@ describe('abuse limits', () => {
     expect(pushed.at(-1)).toMatchObject({ kind: 'missed_call', data: { count: 10 } });
   });
 
-  it('bounds the history one member can ask for: pages and catching-up joins beyond the limit are refused', async () => {
+  it('bounds the history one member can ask for: joins and pages beyond the limit are refused', async () => {
     const socket = await env.as(env.d.orgB);
     const roomId = `org:${env.d.branchB.id}`;
-    const answers = await Promise.all(Array.from({ length: 40 }, (_, i) => (i % 2 ? request(socket, 'chat:history', { roomId, limit: 200 }) : request(socket, 'room:join', { roomId, since: 0 }))));
+    const kinds = [
+      () => request(socket, 'chat:history', { roomId, limit: 200 }),
+      () => request(socket, 'room:join', { roomId, since: 0 }),
+      () => request(socket, 'room:join', { roomId }),
+    ];
+    const answers = await Promise.all(Array.from({ length: 45 }, (_, i) => kinds[i % 3]()));
     expect(answers.filter((a) => a.ok)).toHaveLength(30); // HISTORY_RATE_LIMIT, 30 per 10 s by default
     expect(answers.filter((a) => !a.ok).every((a) => !a.ok && a.error.code === 'rate_limited')).toBe(true);
-    // A plain join (the latest 50) is not a catch-up and stays open.
-    expect(await request(socket, 'room:join', { roomId })).toMatchObject({ ok: true });
+  });
+
+  it('bounds a member\'s ledger: payments are limited, the ledger shows the latest entries and pages the rest', async () => {
+    const member = await newMember('Payer', env.d.branchB.id);
+    await api(env.server.url, 'PUT', `/api/dues/rates/${member.user.id}`, { token: env.d.orgB.token, body: { monthlyAmount: 100, effectiveFrom: '2026-01' } });
+    const results = await Promise.all(
+      Array.from({ length: 14 }, (_, i) => api(env.server.url, 'POST', '/api/dues/payments', { token: member.token, body: { period: '2026-02', amount: 1, reference: `p-${i}` } })),
+    );
+    expect(results.filter((r) => r.status === 201)).toHaveLength(10); // PAYMENT_RATE_LIMIT, 10 a minute
+    expect(results.filter((r) => r.status === 429)).toHaveLength(4);
+    // More entries than a ledger shows (as corrections, which organizers record).
+    for (let i = 0; i < 45; i++) await api(env.server.url, 'POST', '/api/dues/corrections', { token: env.d.orgB.token, body: { userId: member.user.id, period: '2026-03', amount: 1, note: `c${i}` } });
+    const ledger = (await api(env.server.url, 'GET', '/api/dues/me', { token: member.token })).body;
+    expect(ledger.payments).toHaveLength(50);
+    expect(ledger.periods.find((p: { period: string }) => p.period === '2026-03')).toMatchObject({ paid: 45 });
+    const rest = (await api(env.server.url, 'GET', `/api/dues/payments?before=${ledger.paymentsCursor}`, { token: member.token })).body;
+    expect(rest.payments).toHaveLength(5);
+    expect(rest.nextCursor).toBeNull();
+    expect((await api(env.server.url, 'GET', `/api/dues/payments?userId=${member.user.id}`, { token: env.d.orgA.token })).status).toBe(403);
+    expect((await api(env.server.url, 'GET', `/api/dues/payments?userId=${member.user.id}&limit=5`, { token: env.d.orgB.token })).body.payments).toHaveLength(5);
+  });
+
+  it('refuses a manual reminder run for a month that has not begun (it would use up that month\'s reminders)', async () => {
+    const res = await api(env.server.url, 'POST', '/api/dues/reminders/run', { token: env.d.orgA.token, body: { period: '2099-06', stage: 'first', orgId: env.d.branchA.id } });
+    expect(res.status).toBe(400);
+    expect(res.body.error.code).toBe('invalid');
   });
 
   it('frees a guest link whose handshake was dropped half-way', async () => {

@@ -93,8 +93,16 @@ export function createDuesRepo(knex: Knex, read: Knex = knex, clock: Clock = { n
       const rows = (await read('dues_reminders_sent').where({ period, stage }).select('user_id')) as Array<{ user_id: number }>;
       return new Set(rows.map((r) => r.user_id));
     },
-    async paymentsOf(userId: number): Promise<Payment[]> {
-      return ((await read('dues_payments').where({ user_id: userId }).orderBy('id')) as PaymentRow[]).map(toPayment);
+    /** A member's ledger entries, newest first, `limit` of them before the entry `beforeId`. */
+    async paymentsOf(userId: number, opts: { limit: number; beforeId?: number }): Promise<Payment[]> {
+      const query = read('dues_payments').where({ user_id: userId }).orderBy('id', 'desc').limit(opts.limit);
+      if (opts.beforeId !== undefined) query.where('id', '<', opts.beforeId);
+      return ((await query) as PaymentRow[]).map(toPayment);
+    },
+    /** What a member paid per period (payments and corrections), summed in the database. */
+    async paidByPeriodOf(userId: number): Promise<Map<string, number>> {
+      const rows = (await read('dues_payments').where({ user_id: userId }).groupBy('period').select('period').sum({ paid: 'amount' })) as unknown as Array<{ period: string; paid: string | number }>;
+      return new Map(rows.map((r) => [r.period, Number(r.paid)]));
     },
     /** Sum paid per member for one period (payments and corrections). */
     async paidInPeriod(period: string, userIds?: number[]): Promise<Map<number, number>> {

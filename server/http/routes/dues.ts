@@ -2,7 +2,7 @@ import { Router } from 'express';
 import { z } from 'zod';
 import { pageOf } from '../../util/paging';
 import { DUES_STAGES, type DuesStage } from '../../domain/duesSchedule';
-import { currency, idParam, idParams, pageQuery, period, positiveId, text } from '../../schemas';
+import { beforeId, currency, idParam, idParams, pageQuery, period, positiveId, text } from '../../schemas';
 import type { AppServices } from '../../services';
 import { csvDocument } from '../csv';
 import type { Endpoint } from '../endpoint';
@@ -24,6 +24,12 @@ export function duesRoutes(services: AppServices, endpoint: Endpoint): Router {
   router.put('/dues/unit-rates/:orgId', endpoint({ params: z.object({ orgId: idParam }), body: rateSchema }, async ({ caller, params, body }) => ({ rate: await dues.setUnitRate(caller.actor, params.orgId, body) })));
   router.get('/dues/me', endpoint({}, ({ caller }) => dues.ledger(caller.actor.id)));
   router.get('/dues/members/:id', endpoint({ params: idParams }, ({ caller, params }) => dues.ledgerFor(caller.actor, params.id)));
+  router.get(
+    '/dues/payments',
+    endpoint({ query: pageQuery.extend({ userId: idParam.optional() }) }, ({ caller, query }) =>
+      dues.payments(caller.actor, query.userId ?? caller.actor.id, { limit: query.limit, beforeId: beforeId(query.before) }),
+    ),
+  );
   router.post('/dues/payments', endpoint({ body: paymentSchema }, async ({ caller, body }) => ({ payment: await dues.pay(caller.actor, body) }), { status: 201 }));
   router.post('/dues/corrections', endpoint({ body: correctionSchema }, async ({ caller, body }) => ({ payment: await dues.correct(caller.actor, body) }), { status: 201 }));
   router.get(

@@ -38,6 +38,7 @@ export function registerChatHandlers(socket: AppSocket, chat: ChatService, rt: R
 
   handle(socket, 'room:join', joinSchema, async ({ roomId, since }) => {
     const version = socket.data.rightsVersion;
+    const started = Date.now();
     // Subscribe before reading, so a message committed meanwhile arrives as an event instead of falling between.
     const result = await chat.join(actor(), roomId, since, () => socket.join(roomId));
     // The socket closed while we read: it must not stay listed as online.
@@ -46,8 +47,9 @@ export function registerChatHandlers(socket: AppSocket, chat: ChatService, rt: R
       socket.data.joined.add(roomId);
       await rt.presence.add(roomId, { id: actor().id, name: actor().name });
     }
-    // The user's rights were re-checked while this join ran: check this room again under the new ones.
-    if (socket.data.rightsVersion !== version) {
+    // The user's rights, or the room's, were re-checked while this join ran (and went past this socket,
+    // not in the room yet): check this room again under the rights as they are now.
+    if (socket.data.rightsVersion !== version || rt.sessions.roomChangedSince(roomId, actor().id, started)) {
       await chat.authorize(actor(), roomId).catch(async (refusal: unknown) => {
         await leave(roomId);
         throw refusal;

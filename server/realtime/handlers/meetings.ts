@@ -15,11 +15,23 @@ export const attendSchema = z
 export function registerMeetingHandlers(socket: AppSocket, meetings: MeetingService, rt: RealtimeContext): void {
   const actor = (): Actor => socket.data.actor!;
 
-  handle(socket, 'meeting:watch', meetingRefSchema, ({ meetingId }) =>
-    meetings.watch(actor(), meetingId, () => {
+  handle(socket, 'meeting:watch', meetingRefSchema, async ({ meetingId }) => {
+    const version = socket.data.rightsVersion;
+    const started = Date.now();
+    const result = await meetings.watch(actor(), meetingId, () => {
       socket.data.watching.add(meetingId);
       return socket.join(meetingWatchRoom(meetingId));
-    }), rt.handlerContext);
+    });
+    // Rights re-checked while this ran: follow only if still allowed.
+    if (socket.data.rightsVersion !== version || rt.sessions.roomChangedSince(meetingWatchRoom(meetingId), actor().id, started)) {
+      if (!(await meetings.mayWatch(actor(), meetingId))) {
+        socket.data.watching.delete(meetingId);
+        await socket.leave(meetingWatchRoom(meetingId));
+        return meetings.watch(actor(), meetingId, () => {}); // answers with the refusal
+      }
+    }
+    return result;
+  }, rt.handlerContext);
 
   handle(socket, 'meeting:unwatch', meetingRefSchema, async ({ meetingId }) => {
     socket.data.watching.delete(meetingId);
