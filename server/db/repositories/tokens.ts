@@ -8,6 +8,17 @@ export interface TokenOwner {
   expiresAt: string;
 }
 
+async function live(db: Knex, column: string, value: string | number, at: string): Promise<TokenOwner | null> {
+  const row = await db('auth_tokens')
+    .join('users', 'users.id', 'auth_tokens.user_id')
+    .where(column, value)
+    .whereNull('auth_tokens.revoked_at')
+    .where('auth_tokens.expires_at', '>', at)
+    .where('users.active', true)
+    .first('auth_tokens.id as token_id', 'auth_tokens.user_id as user_id', 'auth_tokens.expires_at as expires_at');
+  return row ? { tokenId: row.token_id, userId: row.user_id, expiresAt: row.expires_at } : null;
+}
+
 export function createTokensRepo(knex: Knex, read: Knex = knex, clock: Clock = { now: Date.now }) {
   const now = () => new Date(clock.now()).toISOString();
   return {
@@ -16,27 +27,9 @@ export function createTokensRepo(knex: Knex, read: Knex = knex, clock: Clock = {
       return typeof row === 'object' ? row.id : row;
     },
     /** The live token with this hash (not revoked, not expired at `at`), if its user is active. */
-    async findLive(tokenHash: string, at: string): Promise<TokenOwner | null> {
-      const row = await read('auth_tokens')
-        .join('users', 'users.id', 'auth_tokens.user_id')
-        .where('auth_tokens.token_hash', tokenHash)
-        .whereNull('auth_tokens.revoked_at')
-        .where('auth_tokens.expires_at', '>', at)
-        .where('users.active', true)
-        .first('auth_tokens.id as token_id', 'auth_tokens.user_id as user_id', 'auth_tokens.expires_at as expires_at');
-      return row ? { tokenId: row.token_id, userId: row.user_id, expiresAt: row.expires_at } : null;
-    },
-    /** The live token by id (a socket re-checking the token it was opened with). */
-    async findLiveById(tokenId: number, at: string): Promise<TokenOwner | null> {
-      const row = await knex('auth_tokens')
-        .join('users', 'users.id', 'auth_tokens.user_id')
-        .where('auth_tokens.id', tokenId)
-        .whereNull('auth_tokens.revoked_at')
-        .where('auth_tokens.expires_at', '>', at)
-        .where('users.active', true)
-        .first('auth_tokens.id as token_id', 'auth_tokens.user_id as user_id', 'auth_tokens.expires_at as expires_at');
-      return row ? { tokenId: row.token_id, userId: row.user_id, expiresAt: row.expires_at } : null;
-    },
+    findLive: (tokenHash: string, at: string) => live(read, 'auth_tokens.token_hash', tokenHash, at),
+    /** The live token by id (a socket re-checking the token it was opened with; from the writer, so never stale). */
+    findLiveById: (tokenId: number, at: string) => live(knex, 'auth_tokens.id', tokenId, at),
     async revoke(tokenId: number): Promise<void> {
       await knex('auth_tokens').where({ id: tokenId }).whereNull('revoked_at').update({ revoked_at: now() });
     },
