@@ -4,6 +4,7 @@ import * as meetings from './20261125_002_meetings';
 import * as calls from './20261125_003_calls';
 import * as dues from './20261125_004_dues';
 import * as accounts from './20261201_005_accounts';
+import * as client from './20261201_006_client';
 
 /**
  * Migrations are listed here rather than discovered by scanning a folder, so they run the same under
@@ -15,6 +16,7 @@ const migrations: Record<string, Knex.Migration> = {
   '20261125_003_calls': calls,
   '20261125_004_dues': dues,
   '20261201_005_accounts': accounts,
+  '20261201_006_client': client,
 };
 
 export const migrationSource: Knex.MigrationSource<string> = {

@@ -12,10 +12,13 @@ import { createDuesService } from './domain/dues';
 import { createGuestService } from './domain/guests';
 import { createMeetingService, type MeetingEvents } from './domain/meetings';
 import { createMemberService } from './domain/members';
+import { createMentions } from './domain/mentions';
+import { importMembers } from './domain/memberImport';
 import { MessageWriter } from './domain/messageWriter';
 import { createNotificationService } from './domain/notifications';
 import { OrgDirectory } from './domain/orgDirectory';
 import { createOrgService } from './domain/orgs';
+import { createProfileService } from './domain/profile';
 import type { Clock, Sessions } from './domain/ports';
 import { UnitOfWork } from './domain/unitOfWork';
 import { duesReminderWriter, enqueueStage } from './jobs/duesReminders';
@@ -103,6 +106,9 @@ export function buildCore(deps: CoreDeps) {
     sendLimiter: config.chatRateLimit ? createRateLimiter(deps.redis.data, `${config.keyPrefix}:rl:chat`, config.chatRateLimit, log) : null,
     readLimiter: config.historyRateLimit ? createLocalRateLimiter(config.historyRateLimit) : null,
     policy: () => directory.policy(),
+    reads: repos.roomReads,
+    mentions: createMentions({ users: repos.users, meetings: repos.meetings, directory, uow }),
+    onMentionError: (error) => log.warn({ err: error }, 'mention notifications failed'),
   });
   const commands = createCommands({ repos, directory, uow, sessions, calls });
 
@@ -118,6 +124,7 @@ export function buildCore(deps: CoreDeps) {
     duesScanEveryMs: config.duesScanEveryMs,
   };
 
+  const members = createMemberService({ users: repos.users, directory, sessions });
   const services: AppServices = {
     config,
     clock,
@@ -125,7 +132,8 @@ export function buildCore(deps: CoreDeps) {
     sessions,
     auth,
     orgs: createOrgService({ orgs: repos.orgs, users: repos.users, directory }),
-    members: createMemberService({ users: repos.users, directory, sessions }),
+    members,
+    importMembers: (actor, csv) => importMembers({ members, directory }, actor, csv),
     meetings,
     notifications: createNotificationService({ notifications: repos.notifications }),
     calls,
@@ -134,6 +142,7 @@ export function buildCore(deps: CoreDeps) {
     cards: createCardService({ users: repos.users, meetings: repos.meetings, calls: repos.calls, checkins: repos.checkins, directory, dues }),
     dues,
     chat,
+    profile: createProfileService({ directory, chat }),
     commands,
     /** Runs one reminder stage now (the admin's or an organizer's button), if the actor may. */
     async runDuesStage(actor: Actor, input: { period: string; stage: DuesStage; orgId?: number }) {

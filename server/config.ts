@@ -108,6 +108,8 @@ export type Config = Readonly<{
   keyPrefix: string;
   admin: { email: string; password: string } | null;
   publicUrl: string;
+  /** PUBLIC_URL was given (else links follow the address a page was served from). */
+  publicUrlSet: boolean;
   allowedOrigins: readonly string[];
   stunUrls: readonly string[];
   turnUrls: readonly string[];
@@ -158,6 +160,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     keyPrefix: e.KEY_PREFIX,
     admin: e.ADMIN_EMAIL && e.ADMIN_PASSWORD ? { email: e.ADMIN_EMAIL.toLowerCase(), password: e.ADMIN_PASSWORD } : null,
     publicUrl,
+    publicUrlSet: e.PUBLIC_URL !== undefined,
     allowedOrigins: Object.freeze([...new Set(allowedOrigins)]),
     stunUrls: Object.freeze(e.STUN_URLS),
     turnUrls: Object.freeze(e.TURN_URLS),

@@ -88,6 +88,7 @@ export async function seedDemoDistrict(db: Database): Promise<Array<{ email: str
     endsAt: new Date(now.getTime() + 7 * 86_400_000 + 2 * 3_600_000).toISOString(),
     location: '社区活动中心 Community hall',
     online: true,
+    onlineUrl: 'https://meeting.example.org/kitestring-prices',
     capacity: 30,
     openTo: 'all',
     createdBy: ids[2],

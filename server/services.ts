@@ -14,8 +14,10 @@ import type { MemberService } from './domain/members';
 import type { NotificationService } from './domain/notifications';
 import type { OrgDirectory } from './domain/orgDirectory';
 import type { OrgService } from './domain/orgs';
+import type { ProfileService } from './domain/profile';
 import type { Clock, Sessions } from './domain/ports';
 import type { queueState } from './jobs/queues';
+import type { importMembers } from './domain/memberImport';
 
 /**
  * What the transport layer (HTTP routes, socket handlers) may use: the services and commands, built by
@@ -37,7 +39,9 @@ export interface AppServices {
   cards: CardService;
   dues: DuesService;
   chat: ChatService;
+  profile: ProfileService;
   commands: Commands;
+  importMembers(actor: Actor, csv: string): ReturnType<typeof importMembers>;
   runDuesStage(actor: Actor, input: { period: string; stage: DuesStage; orgId?: number }): Promise<number>;
   duesQueueState(actor: Actor): Promise<Awaited<ReturnType<typeof queueState>> & { mode: 'auto' | 'manual' }>;
 }

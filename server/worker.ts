@@ -45,7 +45,7 @@ async function main() {
     redis,
     push,
     sessions,
-    meetingEvents: { countsChanged() {}, promoted() {} },
+    meetingEvents: { countsChanged() {}, promoted() {}, attended() {} },
     callEvents: noCalls,
     callStore: createRedisCallStore(redis.data, config.keyPrefix),
     announceOrgsChanged: () => void emitter.serverSideEmit('orgs:changed'),

@@ -9,6 +9,7 @@ const LINKS: { [K in NotificationKind]: (data: NotificationData[K]) => string | 
   meeting_reminder: (d) => `#/meetings/${d.meetingId}`,
   checkin_reminder: () => '#/calls',
   missed_call: () => '#/calls',
+  mention: (d) => `#/room/${d.roomId}`,
 };
 
 /** The page a notification links to, or null (an unknown kind from a newer server). */

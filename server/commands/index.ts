@@ -1,5 +1,6 @@
 import type { Actor } from '../contract/model';
 import { deactivateMember } from './deactivateMember';
+import { editOrg } from './editOrg';
 import type { CommandDeps } from './deps';
 import { removeOrganizer } from './removeOrganizer';
 import { revokeGuest } from './revokeGuest';
@@ -13,6 +14,7 @@ export function createCommands(deps: CommandDeps) {
     deactivateMember: (actor: Actor, userId: number) => deactivateMember(deps, actor, userId),
     removeOrganizer: (actor: Actor, orgId: number, userId: number) => removeOrganizer(deps, actor, orgId, userId),
     revokeGuest: (actor: Actor, inviteId: number) => revokeGuest(deps, actor, inviteId),
+    editOrg: (actor: Actor, orgId: number, change: { name?: string; parentId?: number | null }) => editOrg(deps, actor, orgId, change),
   };
 }
 

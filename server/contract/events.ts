@@ -8,6 +8,13 @@ import type { CallEndReason, ChatMessage, Meeting, MeetingCounts, Notification, 
 export type { Ack, ChatMessage, UserRef, ErrorBody, Meeting, MeetingCounts, Notification, CallEndReason };
 type Command<P, R> = (payload: P, ack: (response: Ack<R>) => void) => void;
 
+/** A followed room: its latest seq and how far the member has read it. */
+export interface RoomActivity {
+  roomId: string;
+  lastSeq: number;
+  readSeq: number;
+}
+
 export interface JoinResult {
   roomId: string;
   seq: number;
@@ -28,7 +35,11 @@ export interface ClientToServerEvents {
   'meeting:signup': Command<{ meetingId: number }, { status: 'confirmed' | 'waitlisted'; position: number | null }>;
   'meeting:cancel': Command<{ meetingId: number }, { status: 'cancelled' }>;
   'meeting:attend': Command<{ meetingId: number; userId?: number; code?: string }, { status: 'attended'; userId: number }>;
-  'call:invite': Command<{ userId?: number; guestInviteId?: number; checkinId?: number }, { callId: string }>;
+  /** The rooms to hear of (their unread counts): answers each one the caller may use with its latest seq and their read mark. */
+  'rooms:follow': Command<{ roomIds: string[] }, { rooms: RoomActivity[] }>;
+  /** The caller has read the room up to `seq` (their other sockets hear `room:read`). */
+  'room:read': Command<{ roomId: string; seq: number }, { readSeq: number }>;
+  'call:invite': Command<{ userId?: number; guestInviteId?: number; checkinId?: number; audioOnly?: boolean }, { callId: string; online: boolean }>;
   'call:accept': Command<{ callId: string }, Record<string, never>>;
   'call:decline': Command<{ callId: string }, Record<string, never>>;
   'call:signal': Command<{ callId: string; signal: unknown }, Record<string, never>>;
@@ -43,8 +54,14 @@ export interface ServerToClientEvents {
   presence: (event: { roomId: string; online: UserRef[] }) => void;
   'meeting:counts': (counts: MeetingCounts) => void;
   'meeting:promoted': (event: { meetingId: number }) => void;
+  /** The member was checked in at the door (their meeting page updates). */
+  'meeting:attended': (event: { meetingId: number }) => void;
+  /** A new message in a followed room the socket is not in (for unread counts): its seq. */
+  'room:activity': (event: { roomId: string; seq: number; authorId: number }) => void;
+  /** The member read a room on another device. */
+  'room:read': (event: { roomId: string; readSeq: number }) => void;
   notification: (notification: Notification) => void;
-  'call:incoming': (event: { callId: string; from: { id: number | null; name: string; guest?: boolean } }) => void;
+  'call:incoming': (event: { callId: string; from: { id: number | null; name: string; guest?: boolean }; audioOnly?: boolean }) => void;
   'call:accepted': (event: { callId: string }) => void;
   'call:ended': (event: { callId: string; reason: CallEndReason }) => void;
   'call:signal': (event: { callId: string; signal: unknown }) => void;
@@ -60,5 +77,7 @@ export const userRoom = (userId: number) => `user:${userId}`;
 export const tokenRoom = (tokenId: number) => `token:${tokenId}`;
 export const guestRoom = (inviteId: number) => `guest:${inviteId}`;
 export const partyRoom = (party: Party) => (party.kind === 'user' ? userRoom(party.id) : guestRoom(party.inviteId));
+/** Sockets following a room's activity (rooms:follow) without being in it. */
+export const activityRoom = (roomId: string) => `activity:${roomId}`;
 /** Sockets watching a meeting's counters (meeting:watch). */
 export const meetingWatchRoom = (meetingId: number) => `meeting-watch:${meetingId}`;

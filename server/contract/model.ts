@@ -72,6 +72,8 @@ export interface Meeting {
   endsAt: string | null;
   location: string | null;
   online: boolean;
+  /** Where an online meeting happens (a video room's address). */
+  onlineUrl: string | null;
   capacity: number;
   openTo: OpenTo;
   status: MeetingStatus;

@@ -13,6 +13,8 @@ export interface NotificationData {
   checkin_reminder: { checkinId: number; scheduledAt: string; with: { id: number; name: string } };
   /** One caller's missed calls to one callee within 10 minutes make one notification; `count` says how many. */
   missed_call: { callId: string; from: { id: number | null; name: string; guest?: boolean }; count: number; lastAt: string };
+  /** Someone wrote `@name` in a room: the start of what they wrote, and where. */
+  mention: { roomId: string; roomName: string; messageId: number; seq: number; from: { id: number; name: string }; excerpt: string };
 }
 
 export type NotificationKind = keyof NotificationData;

@@ -70,6 +70,17 @@ export function createAuthService(deps: { users: UsersRepo; tokens: TokensRepo; 
       return { actor: { id: user.id, name: user.name, role: user.role, branchId: user.branchId, tokenId }, user: plain, expiresAt };
     },
 
+    /**
+     * Changes the actor's own password (the current one is required). Every other session of theirs ends:
+     * their other tokens are revoked and those sockets disconnected.
+     */
+    async changePassword(actor: Actor, current: string, next: string): Promise<void> {
+      const stored = await users.passwordHashOf(actor.id);
+      if (!stored || !(await verify(stored, current).catch(() => false))) throw unauthorized('the current password is wrong');
+      await users.setPasswordHash(actor.id, await hashPassword(next));
+      for (const tokenId of await tokens.revokeOthers(actor.id, actor.tokenId)) deps.sessions.disconnectToken(tokenId);
+    },
+
     /** Revokes the token and disconnects every socket opened with it, on every process. */
     async logout(tokenId: number): Promise<void> {
       await tokens.revoke(tokenId);

@@ -27,6 +27,8 @@ export interface LiveCall {
   answeredAt: string | null;
   /** The scheduled check-in this call keeps, if any. */
   checkinId: number | null;
+  /** Placed as a voice-only call. */
+  audioOnly?: boolean;
 }
 
 /** Shared, atomic call state (implemented on Redis). */
@@ -43,7 +45,7 @@ export interface CallStateStore {
 
 /** What the call rules announce; the realtime layer turns them into socket events. */
 export interface CallEvents {
-  incoming(callee: Party, event: { callId: string; from: { id: number | null; name: string; guest?: boolean } }): void;
+  incoming(callee: Party, event: { callId: string; from: { id: number | null; name: string; guest?: boolean }; audioOnly?: boolean }): void;
   accepted(callerSocket: string, callId: string): void;
   answeredElsewhere(callee: Party, exceptSocket: string, callId: string): void;
   ended(call: LiveCall, reason: CallEndReason): void;
@@ -143,7 +145,14 @@ export function createCallService(deps: {
      * Starts a call from `from` (on socket `fromSocket`) to a user, or to the guest of one of the
      * caller's invites. Every socket of the callee rings; unanswered after 45 s it ends as missed.
      */
-    async invite(from: Party, fromSocket: string, to: { userId?: number; guestInviteId?: number }, actor?: Actor, checkinId: number | null = null): Promise<{ callId: string }> {
+    async invite(
+      from: Party,
+      fromSocket: string,
+      to: { userId?: number; guestInviteId?: number },
+      actor?: Actor,
+      checkinId: number | null = null,
+      options: { audioOnly?: boolean } = {},
+    ): Promise<{ callId: string; online: boolean }> {
       let target: Caller;
       if (to.guestInviteId !== undefined) {
         const guest = await deps.guestOf(to.guestInviteId);
@@ -162,15 +171,17 @@ export function createCallService(deps: {
         if (!actor || callee.kind !== 'user') throw policy.refusal('checkin.call');
         policy.assert(actor, 'checkin.call', { organizerId: checkin.organizer.id, memberId: checkin.member.id, calleeId: callee.id });
       }
-      const call: LiveCall = { id: randomUUID(), caller: from, callee, status: 'ringing', callerSocket: fromSocket, calleeSocket: null, startedAt: nowIso(), answeredAt: null, checkinId };
+      const call: LiveCall = { id: randomUUID(), caller: from, callee, status: 'ringing', callerSocket: fromSocket, calleeSocket: null, startedAt: nowIso(), answeredAt: null, checkinId, audioOnly: options.audioOnly === true };
       await calls.insert({ id: call.id, caller: from, callee, startedAt: call.startedAt, checkinId });
       await store.create(call);
-      events.incoming(callee, { callId: call.id, from: refOf(from) });
+      events.incoming(callee, { callId: call.id, from: refOf(from), ...(call.audioOnly ? { audioOnly: true } : {}) });
+      // The caller hears at once when nobody is there to ring (it still rings out, and leaves a missed call).
+      const online = await events.isConnected(callee);
       later(ringTimeoutMs, async () => {
         const current = await store.get(call.id);
         if (current?.status === 'ringing') await finish(call.id, 'missed');
       });
-      return { callId: call.id };
+      return { callId: call.id, online };
     },
 
     /** The callee answers on `socket`; their other sockets stop ringing. */

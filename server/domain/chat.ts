@@ -1,6 +1,8 @@
 import type { Actor, ChatMessage } from '../contract/model';
 import type { MeetingsRepo } from '../db/repositories/meetings';
 import type { MessagesRepo } from '../db/repositories/messages';
+import type { RoomReadsRepo } from '../db/repositories/roomReads';
+import type { Mentions } from './mentions';
 import { forbidden, invalid, notFound, rateLimited, tooLarge } from '../errors';
 import type { MessageWriter } from './messageWriter';
 import type { OrgDirectory } from './orgDirectory';
@@ -60,6 +62,9 @@ export function createChatService(deps: {
   /** Bounds the reads one member can ask for: room joins and history pages. */
   readLimiter: RateLimiter | null;
   policy(): Promise<Policy>;
+  reads: RoomReadsRepo;
+  mentions: Mentions;
+  onMentionError?(error: unknown): void;
 }) {
   const { messages, writer, rules, sendLimiter, readLimiter } = deps;
   const takeRead = async (actor: Actor) => {
@@ -98,6 +103,13 @@ export function createChatService(deps: {
       return { roomId, seq, messages: more ? page.slice(0, MAX_CATCH_UP) : page, ...(more ? { more: true } : {}) };
     },
 
+    /** The room's latest messages and seq, read without subscribing (the first screen after signing in). */
+    async recent(actor: Actor, roomId: string): Promise<{ roomId: string; seq: number; messages: ChatMessage[] }> {
+      await authorize(actor, roomId);
+      const recent = await messages.page(roomId, { limit: RECENT_ON_JOIN });
+      return { roomId, seq: recent.length > 0 ? recent[recent.length - 1].seq : await messages.lastSeq(roomId), messages: recent };
+    },
+
     /** Stores a message (or finds the one already stored under this clientId). */
     async send(actor: Actor, input: { roomId: string; clientId: string; body: string }): Promise<{ message: ChatMessage; created: boolean }> {
       const body = input.body.trim();
@@ -107,7 +119,27 @@ export function createChatService(deps: {
       if (sendLimiter && !(await sendLimiter.consume(`chat:${actor.id}`))) throw rateLimited('you are sending messages too fast');
       const outcome = await writer.submit({ roomId: input.roomId, author: { id: actor.id, name: actor.name }, clientId: input.clientId, body });
       if (!outcome) throw notFound('room');
+      // Those it names hear of it, beside the ack's path rather than on it.
+      if (outcome.created && body.includes('@')) void deps.mentions.notify(outcome.message).catch((error) => deps.onMentionError?.(error));
       return outcome;
+    },
+
+    /**
+     * The rooms among `roomIds` the actor may use, with their latest seq and the actor's read mark (their
+     * unread count is the difference). Rooms they may not use are left out, not refused.
+     */
+    async follow(actor: Actor, roomIds: string[]): Promise<Array<{ roomId: string; lastSeq: number; readSeq: number }>> {
+      const allowed: string[] = [];
+      for (const roomId of new Set(roomIds)) if (await authorize(actor, roomId).then(() => true, () => false)) allowed.push(roomId);
+      const [last, reads] = await Promise.all([messages.lastSeqs(allowed), deps.reads.readsOf(actor.id, allowed)]);
+      return allowed.map((roomId) => ({ roomId, lastSeq: last.get(roomId) ?? 0, readSeq: Math.min(reads.get(roomId) ?? 0, last.get(roomId) ?? 0) }));
+    },
+
+    /** Marks the room read up to `seq` (never back); returns the mark stored. */
+    async markRead(actor: Actor, roomId: string, seq: number): Promise<number> {
+      await authorize(actor, roomId);
+      const last = await messages.lastSeq(roomId);
+      return deps.reads.markRead(actor.id, roomId, Math.min(seq, last));
     },
 
     async history(actor: Actor, input: { roomId: string; beforeSeq?: number; afterSeq?: number; limit?: number }) {

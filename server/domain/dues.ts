@@ -221,8 +221,27 @@ export function createDuesService(deps: { dues: DuesRepo; users: UsersRepo; dire
       const currency = input.currency ?? 'CNY';
       const expected = await currencyOf(user, input.period);
       if (currency !== expected) throw invalid(`dues for ${input.period} are paid in ${expected}, not ${currency}`);
-      const { payment } = await dues.addPayment({ userId: actor.id, period: input.period, amount: input.amount, currency, reference: input.reference, kind: 'payment', note: null, recordedBy: actor.id });
-      return payment;
+      return dues.addPayment({ userId: actor.id, period: input.period, amount: input.amount, currency, reference: input.reference, kind: 'payment', note: null, recordedBy: actor.id });
+    },
+
+    /**
+     * A payment made in person (cash at the branch meeting), recorded by an organizer over the member, with
+     * who recorded it. Without a reference one is made up; the same reference twice records one payment.
+     */
+    async recordPayment(actor: Actor, userId: number, input: { period: string; amount: number; reference?: string; note?: string | null }) {
+      const user = await activeMember(userId);
+      (await directory.policy()).assert(actor, 'dues.recordPayment', user);
+      if (input.period > periodOf(clock.now(), user.timezone)) throw invalid('cannot record a payment for a future month');
+      return dues.addPayment({
+        userId: user.id,
+        period: input.period,
+        amount: input.amount,
+        currency: await currencyOf(user, input.period),
+        reference: input.reference ?? `cash-${clock.now()}-${actor.id}`,
+        kind: 'payment',
+        note: input.note ?? null,
+        recordedBy: actor.id,
+      });
     },
 
     /** An organizer's correction: a new ledger entry (negative or positive), never an edit, never one's own. */

@@ -13,6 +13,8 @@ import type { Effects, UnitOfWork } from './unitOfWork';
 export interface MeetingEvents {
   countsChanged(meetingId: number): void;
   promoted(userId: number, meetingId: number): void;
+  /** The member was checked in (their page updates). */
+  attended(userId: number, meetingId: number): void;
 }
 
 /** Schedules the reminder before a meeting (a BullMQ delayed job in production). */
@@ -29,6 +31,7 @@ export interface NewMeetingInput {
   endsAt?: string | null;
   location?: string | null;
   online?: boolean;
+  onlineUrl?: string | null;
   capacity: number;
   openTo: OpenTo;
 }
@@ -102,7 +105,8 @@ export function createMeetingService(deps: {
         startsAt: input.startsAt,
         endsAt: input.endsAt ?? null,
         location: input.location ?? null,
-        online: input.online ?? false,
+        online: input.online ?? Boolean(input.onlineUrl),
+        onlineUrl: input.onlineUrl ?? null,
         capacity: input.capacity,
         openTo: input.openTo,
         createdBy: actor.id,
@@ -161,7 +165,7 @@ export function createMeetingService(deps: {
         const row = (await meetings.lock(tx, id))!;
         if (row.status === 'cancelled') throw conflict('this meeting was cancelled');
         const changes: MeetingChanges = {};
-        for (const key of ['title', 'topic', 'description', 'location', 'online'] as const) {
+        for (const key of ['title', 'topic', 'description', 'location', 'online', 'onlineUrl'] as const) {
           if (patch[key] !== undefined) (changes as Record<string, unknown>)[key] = patch[key];
         }
         if (patch.startsAt !== undefined || patch.endsAt !== undefined) {
@@ -253,7 +257,12 @@ export function createMeetingService(deps: {
       const signup = who.code !== undefined ? await meetings.findByCode(id, who.code.toUpperCase()) : await meetings.signupOf(id, who.userId!);
       if (!signup || signup.status === 'cancelled') throw notFound('sign-up');
       if (signup.status === 'waitlisted') throw conflict('this member is on the waitlist, not confirmed');
-      if (signup.status === 'confirmed') await uow.run((tx) => meetings.updateSignup(tx, signup.id, { status: 'attended', attendedAt: nowIso() }));
+      if (signup.status === 'confirmed') {
+        await uow.run(async (tx, effects) => {
+          await meetings.updateSignup(tx, signup.id, { status: 'attended', attendedAt: nowIso() });
+          effects.afterCommit(() => events.attended(signup.userId, id));
+        });
+      }
       return { status: 'attended', userId: signup.userId };
     },
   };

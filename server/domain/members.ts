@@ -59,12 +59,24 @@ export function createMemberService(deps: { users: UsersRepo; directory: OrgDire
       }
     },
 
-    /** One page of the active members under a unit that the actor is over (never themself, peers or superiors). */
-    async list(actor: Actor, orgId: number, page: { limit: number; cursor?: string }): Promise<Page<User>> {
+    /**
+     * One page of the active members under a unit that the actor is over (never themself, peers or
+     * superiors), optionally found by a part of the name or e-mail, or by being a migrant member.
+     */
+    async list(actor: Actor, orgId: number, page: { limit: number; cursor?: string; q?: string; mobile?: boolean }): Promise<Page<User>> {
       const policy = await directory.policy();
       if (!policy.tree.get(orgId)) throw notFound('org');
       policy.assert(actor, 'unit.manage', orgId);
       return users.pageActiveInBranches(policy.tree.branchesUnder(orgId), { excludeIds: policy.outsideLists(actor), ...page });
+    },
+
+    /** One member, for the member themself, an organizer over them or the admin. */
+    async get(actor: Actor, userId: number): Promise<User> {
+      const found = await users.findById(userId);
+      if (!found || !found.active) throw notFound('member');
+      (await directory.policy()).assert(actor, 'member.read', found);
+      const { active: _active, ...user } = found;
+      return user;
     },
 
     /**

@@ -16,6 +16,9 @@ export function createNotificationService(deps: { notifications: NotificationsRe
         nextCursor: list.length === opts.limit ? String(list.at(-1)!.id) : null,
       };
     },
+    async markAllRead(actor: Actor): Promise<void> {
+      await notifications.markAllRead(actor.id);
+    },
     async markRead(actor: Actor, id: number): Promise<void> {
       if ((await notifications.markRead(actor.id, id)) === 0) throw notFound('notification');
     },

@@ -5,7 +5,20 @@ import type { UsersRepo } from '../db/repositories/users';
 import { invalid, notFound } from '../errors';
 import type { OrgDirectory } from './orgDirectory';
 
-/** The organization tree: build it (the admin), read it, appoint organizers. (Removal: commands/removeOrganizer.ts.) */
+/**
+ * Where a unit of this kind may sit: a committee at the top or under a committee; a general branch or a
+ * branch under a committee or a general branch; nothing under a branch.
+ */
+export function checkPlacement(kind: OrgKind, parent: Org | null): void {
+  if (parent === null && kind !== 'committee') throw invalid('a general branch or branch needs a parentId');
+  if (parent?.kind === 'branch') throw invalid('a branch has no children');
+  if (parent?.kind === 'general_branch' && kind === 'committee') throw invalid('a committee cannot sit under a general branch');
+}
+
+/**
+ * The organization tree: build it (the admin), read it, appoint organizers. (Renaming and moving, and
+ * removing organizers, change people's rights: commands/editOrg.ts and commands/removeOrganizer.ts.)
+ */
 export function createOrgService(deps: { orgs: OrgsRepo; users: UsersRepo; directory: OrgDirectory }) {
   const { orgs, users, directory } = deps;
 
@@ -14,13 +27,9 @@ export function createOrgService(deps: { orgs: OrgsRepo; users: UsersRepo; direc
       const policy = await directory.policy();
       const parentId = input.parentId ?? null;
       policy.assert(actor, 'org.create', parentId);
-      if (parentId === null && input.kind !== 'committee') throw invalid('a general branch or branch needs a parentId');
-      if (parentId !== null) {
-        const parent = policy.tree.get(parentId);
-        if (!parent) throw notFound('parent org');
-        if (parent.kind === 'branch') throw invalid('a branch has no children');
-        if (parent.kind === 'general_branch' && input.kind === 'committee') throw invalid('a committee cannot sit under a general branch');
-      }
+      const parent = parentId === null ? null : policy.tree.get(parentId);
+      if (parent === undefined) throw notFound('parent org');
+      checkPlacement(input.kind, parent);
       const org = await orgs.insert({ name: input.name, kind: input.kind, parentId });
       directory.changed();
       return org;
@@ -29,6 +38,14 @@ export function createOrgService(deps: { orgs: OrgsRepo; users: UsersRepo; direc
     /** The tree, a page at a time in id order (parents before their children). */
     async list(page: { limit: number; cursor?: string }): Promise<Page<Org>> {
       return pageOf((await directory.current()).all(), page.limit, page.cursor);
+    },
+
+    /** The organizers of one unit, with their names (who runs what is no secret in a district). */
+    async organizersOf(orgId: number): Promise<Array<{ id: number; name: string; branchId: number | null }>> {
+      const tree = await directory.current();
+      if (!tree.get(orgId)) throw notFound('org');
+      const people = await users.findActiveByIds(tree.organizersOfUnit(orgId));
+      return people.map((u) => ({ id: u.id, name: u.name, branchId: u.branchId })).sort((a, b) => a.name.localeCompare(b.name));
     },
 
     /** Appoints an organizer from the members whose home branch is in the unit (the admin: anyone). */

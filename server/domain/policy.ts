@@ -46,6 +46,7 @@ export interface Targets {
   'member.manage': Person; // the generic "organizer over the member" (lists hold only these)
   'dues.setRate': Person;
   'dues.correct': Person;
+  'dues.recordPayment': Person; // a payment made in person (cash), recorded by an organizer
   'checkin.schedule': Person;
   'transfer.request': Person;
   'training.record': Person;
@@ -54,6 +55,7 @@ export interface Targets {
   'post.remove': Person; // the author
   // Units.
   'org.create': number | null; // the parent (null: a top unit)
+  'org.edit': number; // rename or move a unit
   'org.appoint': number;
   'org.dismiss': number;
   'member.create': number; // the branch
@@ -99,6 +101,7 @@ const RULES: { [A in Action]: { allow: Rule<A>; refusal: string } } = {
   'member.manage': { allow: over, refusal: 'this member is not under you' },
   'dues.setRate': { allow: over, refusal: "only an organizer over the member or the admin sets a member's dues (never their own)" },
   'dues.correct': { allow: over, refusal: "only an organizer over the member or the admin corrects a member's ledger (never their own)" },
+  'dues.recordPayment': { allow: over, refusal: "only an organizer over the member or the admin records a payment made to them (never their own)" },
   'checkin.schedule': { allow: over, refusal: 'only an organizer over the member schedules their check-ins' },
   'transfer.request': { allow: selfOrOver, refusal: 'a transfer is requested by the member or an organizer over them' },
   'training.record': { allow: over, refusal: 'only an organizer over the member records their training (never their own)' },
@@ -107,6 +110,7 @@ const RULES: { [A in Action]: { allow: Rule<A>; refusal: string } } = {
   'post.remove': { allow: selfOrOver, refusal: 'only the author or an organizer over them removes a post' },
 
   'org.create': { allow: (_p, actor) => admin(actor), refusal: 'only the admin builds the organization tree' },
+  'org.edit': { allow: (_p, actor) => admin(actor), refusal: 'only the admin renames or moves units' },
   'org.appoint': { allow: (p, actor, orgId) => p.isStrictlyAbove(actor, orgId), refusal: 'only the admin or an organizer above this unit appoints its organizers' },
   'org.dismiss': { allow: (p, actor, orgId) => p.isStrictlyAbove(actor, orgId), refusal: 'only the admin or an organizer above this unit removes its organizers' },
   'member.create': { allow: manages, refusal: 'only the admin or an organizer over this branch adds members to it' },

@@ -56,6 +56,8 @@ export function createHttpApp(deps: { services: AppServices; db: Database; redis
   };
   const endpoint = endpointFactory(services.auth);
   const api = express.Router();
+  // A member list to import may be long; every other body is small.
+  api.use('/members/import', checkOrigin, express.json({ limit: '1200kb' }));
   api.use(checkOrigin, express.json({ limit: '64kb' }));
   for (const routes of ROUTES) api.use(routes(services, endpoint));
   api.use((_req, _res, next) => next(notFound('endpoint')));

@@ -40,6 +40,10 @@ export class RealtimeMeetingEvents implements MeetingEvents {
     this.io?.to(userRoom(userId)).emit('meeting:promoted', { meetingId });
   }
 
+  attended(userId: number, meetingId: number): void {
+    this.io?.to(userRoom(userId)).emit('meeting:attended', { meetingId });
+  }
+
   /** Stops announcing: a broadcast still under way finds no server to emit on (its Redis is closing). */
   close(): void {
     this.closed = true;

@@ -1,4 +1,4 @@
-import { guestRoom, meetingWatchRoom, tokenRoom, userRoom } from '../contract/events';
+import { activityRoom, guestRoom, meetingWatchRoom, tokenRoom, userRoom } from '../contract/events';
 import type { Actor } from '../contract/model';
 import type { Authenticated } from '../domain/auth';
 import type { Clock, Sessions } from '../domain/ports';
@@ -177,6 +177,11 @@ export class RealtimeSessions implements Sessions {
       if (allowed || !socket.data.joined.delete(roomId)) continue;
       socket.leave(roomId);
       await this.presence?.remove(roomId, fresh.actor.id).catch(() => {});
+    }
+    for (const roomId of [...socket.data.following]) {
+      if (await this.checks.authorizeRoom(fresh.actor, roomId).then(() => true, () => false)) continue;
+      socket.data.following.delete(roomId);
+      socket.leave(activityRoom(roomId));
     }
     for (const meetingId of [...socket.data.watching]) {
       if (await this.checks.mayWatch(fresh.actor, meetingId)) continue;

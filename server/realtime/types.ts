@@ -22,6 +22,8 @@ export interface SocketData {
   joined: Set<string>;
   /** Meetings whose counters this socket follows (meeting:watch). */
   watching: Set<number>;
+  /** Rooms whose activity this socket follows (rooms:follow). */
+  following: Set<string>;
   /** Grows whenever Sessions.sync re-checked this socket: a command that started before re-checks its room. */
   rightsVersion: number;
   /** When the token the socket was opened with expires. */

@@ -89,6 +89,7 @@ const PERSON_GRIDS: Record<PersonAction, string[]> = {
   'member.manage': OVER,
   'dues.setRate': OVER,
   'dues.correct': OVER,
+  'dues.recordPayment': OVER,
   'checkin.schedule': OVER,
   'transfer.request': SELF_OR_OVER,
   'training.record': OVER,
@@ -108,10 +109,11 @@ const MANAGES = [
   /* member    */ '. . . . .',
   /* memberB   */ '. . . . .',
 ];
-const STRICTLY_ABOVE = ['Y Y Y Y Y', '. Y Y Y Y', '. . Y Y .', '. . . . .', '. . . . .', '. . . . .', '. . . . .', '. . . . .'];
 const ADMIN_ONLY = ['Y Y Y Y Y', ...Array(7).fill('. . . . .')];
+const STRICTLY_ABOVE = ['Y Y Y Y Y', '. Y Y Y Y', '. . Y Y .', '. . . . .', '. . . . .', '. . . . .', '. . . . .', '. . . . .'];
 
 const UNIT_GRIDS: Record<UnitAction, string[]> = {
+  'org.edit': ADMIN_ONLY,
   'org.appoint': STRICTLY_ABOVE,
   'org.dismiss': STRICTLY_ABOVE,
   'member.create': MANAGES,

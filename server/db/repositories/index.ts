@@ -8,6 +8,7 @@ import { createMeetingsRepo } from './meetings';
 import { createMessagesRepo } from './messages';
 import { createNotificationsRepo } from './notifications';
 import { createOrgsRepo } from './orgs';
+import { createRoomReadsRepo } from './roomReads';
 import { createSendRecordsRepo } from './sendRecords';
 import { createTokensRepo } from './tokens';
 import { createUsersRepo } from './users';
@@ -26,6 +27,7 @@ export function createRepositories(db: Database, clock: Clock) {
     checkins: createCheckinsRepo(db.knex, db.read, clock),
     dues: createDuesRepo(db.knex, db.read, clock),
     sendRecords: createSendRecordsRepo(clock),
+    roomReads: createRoomReadsRepo(db.knex, db.read, clock),
   };
 }
 

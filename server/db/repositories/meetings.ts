@@ -14,6 +14,7 @@ interface MeetingRow {
   ends_at: string | null;
   location: string | null;
   online: number | boolean;
+  online_url: string | null;
   capacity: number;
   open_to: string;
   status: string;
@@ -65,6 +66,7 @@ const toRecord = (row: MeetingRow): MeetingRecord => ({
   endsAt: row.ends_at,
   location: row.location,
   online: Boolean(row.online),
+  onlineUrl: row.online_url ?? null,
   capacity: row.capacity,
   openTo: row.open_to as OpenTo,
   status: row.status as MeetingStatus,
@@ -101,10 +103,10 @@ export const toCounts = (m: MeetingRecord): MeetingCounts => ({
 export type NewMeeting = Omit<Meeting, 'id' | 'status' | 'confirmed' | 'waitlisted'> & { createdBy: number };
 
 /** Fields and counters a write may change. */
-export type MeetingChanges = Partial<Pick<MeetingRecord, 'title' | 'topic' | 'description' | 'location' | 'online' | 'startsAt' | 'endsAt' | 'capacity' | 'status' | 'confirmed' | 'waitlisted' | 'waitlistCounter'>>;
+export type MeetingChanges = Partial<Pick<MeetingRecord, 'title' | 'topic' | 'description' | 'location' | 'online' | 'onlineUrl' | 'startsAt' | 'endsAt' | 'capacity' | 'status' | 'confirmed' | 'waitlisted' | 'waitlistCounter'>>;
 
 const MEETING_COLUMN: Record<keyof MeetingChanges, string> = {
-  title: 'title', topic: 'topic', description: 'description', location: 'location', online: 'online', startsAt: 'starts_at', endsAt: 'ends_at',
+  title: 'title', topic: 'topic', description: 'description', location: 'location', online: 'online', onlineUrl: 'online_url', startsAt: 'starts_at', endsAt: 'ends_at',
   capacity: 'capacity', status: 'status', confirmed: 'confirmed', waitlisted: 'waitlisted', waitlistCounter: 'waitlist_counter',
 };
 
@@ -147,6 +149,7 @@ export function createMeetingsRepo(knex: Knex, read: Knex = knex, clock: Clock =
             ends_at: meeting.endsAt,
             location: meeting.location,
             online: meeting.online,
+            online_url: meeting.onlineUrl,
             capacity: meeting.capacity,
             open_to: meeting.openTo,
             status: 'open',

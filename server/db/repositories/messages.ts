@@ -145,6 +145,12 @@ export function createMessagesRepo(knex: Knex, read: Knex = knex, clock: Clock =
       });
     },
 
+    /** The latest seq of each of these rooms (0 for a room without messages). */
+    async lastSeqs(roomIds: string[]): Promise<Map<string, number>> {
+      if (roomIds.length === 0) return new Map();
+      const rows: Array<{ id: string; last_seq: number }> = await read('rooms').whereIn('id', roomIds).select('id', 'last_seq');
+      return new Map(roomIds.map((id) => [id, Number(rows.find((r) => r.id === id)?.last_seq ?? 0)]));
+    },
     async lastSeq(roomId: string): Promise<number> {
       const row = await read('rooms').where({ id: roomId }).first('last_seq');
       return row ? Number(row.last_seq) : 0;

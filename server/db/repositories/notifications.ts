@@ -82,6 +82,9 @@ export function createNotificationsRepo(knex: Knex, read: Knex = knex, clock: Cl
       const [row] = await read('notifications').where({ user_id: userId }).whereNull('read_at').count<{ n: string | number }[]>('* as n');
       return Number(row.n);
     },
+    async markAllRead(userId: number): Promise<number> {
+      return knex('notifications').where({ user_id: userId }).whereNull('read_at').update({ read_at: now() });
+    },
     async markRead(userId: number, id: number): Promise<number> {
       const found = await knex('notifications').where({ id, user_id: userId }).first('id', 'read_at');
       if (!found) return 0;

@@ -27,6 +27,14 @@ export function createOrgsRepo(knex: Knex, clock: Clock = { now: Date.now }) {
       await trx('rooms').insert({ id: `org:${row.id}`, last_seq: 0 }).onConflict('id').ignore();
       return toOrg(row);
     },
+    async update(id: number, changes: { name?: string; parentId?: number | null }, tx?: Tx): Promise<Org> {
+      const db = within(tx, knex);
+      const columns: Record<string, unknown> = {};
+      if (changes.name !== undefined) columns.name = changes.name;
+      if (changes.parentId !== undefined) columns.parent_id = changes.parentId;
+      if (Object.keys(columns).length > 0) await db('orgs').where({ id }).update(columns);
+      return toOrg(await db('orgs').where({ id }).first('id', 'name', 'kind', 'parent_id'));
+    },
     /** Every (org, organizer) pair of active accounts, with the organizer's home branch; small enough to hold in memory. */
     async listOrganizers(): Promise<Array<{ orgId: number; userId: number; branchId: number | null }>> {
       const rows: Array<{ org_id: number; user_id: number; branch_id: number | null }> = await knex('org_organizers')

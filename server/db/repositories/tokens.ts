@@ -33,6 +33,12 @@ export function createTokensRepo(knex: Knex, read: Knex = knex, clock: Clock = {
     async revoke(tokenId: number): Promise<void> {
       await knex('auth_tokens').where({ id: tokenId }).whereNull('revoked_at').update({ revoked_at: now() });
     },
+    /** Revokes every live token of the user but one; returns the ids revoked. */
+    async revokeOthers(userId: number, keepTokenId: number): Promise<number[]> {
+      const live: Array<{ id: number }> = await knex('auth_tokens').where({ user_id: userId }).whereNull('revoked_at').whereNot('id', keepTokenId).select('id');
+      if (live.length > 0) await knex('auth_tokens').whereIn('id', live.map((r) => r.id)).update({ revoked_at: now() });
+      return live.map((r) => r.id);
+    },
     async revokeAllOf(userId: number, tx?: Tx): Promise<void> {
       await within(tx, knex)('auth_tokens').where({ user_id: userId }).whereNull('revoked_at').update({ revoked_at: now() });
     },

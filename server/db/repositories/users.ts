@@ -97,6 +97,13 @@ export function createUsersRepo(knex: Knex, read: Knex = knex, clock: Clock = { 
       const row: UserRow = await db('users').select(COLUMNS).where({ id }).first();
       return toUser(row);
     },
+    async setPasswordHash(id: number, passwordHash: string): Promise<void> {
+      await knex('users').where({ id }).update({ password_hash: passwordHash });
+    },
+    async passwordHashOf(id: number): Promise<string | null> {
+      const row = await knex('users').where({ id, active: true }).first('password_hash');
+      return row?.password_hash ?? null;
+    },
     async deactivate(id: number, tx?: Tx): Promise<void> {
       await within(tx, knex)('users').where({ id }).update({ active: false, deactivated_at: now() });
     },
@@ -119,11 +126,19 @@ export function createUsersRepo(knex: Knex, read: Knex = knex, clock: Clock = { 
       const rows: UserRow[] = await read('users').select(COLUMNS).whereIn('branch_id', branchIds).andWhere('active', true).orderBy('name');
       return rows.map(toUser);
     },
-    /** One page of the active members of these branches, by name, leaving out `excludeIds`. */
-    async pageActiveInBranches(branchIds: number[], opts: { excludeIds: number[]; limit: number; cursor?: string }): Promise<Page<User>> {
+    /**
+     * One page of the active members of these branches, by name, leaving out `excludeIds`; `q` finds a
+     * part of the name or e-mail (any case), `mobile` keeps migrant members (or the others).
+     */
+    async pageActiveInBranches(branchIds: number[], opts: { excludeIds: number[]; limit: number; cursor?: string; q?: string; mobile?: boolean }): Promise<Page<User>> {
       if (branchIds.length === 0) return { items: [], nextCursor: null };
       const query = read('users').select(COLUMNS).whereIn('branch_id', branchIds).andWhere('active', true);
       if (opts.excludeIds.length > 0) query.whereNotIn('id', opts.excludeIds);
+      if (opts.q) {
+        const pattern = `%${opts.q.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+        query.where((w) => w.whereRaw("lower(name) like ? escape '\\'", [pattern]).orWhereRaw("lower(email) like ? escape '\\'", [pattern]));
+      }
+      if (opts.mobile !== undefined) query.where('mobile', opts.mobile);
       const after = decodeCursor<[string, number]>(opts.cursor);
       if (after) query.where((q) => q.where('name', '>', after[0]).orWhere((q2) => q2.where('name', after[0]).andWhere('id', '>', after[1])));
       const rows: UserRow[] = await query.orderBy([{ column: 'name' }, { column: 'id' }]).limit(opts.limit + 1);

@@ -1,6 +1,5 @@
 import { Router } from 'express';
 import { z } from 'zod';
-import { orgRoomId } from '../../contract/events';
 import type { AppServices } from '../../services';
 import type { Endpoint } from '../endpoint';
 
@@ -10,23 +9,21 @@ export const loginSchema = z.object({ email: z.string().trim().max(320), passwor
 export function authRoutes(services: AppServices, endpoint: Endpoint): Router {
   const router = Router();
 
+  // The answer carries the first screen too (rooms, the home room's latest messages): one round trip on a slow link.
   router.post(
     '/auth/login',
-    endpoint({ body: loginSchema }, ({ body, req }) => services.auth.login(body.email, body.password, req.ip ?? 'unknown'), { auth: false }),
+    endpoint({ body: loginSchema }, async ({ body, req }) => {
+      const signedIn = await services.auth.login(body.email, body.password, req.ip ?? 'unknown');
+      const found = await services.auth.authenticate(signedIn.token);
+      return { ...signedIn, ...(found ? await services.profile.firstScreen(found.actor, found.user) : {}) };
+    }, { auth: false }),
   );
 
   router.post('/auth/logout', endpoint({}, ({ caller }) => services.auth.logout(caller.actor.tokenId), { status: 204 }));
 
   router.get(
     '/me',
-    endpoint({}, async ({ caller }) => {
-      const policy = await services.directory.policy();
-      const rooms = policy.tree
-        .all()
-        .filter((org) => policy.can(caller.actor, 'room.use', org.id))
-        .map((org) => ({ id: orgRoomId(org.id), name: org.name, kind: org.kind, moderator: policy.can(caller.actor, 'room.moderate', org.id) }));
-      return { user: caller.user, organizerOf: policy.tree.organizerOf(caller.actor.id), rooms };
-    }),
+    endpoint({}, ({ caller }) => services.profile.profile(caller.actor, caller.user)),
   );
 
   return router;

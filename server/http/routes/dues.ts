@@ -1,4 +1,4 @@
-import { Router } from 'express';
+import { Router, type Response } from 'express';
 import { z } from 'zod';
 import { pageOf } from '../../util/paging';
 import { DUES_STAGES, type DuesStage } from '../../domain/duesSchedule';
@@ -11,6 +11,7 @@ const amount = z.number().int().min(0).max(100_000_000);
 
 export const rateSchema = z.object({ monthlyAmount: amount, currency: currency.optional(), effectiveFrom: period.optional() });
 export const paymentSchema = z.object({ period, amount: amount.min(1), reference: text(100).min(1), currency: currency.optional() });
+export const recordedPaymentSchema = z.object({ period, amount: amount.min(1), reference: text(100).min(1).optional(), note: text(300).nullable().optional() });
 export const correctionSchema = z.object({ userId: positiveId, period, amount: z.number().int().min(-100_000_000).max(100_000_000), note: text(300).min(1) });
 export const arrearsQuery = pageQuery.extend({ orgId: idParam, period, format: z.enum(['json', 'csv']).optional() });
 export const runSchema = z.object({ period, stage: z.enum(DUES_STAGES as [DuesStage, ...DuesStage[]]), orgId: positiveId.optional() });
@@ -30,7 +31,13 @@ export function duesRoutes(services: AppServices, endpoint: Endpoint): Router {
       dues.payments(caller.actor, query.userId ?? caller.actor.id, { limit: query.limit, beforeId: beforeId(query.before) }),
     ),
   );
-  router.post('/dues/payments', endpoint({ body: paymentSchema }, async ({ caller, body }) => ({ payment: await dues.pay(caller.actor, body) }), { status: 201 }));
+  // 201 for a new payment; 200 with `duplicate: true` when this reference was recorded before (shown as such).
+  const answer = (res: Response, { payment, created }: { payment: unknown; created: boolean }) => void res.status(created ? 201 : 200).json(created ? { payment } : { payment, duplicate: true });
+  router.post('/dues/payments', endpoint({ body: paymentSchema }, async ({ caller, body, res }) => answer(res, await dues.pay(caller.actor, body)), { raw: true }));
+  router.post(
+    '/dues/members/:id/payments',
+    endpoint({ params: idParams, body: recordedPaymentSchema }, async ({ caller, params, body, res }) => answer(res, await dues.recordPayment(caller.actor, params.id, body)), { raw: true }),
+  );
   router.post('/dues/corrections', endpoint({ body: correctionSchema }, async ({ caller, body }) => ({ payment: await dues.correct(caller.actor, body) }), { status: 201 }));
   router.get(
     '/dues/arrears',

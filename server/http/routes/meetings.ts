@@ -17,6 +17,7 @@ export const createMeetingSchema = z.object({
   endsAt: isoTime.nullable().optional(),
   location: text(300).nullable().optional(),
   online: z.boolean().optional(),
+  onlineUrl: z.url({ protocol: /^https?$/, message: 'an http(s) address' }).max(500).nullable().optional(),
   capacity: z.number().int().min(1).max(MAX_CAPACITY),
   openTo: z.enum(['all', 'host']),
 });
@@ -46,13 +47,15 @@ export function meetingRoutes(services: AppServices, endpoint: Endpoint): Router
   router.get('/meetings/:id/signups', endpoint({ params: idParams, query: pageQuery }, ({ caller, params, query }) => meetings.signups(caller.actor, params.id, { limit: query.limit, cursor: query.before })));
   router.get(
     '/meetings/:id/calendar.ics',
-    endpoint({ params: idParams }, async ({ caller, params, res }) => {
+    endpoint({ params: idParams }, async ({ caller, params, req, res }) => {
       const { meeting } = await meetings.get(caller.actor, params.id);
-      const url = `${services.config.publicUrl}/#/meetings/${meeting.id}`;
+      // Links lead where the page was served from, unless PUBLIC_URL names the address.
+      const base = services.config.publicUrlSet ? services.config.publicUrl : `${req.protocol}://${req.get('host') ?? new URL(services.config.publicUrl).host}`;
+      const url = `${base}/#/meetings/${meeting.id}`;
       res
         .type('text/calendar; charset=utf-8')
         .setHeader('Content-Disposition', `attachment; filename="meeting-${meeting.id}.ics"`)
-        .send(meetingCalendar(meeting, { url, host: new URL(services.config.publicUrl).host, now: services.clock.now() }));
+        .send(meetingCalendar(meeting, { url, host: new URL(base).host, now: services.clock.now() }));
       return undefined;
     }, { raw: true }),
   );

@@ -15,6 +15,7 @@ export function notificationRoutes(services: AppServices, endpoint: Endpoint): R
       services.notifications.list(caller.actor, caller.user.language, { unreadOnly: query.unread === '1' || query.unread === 'true', limit: query.limit, beforeId: beforeId(query.before) }),
     ),
   );
+  router.post('/notifications/read-all', endpoint({}, ({ caller }) => services.notifications.markAllRead(caller.actor), { status: 204 }));
   router.post('/notifications/:id/read', endpoint({ params: idParams }, ({ caller, params }) => services.notifications.markRead(caller.actor, params.id), { status: 204 }));
   return router;
 }

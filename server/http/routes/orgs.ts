@@ -11,6 +11,9 @@ export const createOrgSchema = z.object({
   parentId: positiveId.nullable().optional(),
 });
 export const organizerSchema = z.object({ userId: positiveId });
+export const editOrgSchema = z
+  .object({ name: text(200).min(1).optional(), parentId: positiveId.nullable().optional() })
+  .refine((v) => v.name !== undefined || v.parentId !== undefined, 'give name or parentId');
 
 /** The organization tree and its organizers. */
 export function orgRoutes(services: AppServices, endpoint: Endpoint): Router {
@@ -25,6 +28,8 @@ export function orgRoutes(services: AppServices, endpoint: Endpoint): Router {
       return { orgs: page.items, nextCursor: page.nextCursor };
     }),
   );
+  router.patch('/orgs/:id', endpoint({ params: z.object({ id: idParam }), body: editOrgSchema }, async ({ caller, params, body }) => ({ org: await commands.editOrg(caller.actor, params.id, body) })));
+  router.get('/orgs/:id/organizers', endpoint({ params: z.object({ id: idParam }) }, async ({ params }) => ({ organizers: await orgs.organizersOf(params.id) })));
   router.post(
     '/orgs/:id/organizers',
     endpoint({ params: z.object({ id: idParam }), body: organizerSchema }, ({ caller, params, body }) => orgs.addOrganizer(caller.actor, params.id, body.userId), { status: 204 }),

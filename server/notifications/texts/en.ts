@@ -19,4 +19,5 @@ export const en: NotificationTexts = {
     title: d.count > 1 ? `Missed calls from ${d.from.name} (${d.count})` : `Missed call from ${d.from.name}`,
     body: d.count > 1 ? `${d.from.name} tried to video-call you ${d.count} times` : `${d.from.name} tried to video-call you`,
   }),
+  mention: (d) => ({ title: `${d.from.name} mentioned you in ${d.roomName}`, body: d.excerpt }),
 };

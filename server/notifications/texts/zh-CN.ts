@@ -19,4 +19,5 @@ export const zhCN: NotificationTexts = {
     title: d.count > 1 ? `未接来电：${d.from.name}（${d.count} 次）` : `未接来电：${d.from.name}`,
     body: d.count > 1 ? `${d.from.name} 给你打过 ${d.count} 次视频电话` : `${d.from.name} 给你打过视频电话`,
   }),
+  mention: (d) => ({ title: `${d.from.name} 在「${d.roomName}」提到了你`, body: d.excerpt }),
 };

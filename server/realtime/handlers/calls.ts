@@ -6,7 +6,7 @@ import type { AppSocket, RealtimeContext } from '../io';
 
 const callId = z.string().min(1).max(40);
 export const inviteSchema = z
-  .object({ userId: positiveId.optional(), guestInviteId: positiveId.optional(), checkinId: positiveId.optional() })
+  .object({ userId: positiveId.optional(), guestInviteId: positiveId.optional(), checkinId: positiveId.optional(), audioOnly: z.boolean().optional() })
   .refine((v) => (v.userId === undefined) !== (v.guestInviteId === undefined), 'give either userId or guestInviteId');
 export const callRefSchema = z.object({ callId });
 // The envelope is checked here; the simple-peer signal inside passes through untouched (size checked by the domain).
@@ -15,7 +15,7 @@ export const signalSchema = z.object({ callId, signal: z.union([z.record(z.strin
 /** Video calls: invite, answer, decline, relay signals, hang up, and come back after a drop. */
 export function registerCallHandlers(socket: AppSocket, calls: CallService, rt: RealtimeContext): void {
   const party = socket.data.party;
-  handle(socket, 'call:invite', inviteSchema, ({ userId, guestInviteId, checkinId }) => calls.invite(party, socket.id, { userId, guestInviteId }, socket.data.actor, checkinId ?? null), rt.handlerContext);
+  handle(socket, 'call:invite', inviteSchema, ({ userId, guestInviteId, checkinId, audioOnly }) => calls.invite(party, socket.id, { userId, guestInviteId }, socket.data.actor, checkinId ?? null, { audioOnly }), rt.handlerContext);
   handle(socket, 'call:accept', callRefSchema, async ({ callId }) => (await calls.accept(party, socket.id, callId), {}), rt.handlerContext);
   handle(socket, 'call:decline', callRefSchema, async ({ callId }) => (await calls.decline(party, callId), {}), rt.handlerContext);
   handle(socket, 'call:hangup', callRefSchema, async ({ callId }) => (await calls.hangup(party, callId), {}), rt.handlerContext);

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { activityRoom, userRoom } from '../../contract/events';
 import type { Actor } from '../../contract/model';
 import type { ChatService } from '../../domain/chat';
 import { AppError } from '../../errors';
@@ -25,6 +26,8 @@ export const historySchema = z.object({
 });
 export const typingSchema = z.object({ roomId });
 export const deleteSchema = z.object({ roomId, messageId: positiveId });
+export const followSchema = z.object({ roomIds: z.array(roomId).max(200) });
+export const readSchema = z.object({ roomId, seq });
 
 /** Branch and meeting chat rooms: join/leave with presence, send, history, typing, delete. */
 export function registerChatHandlers(socket: AppSocket, chat: ChatService, rt: RealtimeContext): void {
@@ -65,12 +68,33 @@ export function registerChatHandlers(socket: AppSocket, chat: ChatService, rt: R
 
   handle(socket, 'chat:send', sendSchema, async (input) => {
     const { message, created } = await chat.send(actor(), input);
-    if (created) rt.io.to(message.roomId).emit('chat:message', message);
+    if (created) {
+      rt.io.to(message.roomId).emit('chat:message', message);
+      // Those who follow the room from elsewhere in the app hear only that there is something new.
+      rt.io.to(activityRoom(message.roomId)).except(message.roomId).emit('room:activity', { roomId: message.roomId, seq: message.seq, authorId: message.author.id });
+    }
     rt.metrics.messagesStored.inc(created ? 1 : 0);
     return { message };
   }, rt.handlerContext);
 
   handle(socket, 'chat:history', historySchema, (input) => chat.history(actor(), input), rt.handlerContext);
+
+  handle(socket, 'rooms:follow', followSchema, async ({ roomIds }) => {
+    const version = socket.data.rightsVersion;
+    const rooms = await chat.follow(actor(), roomIds);
+    for (const old of socket.data.following) if (!rooms.some((r) => r.roomId === old)) socket.leave(activityRoom(old));
+    socket.data.following = new Set(rooms.map((r) => r.roomId));
+    await socket.join(rooms.map((r) => activityRoom(r.roomId)));
+    // Rights re-checked meanwhile: follow again under the new ones.
+    if (socket.data.rightsVersion !== version) await rt.sessions.recheck(socket);
+    return { rooms };
+  }, rt.handlerContext);
+
+  handle(socket, 'room:read', readSchema, async ({ roomId, seq }) => {
+    const readSeq = await chat.markRead(actor(), roomId, seq);
+    socket.to(userRoom(actor().id)).emit('room:read', { roomId, readSeq });
+    return { readSeq };
+  }, rt.handlerContext);
 
   handle(socket, 'chat:typing', typingSchema, async ({ roomId }) => {
     await chat.authorize(actor(), roomId);

@@ -1,0 +1,33 @@
+import { orgRoomId } from '../contract/events';
+import type { Actor, Org } from '../contract/model';
+import { invalid, notFound } from '../errors';
+import { checkPlacement } from '../domain/orgs';
+import type { CommandDeps } from './deps';
+
+/**
+ * Renames or moves a unit (the admin). A move changes who is under whom: at once, on every process, the
+ * sockets in the rooms of the units it left (its old parents) and of the units it carries are re-checked,
+ * so members and organizers who lost a room leave it.
+ */
+export async function editOrg(deps: CommandDeps, actor: Actor, orgId: number, change: { name?: string; parentId?: number | null }): Promise<Org> {
+  const { repos, directory, uow, sessions } = deps;
+  const policy = await directory.policy();
+  const org = policy.tree.get(orgId);
+  if (!org) throw notFound('org');
+  policy.assert(actor, 'org.edit', orgId);
+  const moving = change.parentId !== undefined && change.parentId !== org.parentId;
+  const before = [...policy.tree.lineage(orgId)].slice(1).map((o) => o.id);
+  const carried = policy.tree.subtree(orgId);
+  if (moving) {
+    const parent = change.parentId === null ? null : policy.tree.get(change.parentId!);
+    if (parent === undefined) throw notFound('parent org');
+    if (parent && carried.includes(parent.id)) throw invalid('a unit cannot move under itself or a unit below it');
+    checkPlacement(org.kind, parent);
+  }
+  return uow.run(async (tx, effects) => {
+    const saved = await repos.orgs.update(orgId, { name: change.name, parentId: moving ? change.parentId : undefined }, tx);
+    effects.afterCommit(() => directory.changed());
+    if (moving) for (const id of [...before, ...carried]) effects.afterCommit(() => sessions.syncRoom(orgRoomId(id)));
+    return saved;
+  });
+}

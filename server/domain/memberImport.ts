@@ -1,0 +1,98 @@
+import { randomBytes } from 'node:crypto';
+import { parse } from 'csv-parse/sync';
+import type { Actor, Language, User } from '../contract/model';
+import { isIanaTimeZone } from '../contract/time';
+import { AppError, invalid, tooLarge } from '../errors';
+import type { MemberService } from './members';
+import type { OrgDirectory } from './orgDirectory';
+
+export const MAX_IMPORT_ROWS = 1000;
+
+/** A row that was refused, and why (in the server's words; the client shows them as they are). */
+export interface RefusedRow {
+  row: number;
+  email: string;
+  reason: string;
+}
+
+const YES = new Set(['1', 'true', 'yes', 'y', '是']);
+const NO = new Set(['', '0', 'false', 'no', 'n', '否']);
+
+/** A password to hand to a new member with their account (they change it after signing in). */
+export const initialPassword = () => randomBytes(9).toString('base64url');
+
+/**
+ * Imports members from CSV (a header row, then one member a row): columns `name`, `email`, `branch` (its id
+ * or its exact name), and optionally `timezone`, `mobile`, `location`, `language`. Each row is checked and
+ * created on its own, with the same rules as one member added by hand (the actor must be over the branch), so
+ * one bad row refuses that row only. Every created member gets an initial password, returned once here.
+ */
+export async function importMembers(
+  deps: { members: Pick<MemberService, 'create'>; directory: OrgDirectory },
+  actor: Actor,
+  csv: string,
+): Promise<{ created: Array<{ row: number; user: User; password: string }>; refused: RefusedRow[] }> {
+  let records: Array<Record<string, string>>;
+  try {
+    records = parse(csv, { columns: (header: string[]) => header.map((h) => h.trim().toLowerCase()), skip_empty_lines: true, trim: true, bom: true, relax_column_count: true });
+  } catch (error) {
+    throw invalid(`the file is not valid CSV (${(error as Error).message.split('\n')[0]})`);
+  }
+  if (records.length > MAX_IMPORT_ROWS) throw tooLarge(`at most ${MAX_IMPORT_ROWS} members per import`);
+  if (records.length > 0 && !['name', 'email', 'branch'].every((c) => c in records[0])) throw invalid('the first row must name the columns: name, email, branch (and optionally timezone, mobile, location, language)');
+  const tree = await deps.directory.current();
+  const byName = new Map(tree.all().filter((o) => o.kind === 'branch').map((o) => [o.name.trim(), o.id]));
+  const created: Array<{ row: number; user: User; password: string }> = [];
+  const refused: RefusedRow[] = [];
+  const ready: Array<{ row: number; input: Parameters<MemberService['create']>[1] }> = [];
+  const emails = new Map<string, number>();
+  for (const [index, record] of records.entries()) {
+    const row = index + 2; // the header is row 1
+    const email = record.email ?? '';
+    const refuse = (reason: string) => refused.push({ row, email, reason });
+    const branchId = /^\d+$/.test(record.branch ?? '') ? Number(record.branch) : byName.get(record.branch ?? '');
+    const mobile = (record.mobile ?? '').toLowerCase();
+    if (!record.name) refuse('name is missing');
+    else if (record.name.length > 200) refuse('name is longer than 200 characters');
+    else if (!/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(email) || email.length > 320) refuse('email is not an e-mail address');
+    else if (branchId === undefined) refuse(`no branch called "${record.branch ?? ''}"`);
+    else if (record.timezone && !isIanaTimeZone(record.timezone)) refuse(`timezone "${record.timezone}" is not an IANA name such as Europe/London`);
+    else if (!YES.has(mobile) && !NO.has(mobile)) refuse('mobile must be yes or no');
+    else if ((record.location ?? '').length > 200) refuse('location is longer than 200 characters');
+    else if (record.language && record.language !== 'zh-CN' && record.language !== 'en') refuse('language must be zh-CN or en');
+    else if (emails.has(email.toLowerCase())) refuse(`this e-mail is already on row ${emails.get(email.toLowerCase())}`);
+    else {
+      emails.set(email.toLowerCase(), row);
+      ready.push({
+        row,
+        input: {
+          name: record.name,
+          email,
+          password: initialPassword(),
+          branchId,
+          timezone: record.timezone || undefined,
+          mobile: YES.has(mobile),
+          location: record.location || null,
+          language: (record.language || undefined) as Language | undefined,
+        },
+      });
+    }
+  }
+  // A few at a time: each new account hashes its password (Argon2id), which is what takes the time.
+  let next = 0;
+  const worker = async () => {
+    while (next < ready.length) {
+      const { row, input } = ready[next++];
+      try {
+        created.push({ row, user: await deps.members.create(actor, input), password: input.password });
+      } catch (error) {
+        if (!(error instanceof AppError)) throw error;
+        refused.push({ row, email: input.email, reason: error.message });
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: 4 }, worker));
+  created.sort((a, b) => a.row - b.row);
+  refused.sort((a, b) => a.row - b.row);
+  return { created, refused };
+}
