@@ -1,6 +1,7 @@
 import type { Database } from './db/database';
 import { createDuesRepo } from './db/repositories/dues';
 import { createMeetingsRepo } from './db/repositories/meetings';
+import { createMessagesRepo } from './db/repositories/messages';
 import { createOrgsRepo } from './db/repositories/orgs';
 import { createUsersRepo } from './db/repositories/users';
 import { hashPassword } from './domain/auth';
@@ -94,14 +95,28 @@ export async function seedDemoDistrict(db: Database): Promise<Array<{ email: str
     createdBy: ids[2],
   });
 
+  // A branch room with some life in it, from yesterday and today.
+  const [, wangFang, liMingId, zhangWeiId, chenJingId] = ids;
+  const say = async (minutesAgo: number, author: number, body: string, clientId: string) => {
+    const at = now.getTime() - minutesAgo * 60_000;
+    const messages = createMessagesRepo(db.knex, db.read, { now: () => at });
+    const name = people[ids.indexOf(author)].name;
+    await db.transactions.write((tx) => messages.storeBatch(tx, [{ roomId: `org:${first.id}`, author: { id: author, name }, clientId, body }]));
+  };
+  await say(26 * 60, liMingId, '各位好！下周的物价圆桌会欢迎大家报名，线上也可以参加。', 'demo-1');
+  await say(26 * 60 - 3, zhangWeiId, '收到，我在深圳，线上参加。', 'demo-2');
+  await say(26 * 60 - 2, zhangWeiId, '这个月的党费我回头交。', 'demo-3');
+  await say(90, chenJingId, '伦敦这边一切都好，谢谢支部的关心。', 'demo-4');
+  await say(60, wangFang, '@陈静 Chen Jing 下周三晚上有空视频谈心吗？', 'demo-5');
+  await say(55, chenJingId, '@王芳 Wang Fang 可以的，伦敦时间中午以后都行。', 'demo-6');
+
   // And a few notifications, written as the system writes them (each in its reader's language).
   const repos = createRepositories(db, systemClock);
   const sink = new NotificationSink({ notifications: repos.notifications, languagesOf: (list, tx) => repos.users.languagesOf(list, tx), push: { push() {} }, clock: systemClock });
-  const [, , liMing, zhangWei, chenJing] = ids;
   await new UnitOfWork(db.transactions, sink).run((_tx, effects) =>
     effects.notify([
-      ...[zhangWei, chenJing].map((userId) => ({ userId, kind: 'dues_reminder' as const, data: { stage: 'second' as const, period: lastMonth, amountDue: 2000, currency: 'CNY' } })),
-      { userId: chenJing, kind: 'missed_call', data: { callId: 'demo', from: { id: liMing, name: people[2].name }, count: 2, lastAt: now.toISOString() } },
+      ...[zhangWeiId, chenJingId].map((userId) => ({ userId, kind: 'dues_reminder' as const, data: { stage: 'second' as const, period: lastMonth, amountDue: 2000, currency: 'CNY' } })),
+      { userId: chenJingId, kind: 'missed_call', data: { callId: 'demo', from: { id: liMingId, name: people[2].name }, count: 2, lastAt: now.toISOString() } },
     ]),
   );
   return people.map(({ email, name, what }) => ({ email, name, what }));

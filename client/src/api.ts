@@ -6,6 +6,9 @@ export interface RoomInfo {
   kind: string;
   /** May delete others' messages here. */
   moderator: boolean;
+  /** The room's latest seq and how far the member has read it (their unread count is the difference). */
+  lastSeq: number;
+  readSeq: number;
 }
 
 export interface Me {

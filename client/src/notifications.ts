@@ -1,5 +1,5 @@
 import { signal } from '@preact/signals';
-import type { Notification } from '../../server/contract/model';
+import type { Notification } from '../../server/contract/notifications';
 import { apiRequest } from './api';
 import type { AppSocket } from './socket';
 
@@ -25,9 +25,10 @@ export class NotificationStore {
 
   constructor(private readonly token: string, socket: AppSocket) {
     socket.on('notification', (notification) => {
-      const known = this.list.value.some((n) => n.id === notification.id);
+      // A coalesced notification (missed calls) comes again with the same id: it counts once while unread.
+      const before = this.list.value.find((n) => n.id === notification.id);
       this.list.value = [notification, ...this.list.value.filter((n) => n.id !== notification.id)];
-      if (!known && !notification.readAt) this.unread.value += 1;
+      if (!notification.readAt && (!before || before.readAt)) this.unread.value += 1;
       this.latest.value = notification;
     });
     socket.on('connect', () => void this.load());
@@ -41,10 +42,19 @@ export class NotificationStore {
     this.unread.value = merged.unread;
   }
 
+  async markAllRead(): Promise<void> {
+    await apiRequest('POST', '/api/notifications/read-all', this.token).catch(() => {});
+    const now = new Date().toISOString();
+    this.list.value = this.list.value.map((n) => (n.readAt ? n : { ...n, readAt: now }));
+    this.unread.value = 0;
+    if (this.latest.value && !this.latest.value.readAt) this.latest.value = null;
+  }
+
   async markRead(id: number): Promise<void> {
     await apiRequest('POST', `/api/notifications/${id}/read`, this.token).catch(() => {});
     const before = this.list.value.find((n) => n.id === id);
     this.list.value = this.list.value.map((n) => (n.id === id ? { ...n, readAt: new Date().toISOString() } : n));
     if (before && !before.readAt) this.unread.value = Math.max(0, this.unread.value - 1);
+    if (this.latest.value?.id === id) this.latest.value = null;
   }
 }

@@ -1,4 +1,4 @@
-import { localTimeToInstant } from '../../server/contract/time';
+import { localTimeToInstant, zoneOffsetMinutes } from '../../server/contract/time';
 
 /**
  * A wall-clock time typed into `<input type="datetime-local">` ("2026-12-01T19:30"), read in the member's
@@ -10,4 +10,11 @@ export function zonedInputToIso(local: string, timeZone: string): string {
   const [y, m, d] = date.split('-').map(Number);
   const [hh, mm] = time.split(':').map(Number);
   return new Date(localTimeToInstant(y, m, d, hh, mm, timeZone)).toISOString();
+}
+
+/** An instant as the `datetime-local` value ("2026-12-01T19:30") it shows as in the member's own time zone. */
+export function isoToZonedInput(iso: string, timeZone: string): string {
+  const instant = Date.parse(iso);
+  const local = new Date(instant + zoneOffsetMinutes(instant, timeZone) * 60_000);
+  return local.toISOString().slice(0, 16);
 }

@@ -5,7 +5,9 @@ import { command, type AppSocket } from '../socket';
 
 export type CallPhase = 'ringing' | 'connecting' | 'connected' | 'reconnecting' | 'ended';
 
-const RESTART = { kitestring: 'restart' } as const;
+/** Messages of our own that travel with the signals: start over, or the other side went voice-only / back to video. */
+type Control = { kitestring: 'restart' | 'audio-only' | 'video' };
+const control = (kitestring: Control['kitestring']): Control => ({ kitestring });
 
 /**
  * One video call in the browser: the camera, a simple-peer connection whose signals travel only
@@ -21,6 +23,13 @@ export class CallSession {
   readonly muted = signal(false);
   readonly cameraOff = signal(false);
   readonly audioOnly = signal(false);
+  /** The other side sends no video (they chose voice only, or it is a voice call). */
+  readonly remoteVoiceOnly = signal(false);
+  /** When the two sides connected (for the call timer). */
+  readonly connectedAt = signal<number | null>(null);
+  /** The callee had no socket open when the call was placed: it rings out into a missed call. */
+  readonly calleeOffline = signal(false);
+  private facing: 'user' | 'environment' = 'user';
   private peer: SimplePeerType.Instance | null = null;
   private Peer: typeof SimplePeerType | null = null;
   private iceServers: RTCIceServer[] = [];
@@ -37,15 +46,17 @@ export class CallSession {
 
   /** Places the call; it rings on the other side until answered, declined or timed out. */
   async invite(target: { userId: number; checkinId?: number } | { guestInviteId: number }): Promise<void> {
-    const ack = await command(this.socket, 'call:invite', target);
-    if (!ack.ok) throw new Error(ack.error.message);
+    const ack = await command(this.socket, 'call:invite', { ...target, ...(this.audioOnly.value ? { audioOnly: true } : {}) });
+    if (!ack.ok) throw ack.error;
     this.callId = ack.data.callId;
+    this.calleeOffline.value = ack.data.online === false;
   }
 
-  /** Camera and microphone, the ICE servers and simple-peer (loaded only now, for the call page). */
-  async prepare(): Promise<void> {
+  /** Camera (unless voice only) and microphone, the ICE servers and simple-peer (loaded only now, for the call page). */
+  async prepare(voiceOnly = false): Promise<void> {
+    this.audioOnly.value = voiceOnly;
     const [stream, ice, lib] = await Promise.all([
-      navigator.mediaDevices.getUserMedia({ video: { width: { ideal: 640 }, height: { ideal: 480 } }, audio: true }),
+      navigator.mediaDevices.getUserMedia({ video: voiceOnly ? false : { width: { ideal: 640 }, height: { ideal: 480 }, facingMode: this.facing }, audio: true }),
       fetch('/api/ice-servers', { headers: { authorization: `Bearer ${this.token}` } }).then((r) => (r.ok ? r.json() : { iceServers: [] })),
       import('simple-peer/simplepeer.min.js'),
     ]);
@@ -88,11 +99,15 @@ export class CallSession {
     for (const track of this.localStream.value?.getVideoTracks() ?? []) track.enabled = !this.cameraOff.value;
   }
 
-  /** For a weak link: stop sending video altogether (the track is removed, not just blacked out). */
-  switchToAudioOnly(): void {
+  /**
+   * For a weak link: no video either way. Our camera track is removed from the connection (renegotiated,
+   * so nothing is sent or received for it), and the other side is told, stops its own and shows "voice only".
+   */
+  switchToAudioOnly(tell = true): void {
     const stream = this.localStream.value;
     if (!stream || this.audioOnly.value) return;
     this.audioOnly.value = true;
+    this.remoteVoiceOnly.value = true;
     for (const track of stream.getVideoTracks()) {
       try {
         this.peer?.removeTrack(track, stream);
@@ -103,6 +118,40 @@ export class CallSession {
       stream.removeTrack(track);
     }
     this.localStream.value = new MediaStream(stream.getTracks());
+    if (tell) this.tell('audio-only');
+  }
+
+  /** Video again, both ways: a fresh camera track joins the connection and the other side is asked to do the same. */
+  async backToVideo(tell = true): Promise<void> {
+    const stream = this.localStream.value;
+    if (!stream || !this.audioOnly.value) return;
+    const camera = await navigator.mediaDevices.getUserMedia({ video: { width: { ideal: 640 }, height: { ideal: 480 }, facingMode: this.facing } });
+    const track = camera.getVideoTracks()[0];
+    this.audioOnly.value = false;
+    this.cameraOff.value = false;
+    stream.addTrack(track);
+    this.peer?.addTrack(track, stream);
+    this.localStream.value = new MediaStream(stream.getTracks());
+    if (tell) this.tell('video');
+  }
+
+  /** The front camera or the back one (phones). */
+  async switchCamera(): Promise<void> {
+    const stream = this.localStream.value;
+    const old = stream?.getVideoTracks()[0];
+    if (!stream || !old) return;
+    this.facing = this.facing === 'user' ? 'environment' : 'user';
+    const camera = await navigator.mediaDevices.getUserMedia({ video: { facingMode: this.facing } });
+    const track = camera.getVideoTracks()[0];
+    this.peer?.replaceTrack(old, track, stream);
+    old.stop();
+    stream.removeTrack(old);
+    stream.addTrack(track);
+    this.localStream.value = new MediaStream(stream.getTracks());
+  }
+
+  private tell(what: Control['kitestring']): void {
+    if (this.callId && this.phase.value !== 'ended') void command(this.socket, 'call:signal', { callId: this.callId, signal: control(what) });
   }
 
   dispose(): void {
@@ -119,7 +168,13 @@ export class CallSession {
     on('call:accepted', ({ callId }) => callId === this.callId && this.role === 'caller' && this.start());
     on('call:signal', ({ callId, signal: data }) => {
       if (callId !== this.callId) return;
-      if ((data as typeof RESTART)?.kitestring === 'restart') return this.restart(false);
+      const said = (data as Partial<Control>)?.kitestring;
+      if (said === 'restart') return this.restart(false);
+      if (said === 'audio-only') return this.switchToAudioOnly(false);
+      if (said === 'video') {
+        this.remoteVoiceOnly.value = false;
+        return void this.backToVideo(false).catch(() => {});
+      }
       // A candidate still trickling in for a peer that failed or was replaced is of no use (and throws).
       if (this.peer && !this.peer.destroyed) this.peer.signal(data as SimplePeerType.SignalData);
     });
@@ -148,8 +203,19 @@ export class CallSession {
     });
     this.peer = peer;
     peer.on('signal', (data) => void command(this.socket, 'call:signal', { callId: this.callId, signal: data }));
-    peer.on('stream', (stream: MediaStream) => (this.remoteStream.value = stream));
-    peer.on('connect', () => (this.phase.value = 'connected'));
+    peer.on('stream', (stream: MediaStream) => {
+      this.remoteStream.value = stream;
+      if (stream.getVideoTracks().length === 0) this.remoteVoiceOnly.value = true;
+    });
+    peer.on('track', (track: MediaStreamTrack) => {
+      if (track.kind === 'video') this.remoteVoiceOnly.value = this.audioOnly.value;
+    });
+    peer.on('connect', () => {
+      this.phase.value = 'connected';
+      this.connectedAt.value ??= Date.now();
+      // A voice call (or one switched before connecting): the other side sends no video either.
+      if (this.audioOnly.value) this.tell('audio-only');
+    });
     const failed = () => {
       if (this.peer !== peer || this.phase.value === 'ended') return;
       this.phase.value = 'reconnecting';
@@ -163,7 +229,7 @@ export class CallSession {
   private restart(announce: boolean): void {
     if (this.phase.value === 'ended') return;
     this.phase.value = 'connecting';
-    if (announce) void command(this.socket, 'call:signal', { callId: this.callId, signal: RESTART });
+    if (announce) this.tell('restart');
     this.newPeer();
   }
 

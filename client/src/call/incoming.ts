@@ -4,6 +4,7 @@ import type { AppSocket } from '../socket';
 export interface IncomingCall {
   callId: string;
   from: { id: number | null; name: string; guest?: boolean };
+  audioOnly?: boolean;
 }
 
 /** The call ringing on this page right now, if any: shown on every page until answered elsewhere or ended. */

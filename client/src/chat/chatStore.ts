@@ -1,5 +1,6 @@
 import { signal } from '@preact/signals';
 import type { ChatMessage, User, UserRef } from '../../../server/contract/model';
+import type { RoomInfo } from '../api';
 import { command, openSocket, type AppSocket } from '../socket';
 import { Outbox, type PendingMessage } from './outbox';
 import { contiguousSeq, markDeleted, mergeMessages, newClientId, newest, storedClientIds } from './roomState';
@@ -13,27 +14,35 @@ export interface RoomState {
   typing: Array<UserRef & { until: number }>;
   hasOlder: boolean;
   loaded: boolean;
+  loadingOlder: boolean;
 }
 
 const CACHED_PER_ROOM = 200;
 const TYPING_SHOWN_MS = 4000;
 const TYPING_SEND_EVERY_MS = 2000;
+const OLDER_PAGE = 50;
 
 /**
- * The page's chat state: one socket, the open room, the member's unsent messages. It keeps the room
- * consistent through drops: on every (re)connect it rejoins with `since` = the last seq it holds
- * without a hole, pages through anything missed, then resends the outbox with the same clientIds.
+ * The page's chat state: one socket, the member's rooms with their unread counts, the open room and the
+ * unsent messages. It keeps the room consistent through drops: on every (re)connect it rejoins with
+ * `since` = the last seq it holds without a hole, pages through anything missed, then resends the outbox
+ * with the same clientIds. It follows every room of the member, so their unread counts stay live.
  */
 export class ChatStore {
   readonly connection = signal<Connection>('connecting');
   readonly room = signal<RoomState | null>(null);
   readonly pending = signal<PendingMessage[]>([]);
-  /** The page's one socket; other features (meetings, notifications) listen on it too. */
+  /** The member's org rooms, each with its latest seq and read mark (unread = the difference). */
+  readonly rooms = signal<RoomInfo[]>([]);
+  /** The page's one socket; other features (meetings, notifications, calls) listen on it too. */
   readonly socket: AppSocket;
   private readonly outbox: Outbox;
   private flushing = false;
   private lastTypingSent = 0;
   private catchUpTimer: ReturnType<typeof setTimeout> | null = null;
+  private readTimer: ReturnType<typeof setTimeout> | null = null;
+  /** The home room's latest messages as the sign-in answer carried them (shown before the socket is up). */
+  private seed: { roomId: string; seq: number; messages: ChatMessage[] } | null = null;
 
   constructor(
     token: string,
@@ -49,6 +58,8 @@ export class ChatStore {
     });
     socket.on('disconnect', (reason) => {
       this.connection.value = 'offline';
+      // Nobody is typing that we could know of, and who is online is no longer known.
+      this.patchRoom((room) => ({ ...room, typing: [] }));
       // The server closed us on purpose: signed out elsewhere or removed.
       if (reason === 'io server disconnect') this.onSessionEnded();
     });
@@ -65,15 +76,43 @@ export class ChatStore {
       this.update(roomId, (room) => ({ ...room, typing: [...room.typing.filter((u) => u.id !== user.id && u.until > Date.now()), { ...user, until }] }));
       setTimeout(() => this.update(roomId, (room) => ({ ...room, typing: room.typing.filter((u) => u.until > Date.now()) })), TYPING_SHOWN_MS + 50);
     });
+    socket.on('room:activity', ({ roomId, seq, authorId }) => this.setRoom(roomId, (r) => ({ ...r, lastSeq: Math.max(r.lastSeq, seq), readSeq: authorId === this.user.id ? Math.max(r.readSeq, seq) : r.readSeq })));
+    socket.on('room:read', ({ roomId, readSeq }) => this.setRoom(roomId, (r) => ({ ...r, readSeq: Math.max(r.readSeq, readSeq) })));
   }
 
-  /** Shows a room at once from the browser's cache, then brings it up to date from the server. */
+  /** The rooms as the profile lists them; the home room's messages from the sign-in answer, if any. */
+  setRooms(rooms: RoomInfo[], seed?: { roomId: string; seq: number; messages: ChatMessage[] } | null): void {
+    this.rooms.value = rooms;
+    if (seed) this.seed = seed;
+    if (this.socket.connected) void this.follow();
+  }
+
+  unreadOf(roomId: string): number {
+    const room = this.rooms.value.find((r) => r.id === roomId);
+    return room ? Math.max(0, room.lastSeq - room.readSeq) : 0;
+  }
+
+  /** Shows a room at once from the browser's cache (or the sign-in answer), then brings it up to date from the server. */
   open(roomId: string): void {
     const previous = this.room.value;
     if (previous?.roomId === roomId) return;
     if (previous && this.socket.connected) void command(this.socket, 'room:leave', { roomId: previous.roomId });
-    this.room.value = { roomId, messages: this.readCache(roomId), online: [], typing: [], hasOlder: true, loaded: false };
+    const seeded = this.seed?.roomId === roomId ? this.seed.messages : [];
+    const messages = mergeMessages(this.readCache(roomId), seeded);
+    this.room.value = { roomId, messages, online: [], typing: [], hasOlder: messages.length === 0 || messages[0].seq > 1, loaded: seeded.length > 0, loadingOlder: false };
     if (this.socket.connected) void this.join(roomId);
+  }
+
+  /** Ends the page's socket (signing out). */
+  close(): void {
+    this.socket.close();
+  }
+
+  /** Leaves the open room (back to the room list on a phone). */
+  leave(): void {
+    const room = this.room.value;
+    if (room && this.socket.connected) void command(this.socket, 'room:leave', { roomId: room.roomId });
+    this.room.value = null;
   }
 
   /** Queues a message for the room the member wrote it in (named, not taken from whichever room is open). */
@@ -102,29 +141,64 @@ export class ChatStore {
     void command(this.socket, 'chat:typing', { roomId: room.roomId });
   }
 
-  async loadOlder(): Promise<void> {
+  /** The member has seen the room up to `seq` (its newest message is on screen): their unread count drops. */
+  seen(seq: number): void {
     const room = this.room.value;
-    if (!room || room.messages.length === 0) return;
-    const ack = await command(this.socket, 'chat:history', { roomId: room.roomId, beforeSeq: room.messages[0].seq, limit: 50 });
-    if (!ack.ok) return;
-    this.update(room.roomId, (r) => ({ ...r, messages: mergeMessages(r.messages, ack.data.messages), hasOlder: ack.data.messages.length === 50 && ack.data.messages[0].seq > 1 }));
+    if (!room || seq <= 0) return;
+    const roomId = room.roomId;
+    const info = this.rooms.value.find((r) => r.id === roomId);
+    if (info && info.readSeq >= seq) return;
+    this.setRoom(roomId, (r) => ({ ...r, readSeq: Math.max(r.readSeq, seq), lastSeq: Math.max(r.lastSeq, seq) }));
+    if (this.readTimer) clearTimeout(this.readTimer);
+    // One write a second at most, whatever the pace of the room.
+    this.readTimer = setTimeout(() => {
+      this.readTimer = null;
+      if (this.socket.connected) void command(this.socket, 'room:read', { roomId, seq });
+    }, 1000);
   }
 
-  close(): void {
-    this.socket.close();
+  /** The page before the oldest message shown. Resolves with how many came (0: the room's start). */
+  async loadOlder(): Promise<number> {
+    const room = this.room.value;
+    if (!room || room.messages.length === 0 || room.loadingOlder || !room.hasOlder) return 0;
+    this.update(room.roomId, (r) => ({ ...r, loadingOlder: true }));
+    const ack = await command(this.socket, 'chat:history', { roomId: room.roomId, beforeSeq: room.messages[0].seq, limit: OLDER_PAGE });
+    if (!ack.ok) {
+      this.update(room.roomId, (r) => ({ ...r, loadingOlder: false }));
+      return 0;
+    }
+    const got = ack.data.messages;
+    this.update(room.roomId, (r) => ({ ...r, loadingOlder: false, messages: mergeMessages(r.messages, got), hasOlder: got.length === OLDER_PAGE && got[0].seq > 1 }));
+    return got.length;
   }
 
   private async resync(): Promise<void> {
     const room = this.room.value;
-    if (room) await this.join(room.roomId);
+    await Promise.all([room ? this.join(room.roomId) : Promise.resolve(), this.follow()]);
     await this.flush();
+  }
+
+  /** Follows every room of the member: their counts now, and `room:activity` as messages arrive elsewhere. */
+  private async follow(): Promise<void> {
+    const ids = this.rooms.value.map((r) => r.id);
+    if (ids.length === 0) return;
+    const ack = await command(this.socket, 'rooms:follow', { roomIds: ids.slice(0, 200) });
+    if (!ack.ok) return;
+    const byId = new Map(ack.data.rooms.map((r) => [r.roomId, r]));
+    this.rooms.value = this.rooms.value.map((r) => {
+      const fresh = byId.get(r.id);
+      return fresh ? { ...r, lastSeq: Math.max(r.lastSeq, fresh.lastSeq), readSeq: Math.max(r.readSeq, fresh.readSeq) } : r;
+    });
   }
 
   private async join(roomId: string): Promise<void> {
     const cached = this.room.value?.messages ?? [];
     const since = cached.length > 0 ? contiguousSeq(cached) : undefined;
     const ack = await command(this.socket, 'room:join', { roomId, ...(since === undefined ? {} : { since }) });
-    if (!ack.ok) return;
+    if (!ack.ok) {
+      this.update(roomId, (r) => ({ ...r, loaded: true }));
+      return;
+    }
     let { messages } = ack.data;
     let more = ack.data.more === true;
     // Far behind: page forward until everything missed is here.
@@ -139,6 +213,7 @@ export class ChatStore {
       const merged = mergeMessages(r.messages, messages);
       return { ...r, messages: merged, online: ack.data.online, loaded: true, hasOlder: merged.length > 0 && merged[0].seq > 1 };
     });
+    this.setRoom(roomId, (r) => ({ ...r, lastSeq: Math.max(r.lastSeq, ack.data.seq) }));
     // A message whose ack was lost in the drop is already in the room's history.
     this.settlePending(messages);
   }
@@ -148,7 +223,10 @@ export class ChatStore {
     const room = this.room.value;
     if (!roomId || room?.roomId !== roomId) return;
     const before = contiguousSeq(room.messages);
-    this.update(roomId, (r) => ({ ...r, messages: mergeMessages(r.messages, messages) }));
+    const authors = new Set(messages.map((m) => m.author.id));
+    // Whoever just wrote has stopped typing.
+    this.update(roomId, (r) => ({ ...r, messages: mergeMessages(r.messages, messages), typing: r.typing.filter((u) => !authors.has(u.id)) }));
+    this.setRoom(roomId, (r) => ({ ...r, lastSeq: Math.max(r.lastSeq, ...messages.map((m) => m.seq)) }));
     this.settlePending(messages);
     // A live message beyond a hole: one in flight from another server may fill it; if not, fetch it.
     if (live && room.loaded && messages[0].seq > before + 1 && !this.catchUpTimer) {
@@ -198,6 +276,16 @@ export class ChatStore {
       this.flushing = false;
       this.pending.value = this.outbox.all();
     }
+  }
+
+  private setRoom(roomId: string, change: (room: RoomInfo) => RoomInfo): void {
+    if (!this.rooms.value.some((r) => r.id === roomId)) return;
+    this.rooms.value = this.rooms.value.map((r) => (r.id === roomId ? change(r) : r));
+  }
+
+  private patchRoom(change: (room: RoomState) => RoomState): void {
+    const room = this.room.value;
+    if (room) this.update(room.roomId, change);
   }
 
   private update(roomId: string, change: (room: RoomState) => RoomState): void {

@@ -51,3 +51,76 @@ export function newClientId(): string {
   const random = crypto.getRandomValues(new Uint8Array(9));
   return `c${Date.now().toString(36)}${[...random].map((b) => b.toString(36).padStart(2, '0')).join('')}`.slice(0, 64);
 }
+
+/** The calendar day of an instant in a time zone, as YYYY-MM-DD (for day separators). */
+export function dayOf(iso: string, timeZone: string): string {
+  try {
+    return new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' }).format(new Date(iso));
+  } catch {
+    return iso.slice(0, 10);
+  }
+}
+
+/** A message on screen, or the separator before the first message of a day. */
+export type LogItem = { kind: 'day'; day: string; at: string } | { kind: 'message'; message: ChatMessage; first: boolean };
+
+/** Messages of one author within this long of each other read as one block (name and time shown once). */
+const GROUP_MS = 5 * 60_000;
+
+/**
+ * The log as shown: a separator at each new day (in the reader's zone), and each message marked `first`
+ * when it starts a block (another author, a new day, or a pause of more than five minutes).
+ */
+export function layoutLog(messages: readonly ChatMessage[], timeZone: string): LogItem[] {
+  const out: LogItem[] = [];
+  let previous: ChatMessage | null = null;
+  let day = '';
+  for (const message of messages) {
+    const today = dayOf(message.createdAt, timeZone);
+    const newDay = today !== day;
+    if (newDay) out.push({ kind: 'day', day: today, at: message.createdAt });
+    day = today;
+    const first = newDay || !previous || previous.author.id !== message.author.id || Date.parse(message.createdAt) - Date.parse(previous.createdAt) > GROUP_MS;
+    out.push({ kind: 'message', message, first });
+    previous = message;
+  }
+  return out;
+}
+
+/** A message body cut into plain text and `@name` mentions of the names given (longest first). */
+export function splitMentions(body: string, names: readonly string[]): Array<{ text: string; mention?: string }> {
+  const known = [...new Set(names)].filter(Boolean).sort((a, b) => b.length - a.length);
+  if (!body.includes('@') || known.length === 0) return [{ text: body }];
+  const out: Array<{ text: string; mention?: string }> = [];
+  let rest = body;
+  while (rest.length > 0) {
+    const at = rest.indexOf('@');
+    if (at < 0) break;
+    const name = known.find((n) => rest.startsWith(n, at + 1));
+    if (!name) {
+      out.push({ text: rest.slice(0, at + 1) });
+      rest = rest.slice(at + 1);
+      continue;
+    }
+    if (at > 0) out.push({ text: rest.slice(0, at) });
+    out.push({ text: `@${name}`, mention: name });
+    rest = rest.slice(at + 1 + name.length);
+  }
+  if (rest) out.push({ text: rest });
+  return out.reduce<Array<{ text: string; mention?: string }>>((merged, part) => {
+    const last = merged.at(-1);
+    if (last && !last.mention && !part.mention) last.text += part.text;
+    else merged.push({ ...part });
+    return merged;
+  }, []);
+}
+
+/** The `@partial` being typed just before the caret, if any (for completing a name). */
+export function mentionAt(text: string, caret: number): { start: number; query: string } | null {
+  const before = text.slice(0, caret);
+  const at = before.lastIndexOf('@');
+  if (at < 0 || (at > 0 && !/\s/.test(before[at - 1]))) return null;
+  const query = before.slice(at + 1);
+  if (query.length > 30 || /[\n@]/.test(query)) return null;
+  return { start: at, query };
+}

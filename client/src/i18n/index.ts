@@ -40,6 +40,25 @@ export function formatTime(iso: string, timeZone: string | undefined, withDate: 
   }
 }
 
+/** A day separator's label in the reader's zone: today, yesterday, or the date. */
+export function formatDay(iso: string, timeZone: string | undefined): string {
+  const day = (d: Date) => {
+    try {
+      return new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' }).format(d);
+    } catch {
+      return d.toISOString().slice(0, 10);
+    }
+  };
+  const then = day(new Date(iso));
+  if (then === day(new Date())) return t('day.today');
+  if (then === day(new Date(Date.now() - 86_400_000))) return t('day.yesterday');
+  try {
+    return new Intl.DateTimeFormat(locale.value, { timeZone, weekday: 'short', month: 'long', day: 'numeric', year: then.slice(0, 4) === day(new Date()).slice(0, 4) ? undefined : 'numeric' }).format(new Date(iso));
+  } catch {
+    return then;
+  }
+}
+
 export function formatFullTime(iso: string, timeZone: string | undefined): string {
   try {
     return new Intl.DateTimeFormat(locale.value, {

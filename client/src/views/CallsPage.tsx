@@ -1,7 +1,9 @@
 import { useEffect, useState } from 'preact/hooks';
 import type { CallRecord } from '../../../server/contract/model';
-import { apiRequest, type Me, errorMessage } from '../api';
+import { apiRequest, type Me } from '../api';
+import { describeError, Notice } from '../errors';
 import { formatFullTime, formatTime, t } from '../i18n';
+import { QrImage } from '../qr';
 import { zonedInputToIso } from '../time';
 
 interface Contact {
@@ -25,18 +27,36 @@ interface Checkin {
   status: string;
 }
 
+/** How a call in the log ended, said from the reader's side ("you declined", "no answer from them"). */
+export function callOutcome(call: CallRecord, meId: number): string {
+  if (call.durationS !== null) return t('calls.duration', { minutes: Math.floor(call.durationS / 60), seconds: call.durationS % 60 });
+  const iCalled = call.caller.id === meId;
+  switch (call.endReason) {
+    case 'declined':
+      return iCalled ? t('calls.theyDeclined') : t('calls.youDeclined');
+    case 'missed':
+    case 'hangup':
+      return iCalled ? t('calls.noAnswer') : t('calls.youMissed');
+    case null:
+      return call.status === 'ringing' ? t('call.ringing') : '';
+    default:
+      return t(`call.reason.${call.endReason}`);
+  }
+}
+
 /** Whom to call (with who is online), family links, scheduled check-ins and the call log. */
 export function CallsPage({ token, me, startCall }: { token: string; me: Me; startCall: (path: string, name: string) => void }) {
   const [contacts, setContacts] = useState<Contact[]>([]);
   const [calls, setCalls] = useState<CallRecord[]>([]);
   const [links, setLinks] = useState<GuestLink[]>([]);
   const [checkins, setCheckins] = useState<Checkin[]>([]);
-  const [message, setMessage] = useState<string | null>(null);
+  const [notice, setNotice] = useState<{ tone: 'error' | 'success'; text: string } | null>(null);
+  const [shown, setShown] = useState<number | null>(null);
   const zone = me.user.timezone;
 
   const load = () => {
     void apiRequest<{ contacts: Contact[] }>('GET', '/api/contacts?limit=200', token).then((r) => setContacts(r.contacts)).catch(() => {});
-    void apiRequest<{ calls: CallRecord[] }>('GET', '/api/calls?limit=100', token).then((r) => setCalls(r.calls)).catch(() => {});
+    void apiRequest<{ calls: CallRecord[] }>('GET', '/api/calls?limit=50', token).then((r) => setCalls(r.calls)).catch(() => {});
     void apiRequest<{ invites: GuestLink[] }>('GET', '/api/guest-invites', token).then((r) => setLinks((old) => r.invites.map((i) => ({ ...i, url: old.find((o) => o.id === i.id)?.url })))).catch(() => {});
     void apiRequest<{ checkins: Checkin[] }>('GET', '/api/checkins', token).then((r) => setCheckins(r.checkins)).catch(() => {});
   };
@@ -44,16 +64,19 @@ export function CallsPage({ token, me, startCall }: { token: string; me: Me; sta
 
   async function createLink(event: Event) {
     event.preventDefault();
-    const form = new FormData(event.currentTarget as HTMLFormElement);
+    const form = event.currentTarget as HTMLFormElement;
+    const data = new FormData(form);
     try {
       const made = await apiRequest<GuestLink & { url: string; token: string }>('POST', '/api/guest-invites', token, {
-        label: String(form.get('label')).trim(),
-        ttlMinutes: Math.round(Number(form.get('hours')) * 60),
+        label: String(data.get('label')).trim(),
+        ttlMinutes: Math.round(Number(data.get('hours')) * 60),
       });
+      // The link itself is shown once, now (only its hash is kept).
       setLinks((old) => [{ id: made.id, label: made.label, expiresAt: made.expiresAt, revoked: false, url: made.url }, ...old]);
-      (event.currentTarget as HTMLFormElement | null)?.reset();
+      setShown(made.id);
+      form.reset();
     } catch (e) {
-      setMessage(errorMessage(e, t('error.generic')));
+      setNotice({ tone: 'error', text: describeError(e) });
     }
   }
 
@@ -66,133 +89,162 @@ export function CallsPage({ token, me, startCall }: { token: string; me: Me; sta
         scheduledAt: zonedInputToIso(String(form.get('at')), zone),
         note: String(form.get('note') ?? '').trim() || null,
       });
+      setNotice({ tone: 'success', text: t('calls.scheduled') });
       load();
     } catch (e) {
-      setMessage(errorMessage(e, t('error.generic')));
+      setNotice({ tone: 'error', text: describeError(e) });
     }
   }
 
-  const other = (c: CallRecord) => (c.caller.id === me.user.id ? c.callee : c.caller);
+  async function share(link: GuestLink) {
+    const data = { title: t('calls.shareTitle'), text: t('calls.shareText', { name: me.user.name }), url: link.url! };
+    if (navigator.share) await navigator.share(data).catch(() => {});
+    else {
+      await navigator.clipboard?.writeText(link.url!);
+      setNotice({ tone: 'success', text: t('calls.copied') });
+    }
+  }
+
   const isOrganizer = me.user.role === 'admin' || me.organizerOf.length > 0;
+  const call = (c: Contact, voice: boolean) => startCall(`/call/user/${c.id}${voice ? '?voice=1' : ''}`, c.name);
 
   return (
-    <main class="page" id="main">
-      <h1>{t('calls.title')}</h1>
-      {message && (
-        <p class="error" role="alert">
-          {message}
-        </p>
-      )}
-      <h2>{t('calls.contacts')}</h2>
-      <ul class="cards">
-        {contacts.map((c) => (
-          <li key={c.id} class="card contact">
-            <span>
-              <span class={c.online ? 'dot on' : 'dot'} aria-hidden="true" /> {c.name} {c.organizer && <span class="muted">({t('calls.organizer')})</span>}
-              <span class="visually-hidden">, {c.online ? t('calls.online') : t('calls.offline')}</span>
-            </span>
-            <button type="button" onClick={() => startCall(`/call/user/${c.id}`, c.name)}>
-              {t('calls.call', { name: c.name })}
-            </button>
-          </li>
-        ))}
-      </ul>
-
-      <h2>{t('calls.checkins')}</h2>
-      <ul class="cards">
-        {checkins.map((c) => {
-          const withWhom = c.member.id === me.user.id ? c.organizer : c.member;
-          return (
+    <main class="page" id="main" tabIndex={-1}>
+      <div class="inner">
+        <h1>{t('calls.title')}</h1>
+        {notice && <Notice tone={notice.tone} onClose={() => setNotice(null)}>{notice.text}</Notice>}
+        <h2>{t('calls.contacts')}</h2>
+        {contacts.length === 0 && <p class="empty">{t('calls.noContacts')}</p>}
+        <ul class="cards">
+          {contacts.map((c) => (
             <li key={c.id} class="card">
-              <span>{t('calls.checkinWith', { name: withWhom.name, time: formatFullTime(c.scheduledAt, zone) })}</span>
-              {c.status === 'scheduled' && c.organizer.id === me.user.id && (
-                <button type="button" onClick={() => startCall(`/call/user/${c.member.id}?checkin=${c.id}`, c.member.name)}>
-                  {t('calls.checkinCall')}
+              <div class="card-row">
+                <span class="grow">
+                  <span class={c.online ? 'dot on' : 'dot'} aria-hidden="true" /> {c.name} {c.organizer && <span class="muted">({t('calls.organizer')})</span>}
+                  <span class="muted"> · {c.online ? t('calls.online') : t('calls.offline')}</span>
+                </span>
+                <button type="button" onClick={() => call(c, false)} aria-label={t('calls.call', { name: c.name })}>
+                  {t('calls.video')}
                 </button>
+                <button type="button" class="secondary" onClick={() => call(c, true)} aria-label={t('calls.voiceCall', { name: c.name })}>
+                  {t('calls.voice')}
+                </button>
+              </div>
+              {!c.online && <span class="muted">{t('calls.offlineHint')}</span>}
+            </li>
+          ))}
+        </ul>
+
+        <h2>{t('calls.checkins')}</h2>
+        {checkins.length === 0 && <p class="empty">{t('calls.noCheckins')}</p>}
+        <ul class="cards">
+          {checkins.map((c) => {
+            const withWhom = c.member.id === me.user.id ? c.organizer : c.member;
+            return (
+              <li key={c.id} class="card">
+                <span>{t('calls.checkinWith', { name: withWhom.name, time: formatFullTime(c.scheduledAt, zone) })}</span>
+                {c.status === 'scheduled' && c.organizer.id === me.user.id && (
+                  <div class="actions">
+                    <button type="button" onClick={() => startCall(`/call/user/${c.member.id}?checkin=${c.id}`, c.member.name)}>
+                      {t('calls.checkinCall')}
+                    </button>
+                  </div>
+                )}
+              </li>
+            );
+          })}
+        </ul>
+        {isOrganizer && contacts.some((c) => !c.organizer) && (
+          <form class="stack tools" onSubmit={schedule} aria-labelledby="schedule-title">
+            <h3 id="schedule-title">{t('calls.schedule')}</h3>
+            <label for="ci-member">{t('calls.scheduleMember')}</label>
+            <select id="ci-member" name="memberId">
+              {contacts.filter((c) => !c.organizer).map((c) => (
+                <option key={c.id} value={String(c.id)}>
+                  {c.name}
+                </option>
+              ))}
+            </select>
+            <label for="ci-at">{t('calls.scheduleAt')}</label>
+            <input id="ci-at" name="at" type="datetime-local" required aria-describedby="ci-zone" />
+            <small id="ci-zone" class="muted">
+              {t('form.timezoneHint', { zone })}
+            </small>
+            <label for="ci-note">{t('calls.scheduleNote')}</label>
+            <input id="ci-note" name="note" maxLength={300} />
+            <button type="submit">{t('calls.scheduleSubmit')}</button>
+          </form>
+        )}
+
+        <h2>{t('calls.guestLinks')}</h2>
+        <p class="muted">{t('calls.guestIntro')}</p>
+        <form class="row" onSubmit={createLink}>
+          <label>
+            {t('calls.guestLabel')}
+            <input name="label" required maxLength={100} />
+          </label>
+          <label>
+            {t('calls.guestHours')}
+            <input name="hours" type="number" min={1} max={720} value="24" />
+          </label>
+          <button type="submit">{t('calls.guestCreate')}</button>
+        </form>
+        <ul class="cards">
+          {links.map((link) => (
+            <li key={link.id} class="card">
+              <strong>{link.label}</strong>
+              <span class="muted">{link.revoked ? t('calls.guestRevoked') : t('calls.guestExpires', { time: formatFullTime(link.expiresAt, zone) })}</span>
+              {link.url && !link.revoked && (
+                <>
+                  <input readOnly value={link.url} aria-label={t('calls.guestUrl', { label: link.label })} onFocus={(e) => e.currentTarget.select()} />
+                  {shown === link.id && <QrImage text={link.url} label={t('calls.guestQr', { label: link.label })} />}
+                  <div class="actions">
+                    <button type="button" class="quiet" onClick={() => void share(link)}>
+                      {t('calls.guestShare')}
+                    </button>
+                    <button type="button" class="quiet" onClick={() => setShown(shown === link.id ? null : link.id)} aria-expanded={shown === link.id}>
+                      {t('calls.guestShowQr')}
+                    </button>
+                  </div>
+                </>
+              )}
+              {!link.revoked && (
+                <div class="actions">
+                  <button type="button" class="secondary" onClick={() => startCall(`/call/guest/${link.id}`, link.label)}>
+                    {t('calls.guestCall', { label: link.label })}
+                  </button>
+                  <button
+                    type="button"
+                    class="danger"
+                    onClick={async () => {
+                      if (!confirm(t('calls.guestRevokeConfirm', { label: link.label }))) return;
+                      await apiRequest('DELETE', `/api/guest-invites/${link.id}`, token).catch((e) => setNotice({ tone: 'error', text: describeError(e) }));
+                      load();
+                    }}
+                  >
+                    {t('calls.guestRevoke')}
+                  </button>
+                </div>
               )}
             </li>
-          );
-        })}
-      </ul>
-      {isOrganizer && contacts.length > 0 && (
-        <form class="stack" onSubmit={schedule} aria-labelledby="schedule-title">
-          <h3 id="schedule-title">{t('calls.schedule')}</h3>
-          <label for="ci-member">{t('calls.scheduleMember')}</label>
-          <select id="ci-member" name="memberId">
-            {contacts.filter((c) => !c.organizer).map((c) => (
-              <option key={c.id} value={String(c.id)}>
-                {c.name}
-              </option>
-            ))}
-          </select>
-          <label for="ci-at">{t('calls.scheduleAt')}</label>
-          <input id="ci-at" name="at" type="datetime-local" required />
-          <small class="muted">{t('form.timezoneHint', { zone })}</small>
-          <label for="ci-note">{t('calls.scheduleNote')}</label>
-          <input id="ci-note" name="note" maxLength={300} />
-          <button type="submit">{t('calls.scheduleSubmit')}</button>
-        </form>
-      )}
+          ))}
+        </ul>
 
-      <h2>{t('calls.guestLinks')}</h2>
-      <form class="row" onSubmit={createLink}>
-        <label for="guest-label">{t('calls.guestLabel')}</label>
-        <input id="guest-label" name="label" required maxLength={100} />
-        <label for="guest-hours">{t('calls.guestHours')}</label>
-        <input id="guest-hours" name="hours" type="number" min={1} max={720} value="24" />
-        <button type="submit">{t('calls.guestCreate')}</button>
-      </form>
-      <ul class="cards">
-        {links.map((link) => (
-          <li key={link.id} class="card">
-            <strong>{link.label}</strong>
-            <span class="muted">{link.revoked ? t('calls.guestRevoked') : t('calls.guestExpires', { time: formatFullTime(link.expiresAt, zone) })}</span>
-            {link.url && !link.revoked && (
-              <>
-                <input readOnly value={link.url} aria-label={link.label} onFocus={(e) => e.currentTarget.select()} />
-                <button type="button" class="link small" onClick={() => void navigator.clipboard?.writeText(link.url!)}>
-                  {t('calls.guestCopy')}
-                </button>
-              </>
-            )}
-            {!link.revoked && (
-              <span class="row">
-                <button type="button" class="secondary" onClick={() => startCall(`/call/guest/${link.id}`, link.label)}>
-                  {t('calls.guestCall', { label: link.label })}
-                </button>
-                <button
-                  type="button"
-                  class="danger"
-                  onClick={async () => {
-                    await apiRequest('DELETE', `/api/guest-invites/${link.id}`, token).catch(() => {});
-                    load();
-                  }}
-                >
-                  {t('calls.guestRevoke')}
-                </button>
+        <h2>{t('calls.log')}</h2>
+        {calls.length === 0 && <p class="empty">{t('calls.noCalls')}</p>}
+        <ul class="cards">
+          {calls.map((c) => (
+            <li key={c.id} class="card">
+              <span>
+                {c.caller.id === me.user.id ? t('calls.outgoing', { name: c.callee.name }) : c.callee.id === me.user.id ? t('calls.incomingFrom', { name: c.caller.name }) : `${c.caller.name} → ${c.callee.name}`}
               </span>
-            )}
-          </li>
-        ))}
-      </ul>
-
-      <h2>{t('calls.log')}</h2>
-      {calls.length === 0 && <p class="empty">{t('calls.noCalls')}</p>}
-      <ul class="cards">
-        {calls.map((c) => (
-          <li key={c.id} class="card">
-            <span>
-              {c.caller.name} → {c.callee.name}
-            </span>
-            <span class="muted">
-              <time dateTime={c.startedAt}>{formatTime(c.startedAt, zone, true)}</time>
-              {' · '}
-              {c.durationS !== null ? t('calls.duration', { minutes: Math.floor(c.durationS / 60), seconds: c.durationS % 60 }) : c.endReason ? t(`call.reason.${c.endReason}` as never) : ''}
-            </span>
-            <span class="visually-hidden">{other(c).name}</span>
-          </li>
-        ))}
-      </ul>
+              <span class="muted">
+                <time dateTime={c.startedAt}>{formatTime(c.startedAt, zone, true)}</time> · {callOutcome(c, me.user.id)}
+              </span>
+            </li>
+          ))}
+        </ul>
+      </div>
     </main>
   );
 }

@@ -17,7 +17,7 @@ interface GuestInfo {
 export function GuestPage({ token }: { token: string }) {
   const [info, setInfo] = useState<GuestInfo | null>(null);
   const [problem, setProblem] = useState<string | null>(null);
-  const [intent, setIntent] = useState<{ userId: number } | { answer: string } | null>(null);
+  const [intent, setIntent] = useState<{ userId: number; audioOnly?: boolean } | { answer: string; audioOnly?: boolean } | null>(null);
   const preview = useRef<HTMLVideoElement>(null);
   const socket = useMemo(() => openGuestSocket(token), [token]);
   const ringing = useMemo(() => watchIncoming(socket), [socket]);
@@ -46,13 +46,15 @@ export function GuestPage({ token }: { token: string }) {
 
   if (intent && info) {
     return (
-      <Suspense fallback={<p role="status">{t('call.connecting')}</p>}>
-        <CallPage socket={socket} token={token} intent={intent} peerName={info.member.name} onDone={() => setIntent(null)} />
-      </Suspense>
+      <div class="guest-call">
+        <Suspense fallback={<p role="status">{t('call.connecting')}</p>}>
+          <CallPage socket={socket} token={token} intent={intent} peerName={info.member.name} onDone={() => setIntent(null)} />
+        </Suspense>
+      </div>
     );
   }
   return (
-    <main class="page guest" id="main">
+    <main class="guest" id="main">
       <div class="login-top">
         <LanguageSwitch />
       </div>
@@ -66,12 +68,17 @@ export function GuestPage({ token }: { token: string }) {
         <>
           <p>{t('guest.hello', { label: info.guest.label })}</p>
           <video ref={preview} class="preview" autoPlay playsInline muted aria-label={t('guest.preview')} />
-          <button type="button" onClick={() => setIntent({ userId: info.member.id })}>
-            {t('guest.call', { name: info.member.name })}
-          </button>
+          <div class="actions">
+            <button type="button" onClick={() => setIntent({ userId: info.member.id })}>
+              {t('guest.call', { name: info.member.name })}
+            </button>
+            <button type="button" class="secondary" onClick={() => setIntent({ userId: info.member.id, audioOnly: true })}>
+              {t('guest.voiceCall')}
+            </button>
+          </div>
         </>
       )}
-      <IncomingCall ringing={ringing} socket={socket} onAccept={(call) => setIntent({ answer: call.callId })} />
+      <IncomingCall ringing={ringing} socket={socket} onAccept={(call) => setIntent({ answer: call.callId, audioOnly: call.audioOnly })} />
     </main>
   );
 }

@@ -17,7 +17,7 @@ export function IncomingCall({ ringing, socket, onAccept }: { ringing: Signal<In
   if (!call) return null;
   return (
     <div class="incoming" role="alertdialog" aria-labelledby="incoming-title">
-      <p id="incoming-title">{t('call.incoming', { name: call.from.name })}</p>
+      <p id="incoming-title">{t(call.audioOnly ? 'call.incomingVoice' : 'call.incoming', { name: call.from.name })}</p>
       <button
         ref={acceptRef}
         type="button"

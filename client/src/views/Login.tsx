@@ -15,7 +15,9 @@ export function Login() {
     setBusy(true);
     setError(null);
     try {
-      signIn(await apiRequest<Session>('POST', '/api/auth/login', null, { email, password }));
+      // The answer carries the first screen too (rooms, the home room's latest messages): no second round trip.
+      const answer = await apiRequest<{ token: string; user: Session['user'] } & NonNullable<Session['first']>>('POST', '/api/auth/login', null, { email, password });
+      signIn({ token: answer.token, user: answer.user, first: { organizerOf: answer.organizerOf, rooms: answer.rooms, home: answer.home } });
     } catch (e) {
       const code = e instanceof ApiError ? e.code : 'offline';
       setError(code === 'rate_limited' ? t('login.throttled') : code === 'offline' ? t('login.offline') : t('login.failed'));
@@ -25,7 +27,7 @@ export function Login() {
   }
 
   return (
-    <main class="login">
+    <main class="login" id="main">
       <div class="login-top">
         <LanguageSwitch />
       </div>

@@ -1,46 +1,48 @@
-import { useEffect, useMemo, useState } from 'preact/hooks';
+import { lazy, Suspense } from 'preact/compat';
+import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import { apiRequest, type Me } from '../api';
+import { watchIncoming } from '../call/incoming';
 import { ChatStore } from '../chat/chatStore';
-import { locale, t } from '../i18n';
+import { linkOf } from '../notificationLinks';
+import { locale, t, type MessageKey } from '../i18n';
 import { NotificationStore } from '../notifications';
 import { go, route } from '../router';
 import { signOut, type Session } from '../session';
-import { LanguageSwitch } from './LanguageSwitch';
-import { MeetingDetail } from './meetings/MeetingDetail';
-import { MeetingsList } from './meetings/MeetingsList';
-import { NewMeeting } from './meetings/NewMeeting';
-import { Notifications } from './Notifications';
-import { Room } from './Room';
-import { lazy, Suspense } from 'preact/compat';
-import { watchIncoming } from '../call/incoming';
-import { CallsPage } from './CallsPage';
-import { DuesPage, type Ledger } from './DuesPage';
+import { ChatPage } from './chat/ChatPage';
+import { Icon, type IconName } from './icons';
 import { IncomingCall } from './IncomingCall';
+import { LanguageSwitch } from './LanguageSwitch';
 
-// The call screen and simple-peer load only when a call starts.
+// Every page but chat loads when first opened: the first load stays small on a slow phone link.
+const named = <K extends string, M extends Record<K, any>>(load: () => Promise<M>, name: K) => lazy(() => load().then((m) => ({ default: m[name] })));
 const CallPage = lazy(() => import('../call/CallPage'));
+const CallsPage = named(() => import('./CallsPage'), 'CallsPage');
+const MeetingsList = named(() => import('./meetings/MeetingsList'), 'MeetingsList');
+const MeetingDetail = named(() => import('./meetings/MeetingDetail'), 'MeetingDetail');
+const NewMeeting = named(() => import('./meetings/NewMeeting'), 'NewMeeting');
+const DuesPage = named(() => import('./dues/DuesPage'), 'DuesPage');
+const MemberLedger = named(() => import('./dues/MemberLedger'), 'MemberLedger');
+const Notifications = named(() => import('./Notifications'), 'Notifications');
+const MembersAdmin = named(() => import('./admin/MembersAdmin'), 'MembersAdmin');
+const OrgsAdmin = named(() => import('./admin/OrgsAdmin'), 'OrgsAdmin');
+const AccountPage = named(() => import('./AccountPage'), 'AccountPage');
 
-/** The signed-in page: header and navigation, the connection banner, and the current view. */
+export interface Ledger {
+  rate: { monthlyAmount: number; currency: string } | null;
+  periods: Array<{ period: string; amount: number; currency: string; paid: number; status: 'paid' | 'due' | 'overdue' }>;
+  balanceDue: number;
+}
+
+/** The signed-in app: a bar on top, the page (the only part that scrolls), the tabs (below on a phone). */
 export function Shell({ session }: { session: Session }) {
-  const [me, setMe] = useState<Me | null>(null);
+  const [me, setMe] = useState<Me | null>(session.first ? { user: session.user, organizerOf: session.first.organizerOf, rooms: session.first.rooms } : null);
   const store = useMemo(() => new ChatStore(session.token, session.user, signOutIfRevoked), [session.token]);
   const notifications = useMemo(() => new NotificationStore(session.token, store.socket), [store]);
   const ringing = useMemo(() => watchIncoming(store.socket), [store]);
   const [peerName, setPeerName] = useState('');
   const [ledger, setLedger] = useState<Ledger | null>(null);
+  const lastRoom = useRef<string | undefined>(undefined);
   const loadLedger = () => void apiRequest<Ledger>('GET', '/api/dues/me', session.token).then(setLedger).catch(() => {});
-  useEffect(() => {
-    loadLedger();
-    // A reminder or a payment elsewhere changes the badge.
-    const onNotification = (n: { kind: string }) => n.kind.startsWith('dues') && loadLedger();
-    store.socket.on('notification', onNotification);
-    return () => void store.socket.off('notification', onNotification);
-  }, [store]);
-  const overdue = ledger?.periods.filter((p) => p.status === 'overdue').length ?? 0;
-  const startCall = (path: string, name: string) => {
-    setPeerName(name);
-    go(path);
-  };
 
   async function signOutIfRevoked() {
     try {
@@ -51,12 +53,24 @@ export function Shell({ session }: { session: Session }) {
   }
 
   useEffect(() => {
+    if (session.first) store.setRooms(session.first.rooms, session.first.home);
+    // After a reload there is no sign-in answer: ask who I am (and refresh the rooms either way).
     apiRequest<Me>('GET', '/api/me', session.token)
-      .then(setMe)
+      .then((fresh) => {
+        setMe(fresh);
+        store.setRooms(fresh.rooms);
+      })
       .catch((error) => {
         if (error.status === 401) signOut();
       });
-    return () => store.close();
+    loadLedger();
+    // A reminder or a payment elsewhere changes the badge.
+    const onNotification = (n: { kind: string }) => n.kind.startsWith('dues') && loadLedger();
+    store.socket.on('notification', onNotification);
+    return () => {
+      store.socket.off('notification', onNotification);
+      store.close();
+    };
   }, [store]);
 
   // The server writes notifications in the member's language: keep it the language they read the app in.
@@ -72,13 +86,19 @@ export function Shell({ session }: { session: Session }) {
   }, [me, language]);
 
   const path = route.value;
-  const home = me ? (me.user.branchId ? `org:${me.user.branchId}` : me.rooms[0]?.id) : undefined;
-  const roomId = path.match(/^\/room\/(.+)$/)?.[1] ?? (path === '/' ? home : undefined);
-  const inChat = roomId !== undefined;
-
-  useEffect(() => {
-    if (roomId) store.open(roomId);
-  }, [roomId, store]);
+  const user = me?.user ?? session.user;
+  const home = me ? (user.branchId ? `org:${user.branchId}` : me.rooms[0]?.id) : session.first?.home?.roomId;
+  const roomMatch = path.match(/^\/room\/(.+)$/)?.[1];
+  const roomId = roomMatch ?? (path === '/' ? home : undefined);
+  const inChat = roomId !== undefined || path === '/rooms';
+  if (roomId) lastRoom.current = roomId;
+  const manages = user.role === 'admin' || (me?.organizerOf.length ?? 0) > 0;
+  const overdue = ledger?.periods.filter((p) => p.status === 'overdue').length ?? 0;
+  const unread = notifications.unread.value;
+  const startCall = (to: string, name: string) => {
+    setPeerName(name);
+    go(to);
+  };
 
   async function logout() {
     await apiRequest('POST', '/api/auth/logout', session.token).catch(() => {});
@@ -86,101 +106,135 @@ export function Shell({ session }: { session: Session }) {
     signOut();
   }
 
-  const connection = store.connection.value;
-  const rooms = me?.rooms ?? [];
-  const unread = notifications.unread.value;
-  const latest = notifications.latest.value;
+  const token = session.token;
   const meetingMatch = path.match(/^\/meetings\/(\d+)$/);
-  const roomName = rooms.find((r) => r.id === roomId)?.name ?? (roomId?.startsWith('meeting:') ? `${t('nav.meetings')} #${roomId.slice(8)}` : roomId ?? '');
-
-  const callRoute = path.match(/^\/call\/(user|guest|answer)\/([^?]+)(?:\?checkin=(\d+))?$/);
+  const ledgerMatch = path.match(/^\/dues\/members\/(\d+)$/);
+  const callRoute = path.match(/^\/call\/(user|guest|answer)\/([^?]+)(?:\?(.*))?$/);
   let view = null;
+  let title: MessageKey = 'nav.chat';
   if (me && callRoute) {
-    const [, kind, target, checkin] = callRoute;
+    const [, kind, target, query] = callRoute;
+    const params = new URLSearchParams(query ?? '');
+    const audioOnly = params.get('voice') === '1';
     const intent =
-      kind === 'answer' ? { answer: target } : kind === 'guest' ? { guestInviteId: Number(target) } : { userId: Number(target), ...(checkin ? { checkinId: Number(checkin) } : {}) };
-    view = (
-      <Suspense fallback={<p role="status">{t('call.connecting')}</p>}>
-        <CallPage key={path} socket={store.socket} token={session.token} intent={intent} peerName={peerName} onDone={() => go('/calls')} />
-      </Suspense>
-    );
-  } else if (me && path === '/dues') view = <DuesPage token={session.token} me={me} ledger={ledger} reload={loadLedger} />;
-  else if (me && path === '/calls') view = <CallsPage token={session.token} me={me} startCall={startCall} />;
-  else if (me && path === '/meetings') view = <MeetingsList token={session.token} me={me} />;
-  else if (me && path === '/meetings/new') view = <NewMeeting token={session.token} me={me} />;
-  else if (me && meetingMatch) view = <MeetingDetail key={meetingMatch[1]} id={Number(meetingMatch[1])} token={session.token} me={me} socket={store.socket} />;
-  else if (me && path === '/notifications') view = <Notifications store={notifications} timeZone={me.user.timezone} />;
-  else if (roomId) view = <Room key={roomId} store={store} roomId={roomId} roomName={roomName} me={session.user} canModerate={rooms.find((r) => r.id === roomId)?.moderator ?? me?.user.role === 'admin'} />;
-  else if (me) view = <p class="empty">{t('room.noRooms')}</p>;
+      kind === 'answer'
+        ? { answer: target, audioOnly }
+        : kind === 'guest'
+          ? { guestInviteId: Number(target), audioOnly }
+          : { userId: Number(target), audioOnly, ...(params.get('checkin') ? { checkinId: Number(params.get('checkin')) } : {}) };
+    title = 'nav.calls';
+    view = <CallPage key={path} socket={store.socket} token={token} intent={intent} peerName={peerName || params.get('name') || ''} onDone={() => go('/calls')} />;
+  } else if (me && path === '/calls') [title, view] = ['nav.calls', <CallsPage token={token} me={me} startCall={startCall} />];
+  else if (me && path === '/meetings') [title, view] = ['nav.meetings', <MeetingsList token={token} me={me} />];
+  else if (me && path === '/meetings/new') [title, view] = ['nav.meetings', <NewMeeting token={token} me={me} />];
+  else if (me && meetingMatch) [title, view] = ['nav.meetings', <MeetingDetail key={meetingMatch[1]} id={Number(meetingMatch[1])} token={token} me={me} socket={store.socket} />];
+  else if (me && path === '/dues') [title, view] = ['nav.dues', <DuesPage token={token} me={me} ledger={ledger} reload={loadLedger} />];
+  else if (me && ledgerMatch) [title, view] = ['nav.dues', <MemberLedger key={ledgerMatch[1]} token={token} me={me} memberId={Number(ledgerMatch[1])} />];
+  else if (me && path === '/notifications') [title, view] = ['nav.notifications', <Notifications store={notifications} me={me} startCall={startCall} />];
+  else if (me && manages && path === '/admin/orgs') [title, view] = ['nav.manage', <OrgsAdmin token={token} me={me} />];
+  else if (me && manages && path.startsWith('/admin')) [title, view] = ['nav.manage', <MembersAdmin token={token} me={me} />];
+  else if (me && path === '/account') [title, view] = ['nav.account', <AccountPage token={token} me={me} />];
+  else if (inChat || path === '/') view = <ChatPage store={store} me={user} roomId={roomId} token={token} />;
+  else if (me) view = <p class="page empty">{t('error.not_found')}</p>;
+
+  const tabs: Array<{ icon: IconName; label: MessageKey; href: string; current: boolean; count?: number; countLabel?: string }> = [
+    { icon: 'chat', label: 'nav.chat', href: inChat ? '#/rooms' : `#/room/${lastRoom.current ?? home ?? ''}`, current: inChat, count: store.rooms.value.reduce((n, r) => n + Math.max(0, r.lastSeq - r.readSeq), 0) },
+    { icon: 'video', label: 'nav.calls', href: '#/calls', current: path.startsWith('/call') },
+    { icon: 'meetings', label: 'nav.meetings', href: '#/meetings', current: path.startsWith('/meetings') },
+    { icon: 'dues', label: 'nav.dues', href: '#/dues', current: path.startsWith('/dues'), count: overdue, countLabel: t('nav.duesOverdue', { count: overdue }) },
+    { icon: 'notifications', label: 'nav.notifications', href: '#/notifications', current: path === '/notifications', count: unread, countLabel: t('nav.notificationsCount', { count: unread }) },
+    ...(manages ? [{ icon: 'manage' as const, label: 'nav.manage' as const, href: '#/admin/members', current: path.startsWith('/admin') }] : []),
+  ];
+  const tabBar = (
+    <nav class="tabs" aria-label={t('nav.main')}>
+      {tabs.map((tab) => (
+        <a key={tab.label} href={tab.href} aria-current={tab.current ? 'page' : undefined} aria-label={tab.count && tab.countLabel ? tab.countLabel : undefined}>
+          <Icon name={tab.icon} />
+          <span>{t(tab.label)}</span>
+          {tab.count ? (
+            <span class="count" aria-hidden="true" data-testid={tab.icon === 'dues' ? 'overdue-badge' : undefined}>
+              {tab.count > 99 ? '99+' : tab.count}
+            </span>
+          ) : null}
+        </a>
+      ))}
+    </nav>
+  );
+  const connection = store.connection.value;
+  const latest = notifications.latest.value;
 
   return (
     <div class="shell">
-      <a class="skip" href={inChat ? '#messages' : '#main'} onClick={(e) => {
+      <a class="skip" href="#main" onClick={(e) => {
         e.preventDefault();
-        document.getElementById(inChat ? 'messages' : 'main')?.focus();
+        (document.getElementById(roomId ? 'composer' : 'main') ?? document.getElementById('messages'))?.focus();
       }}>
         {t('app.skip')}
       </a>
       <header class="bar">
         <strong class="brand">{t('app.name')}</strong>
-        <nav aria-label={t('app.name')} class="nav">
-          <a href={`#/room/${roomId ?? home ?? ''}`} aria-current={inChat ? 'page' : undefined}>
-            {t('nav.chat')}
-          </a>
-          <a href="#/calls" aria-current={path.startsWith('/call') ? 'page' : undefined}>
-            {t('nav.calls')}
-          </a>
-          <a href="#/meetings" aria-current={path.startsWith('/meetings') ? 'page' : undefined}>
-            {t('nav.meetings')}
-          </a>
-          <a href="#/dues" aria-current={path === '/dues' ? 'page' : undefined} aria-label={overdue > 0 ? t('nav.duesOverdue', { count: overdue }) : t('nav.dues')}>
-            {t('nav.dues')}
-            {overdue > 0 && (
-              <span class="badge-count" data-testid="overdue-badge" aria-hidden="true">
-                {overdue}
-              </span>
-            )}
-          </a>
-          <a href="#/notifications" aria-current={path === '/notifications' ? 'page' : undefined} aria-label={unread > 0 ? t('nav.notificationsCount', { count: unread }) : t('nav.notifications')}>
-            {t('nav.notifications')}
-            {unread > 0 && <span class="badge-count" aria-hidden="true">{unread}</span>}
-          </a>
-        </nav>
-        {inChat && rooms.length > 1 && (
-          <label class="room-picker">
-            <span class="visually-hidden">{t('nav.room')}</span>
-            <select value={roomId} onChange={(e) => go(`/room/${e.currentTarget.value}`)}>
-              {!rooms.some((r) => r.id === roomId) && <option value={roomId}>{roomName}</option>}
-              {rooms.map((room) => (
-                <option value={room.id} key={room.id}>
-                  {room.name}
-                </option>
-              ))}
-            </select>
-          </label>
-        )}
-        <span class="spacer" />
-        <span class="who" title={t('nav.signedInAs', { name: session.user.name })}>
-          {session.user.name}
+        <span class="bar-title" aria-hidden="true">
+          {t(title)}
         </span>
-        <LanguageSwitch />
-        <button type="button" class="link" onClick={logout}>
-          {t('nav.logout')}
-        </button>
+        {tabBar}
+        <AccountMenu name={user.name} onLogout={logout} />
       </header>
       <p class={`status status-${connection}`} role="status" data-connection={connection}>
         {connection === 'online' ? t('status.online') : connection === 'connecting' ? t('status.connecting') : t('status.offline')}
       </p>
       {latest && !latest.readAt && (
-        <p class="toast" role="alert">
-          {latest.title}{' '}
-          <button type="button" class="link small" onClick={() => (notifications.latest.value = null)}>
+        <div class="toast" role="alert">
+          {linkOf(latest) ? (
+            <a href={linkOf(latest)!} onClick={() => void notifications.markRead(latest.id)}>
+              {latest.title}
+            </a>
+          ) : (
+            <span>{latest.title}</span>
+          )}
+          <button type="button" class="icon" aria-label={t('action.dismiss')} onClick={() => (notifications.latest.value = null)}>
             ×
           </button>
-        </p>
+        </div>
       )}
-      <IncomingCall ringing={ringing} socket={store.socket} onAccept={(call) => startCall(`/call/answer/${call.callId}`, call.from.name)} />
-      {view}
+      <IncomingCall ringing={ringing} socket={store.socket} onAccept={(call) => startCall(`/call/answer/${call.callId}${call.audioOnly ? '?voice=1' : ''}`, call.from.name)} />
+      <div class="content">
+        <Suspense fallback={<p class="page" role="status">{t('status.loading')}</p>}>{view}</Suspense>
+      </div>
+      {tabBar}
+    </div>
+  );
+}
+
+/** Who is signed in, the language, the account page and signing out, behind one button. */
+function AccountMenu({ name, onLogout }: { name: string; onLogout: () => void }) {
+  const [open, setOpen] = useState(false);
+  const first = useRef<HTMLAnchorElement>(null);
+  useEffect(() => {
+    if (open) first.current?.focus();
+  }, [open]);
+  return (
+    <div
+      class="menu"
+      onKeyDown={(e) => e.key === 'Escape' && setOpen(false)}
+      onFocusOut={(e) => {
+        if (!(e.currentTarget as HTMLElement).contains(e.relatedTarget as Node)) setOpen(false);
+      }}
+    >
+      <button type="button" class="icon" aria-haspopup="menu" aria-expanded={open} aria-label={t('nav.account')} onClick={() => setOpen(!open)}>
+        ☰
+      </button>
+      {open && (
+        <div class="menu-list" role="menu">
+          <span class="who">{t('nav.signedInAs', { name })}</span>
+          <a ref={first} role="menuitem" class="button-link" href="#/account" onClick={() => setOpen(false)}>
+            {t('nav.account')}
+          </a>
+          <LanguageSwitch />
+          <button type="button" role="menuitem" class="quiet" onClick={onLogout}>
+            {t('nav.logout')}
+          </button>
+        </div>
+      )}
     </div>
   );
 }

@@ -1,8 +1,10 @@
 import { useEffect, useState } from 'preact/hooks';
 import type { Meeting, SignupStatus } from '../../../../server/contract/model';
-import { apiRequest, errorMessage } from '../../api';
+import { apiRequest } from '../../api';
+import { describeError, Notice } from '../../errors';
 import { t } from '../../i18n';
 import { command, type AppSocket } from '../../socket';
+import { MeetingForm, type MeetingFields } from './MeetingForm';
 
 interface SignupEntry {
   user: { id: number; name: string };
@@ -11,92 +13,87 @@ interface SignupEntry {
   checkInCode: string;
 }
 
-/** Capacity, closing and cancelling, the sign-up list and check-in at the door. */
-export function OrganizerTools({ meeting, token, socket, onChange }: { meeting: Meeting; token: string; socket: AppSocket; onChange: () => void }) {
+const MEETING_ERRORS = { conflict: 'meeting.conflict', not_found: 'meeting.noSuchCode' } as const;
+
+/** Edit, capacity, closing and cancelling, the sign-up list and check-in at the door. */
+export function OrganizerTools({ meeting, token, socket, zone, onChange }: { meeting: Meeting; token: string; socket: AppSocket; zone: string; onChange: () => void }) {
   const [signups, setSignups] = useState<SignupEntry[]>([]);
-  const [capacity, setCapacity] = useState(String(meeting.capacity));
   const [code, setCode] = useState('');
-  const [message, setMessage] = useState<string | null>(null);
+  const [editing, setEditing] = useState(false);
+  const [notice, setNotice] = useState<{ tone: 'error' | 'success'; text: string } | null>(null);
 
   const loadSignups = () => apiRequest<{ signups: SignupEntry[] }>('GET', `/api/meetings/${meeting.id}/signups?limit=200`, token).then((r) => setSignups(r.signups)).catch(() => {});
   useEffect(() => void loadSignups(), [meeting.id, meeting.confirmed, meeting.waitlisted]);
 
-  async function patch(body: Record<string, unknown>) {
+  async function patch(body: Partial<MeetingFields> & { status?: string }, done?: string) {
     try {
       await apiRequest('PATCH', `/api/meetings/${meeting.id}`, token, body);
-      setMessage(null);
+      setNotice(done ? { tone: 'success', text: done } : null);
+      setEditing(false);
       onChange();
     } catch (e) {
-      setMessage(errorMessage(e, t('error.generic')));
+      setNotice({ tone: 'error', text: describeError(e, MEETING_ERRORS) });
     }
   }
 
   async function attend(target: { userId: number } | { code: string }) {
     const ack = await command(socket, 'meeting:attend', { meetingId: meeting.id, ...target });
-    if (!ack.ok) return setMessage(ack.error.message);
+    if (!ack.ok) return setNotice({ tone: 'error', text: describeError(ack.error, MEETING_ERRORS) });
     const name = signups.find((s) => s.user.id === ack.data.userId)?.user.name ?? '';
-    setMessage(t('meeting.checkedIn', { name }));
+    setNotice({ tone: 'success', text: t('meeting.checkedIn', { name }) });
     setCode('');
     void loadSignups();
   }
 
+  const cancelled = meeting.status === 'cancelled';
   return (
     <section class="tools" aria-labelledby="tools-title">
       <h2 id="tools-title">{t('meeting.manage')}</h2>
-      {message && (
-        <p role="status" class="notice">
-          {message}
-        </p>
-      )}
-      <form
-        class="row"
-        onSubmit={(e) => {
-          e.preventDefault();
-          void patch({ capacity: Number(capacity) });
-        }}
-      >
-        <label for="capacity">{t('meeting.capacity')}</label>
-        <input id="capacity" type="number" min={1} max={100000} value={capacity} onInput={(e) => setCapacity(e.currentTarget.value)} />
-        <button type="submit">{t('meeting.save')}</button>
-      </form>
-      <div class="row">
-        {meeting.status === 'open' && (
-          <button type="button" class="secondary" onClick={() => patch({ status: 'closed' })}>
-            {t('meeting.close')}
+      {notice && <Notice tone={notice.tone} onClose={() => setNotice(null)}>{notice.text}</Notice>}
+      {!cancelled && (
+        <div class="actions">
+          <button type="button" class="quiet" aria-expanded={editing} onClick={() => setEditing(!editing)}>
+            {t('meeting.edit')}
           </button>
-        )}
-        {meeting.status === 'closed' && (
-          <button type="button" class="secondary" onClick={() => patch({ status: 'open' })}>
-            {t('meeting.reopen')}
-          </button>
-        )}
-        {meeting.status !== 'cancelled' && (
+          {meeting.status === 'open' ? (
+            <button type="button" class="secondary" onClick={() => patch({ status: 'closed' })}>
+              {t('meeting.close')}
+            </button>
+          ) : (
+            <button type="button" class="secondary" onClick={() => patch({ status: 'open' })}>
+              {t('meeting.reopen')}
+            </button>
+          )}
           <button type="button" class="danger" onClick={() => confirm(t('meeting.cancelConfirm')) && patch({ status: 'cancelled' })}>
             {t('meeting.cancelMeeting')}
           </button>
-        )}
-      </div>
-      <form
-        class="row"
-        onSubmit={(e) => {
-          e.preventDefault();
-          if (code.trim()) void attend({ code: code.trim() });
-        }}
-      >
-        <label for="checkin-code">{t('meeting.codeLabel')}</label>
-        <input id="checkin-code" value={code} maxLength={8} autocomplete="off" onInput={(e) => setCode(e.currentTarget.value)} />
-        <button type="submit">{t('meeting.codeSubmit')}</button>
-      </form>
+        </div>
+      )}
+      {editing && <MeetingForm initial={meeting} zone={zone} submitLabel={t('meeting.save')} onSubmit={(fields) => patch(fields, t('meeting.saved'))} />}
+      {!cancelled && (
+        <form
+          class="row"
+          onSubmit={(e) => {
+            e.preventDefault();
+            if (code.trim()) void attend({ code: code.trim() });
+          }}
+        >
+          <label>
+            {t('meeting.codeLabel')}
+            <input value={code} maxLength={8} autocomplete="off" autocapitalize="characters" onInput={(e) => setCode(e.currentTarget.value)} />
+          </label>
+          <button type="submit">{t('meeting.codeSubmit')}</button>
+        </form>
+      )}
       <h3>{t('meeting.signups')}</h3>
+      {signups.length === 0 && <p class="empty">{t('meeting.noSignups')}</p>}
       <ol class="signups">
         {signups.map((s) => (
           <li key={s.user.id} data-user={s.user.id}>
             <span>{s.user.name}</span>{' '}
-            <span class="muted">
-              {s.status === 'waitlisted' ? `#${s.position}` : s.status === 'attended' ? t('meeting.attended') : ''}
-            </span>
-            {s.status === 'confirmed' && (
-              <button type="button" class="link small" onClick={() => attend({ userId: s.user.id })}>
+            <span class="muted">{s.status === 'waitlisted' ? t('meeting.waitlistPlace', { position: s.position ?? '?' }) : s.status === 'attended' ? t('meeting.attended') : ''}</span>
+            {s.status === 'confirmed' && !cancelled && (
+              <button type="button" class="link" onClick={() => attend({ userId: s.user.id })}>
                 {t('meeting.markAttended')} {s.user.name}
               </button>
             )}

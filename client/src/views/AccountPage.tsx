@@ -1,0 +1,82 @@
+import { useState } from 'preact/hooks';
+import type { User } from '../../../server/contract/model';
+import { apiRequest, type Me } from '../api';
+import { describeError, Notice } from '../errors';
+import { t } from '../i18n';
+import { session, signIn } from '../session';
+
+/** The member's own page: where they are and their time zone (theirs to keep up to date), and their password. */
+export function AccountPage({ token, me }: { token: string; me: Me }) {
+  const [notice, setNotice] = useState<{ tone: 'error' | 'success'; text: string } | null>(null);
+  const user = me.user;
+
+  async function saveProfile(event: Event) {
+    event.preventDefault();
+    const form = new FormData(event.currentTarget as HTMLFormElement);
+    try {
+      const { user: saved } = await apiRequest<{ user: User }>('PATCH', `/api/members/${user.id}`, token, {
+        location: String(form.get('location') ?? '').trim() || null,
+        timezone: String(form.get('timezone') ?? '').trim(),
+        mobile: form.get('mobile') === 'on',
+      });
+      Object.assign(me.user, saved);
+      if (session.value) signIn({ ...session.value, user: saved });
+      setNotice({ tone: 'success', text: t('account.saved') });
+    } catch (error) {
+      setNotice({ tone: 'error', text: describeError(error) });
+    }
+  }
+
+  async function changePassword(event: Event) {
+    event.preventDefault();
+    const form = event.currentTarget as HTMLFormElement;
+    const data = new FormData(form);
+    try {
+      await apiRequest('POST', '/api/me/password', token, { current: String(data.get('current')), next: String(data.get('next')) });
+      form.reset();
+      setNotice({ tone: 'success', text: t('account.passwordChanged') });
+    } catch (error) {
+      setNotice({ tone: 'error', text: describeError(error, { unauthorized: 'account.wrongPassword' }) });
+    }
+  }
+
+  return (
+    <main class="page" id="main" tabIndex={-1}>
+      <div class="inner">
+        <h1>{t('nav.account')}</h1>
+        <dl class="facts">
+          <dt>{t('member.name')}</dt>
+          <dd>{user.name}</dd>
+          <dt>{t('member.email')}</dt>
+          <dd>{user.email}</dd>
+        </dl>
+        <p class="muted">{t('account.official')}</p>
+        {notice && <Notice tone={notice.tone} onClose={() => setNotice(null)}>{notice.text}</Notice>}
+        <form class="stack" onSubmit={saveProfile} aria-labelledby="profile-title">
+          <h2 id="profile-title">{t('account.profile')}</h2>
+          <label for="acc-location">{t('member.location')}</label>
+          <input id="acc-location" name="location" maxLength={200} value={user.location ?? ''} />
+          <label for="acc-timezone">{t('member.timezone')}</label>
+          <input id="acc-timezone" name="timezone" maxLength={64} required value={user.timezone} list="zones" />
+          <datalist id="zones">
+            {['Asia/Shanghai', 'Asia/Hong_Kong', 'Asia/Tokyo', 'Asia/Singapore', 'Europe/London', 'Europe/Paris', 'Europe/Berlin', 'America/New_York', 'America/Los_Angeles', 'Australia/Sydney'].map((z) => (
+              <option key={z} value={z} />
+            ))}
+          </datalist>
+          <label class="inline">
+            <input type="checkbox" name="mobile" checked={user.mobile} /> {t('member.mobile')}
+          </label>
+          <button type="submit">{t('action.save')}</button>
+        </form>
+        <form class="stack" onSubmit={changePassword} aria-labelledby="password-title">
+          <h2 id="password-title">{t('account.password')}</h2>
+          <label for="acc-current">{t('account.current')}</label>
+          <input id="acc-current" name="current" type="password" autocomplete="current-password" required />
+          <label for="acc-next">{t('account.next')}</label>
+          <input id="acc-next" name="next" type="password" autocomplete="new-password" minLength={8} required />
+          <button type="submit">{t('account.change')}</button>
+        </form>
+      </div>
+    </main>
+  );
+}

@@ -1,0 +1,101 @@
+import { useState } from 'preact/hooks';
+import type { User } from '../../../../server/contract/model';
+import { apiRequest } from '../../api';
+import { describeError, Notice } from '../../errors';
+import { t } from '../../i18n';
+
+interface Report {
+  created: Array<{ row: number; user: User; password: string }>;
+  refused: Array<{ row: number; email: string; reason: string }>;
+}
+
+/** The created accounts and their initial passwords, as a file to hand out (shown once). */
+function passwordsCsv(report: Report): string {
+  const cell = (v: string) => (/[",\r\n]/.test(v) ? `"${v.replace(/"/g, '""')}"` : /^[=+\-@\t\r]/.test(v) ? `'${v}` : v);
+  return `\uFEFF${['name,email,password', ...report.created.map((c) => [c.user.name, c.user.email, c.password].map(cell).join(','))].join('\r\n')}\r\n`;
+}
+
+/** Import a list of members from a CSV file: each row is added or refused with its reason. */
+export function ImportMembers({ token, onImported }: { token: string; onImported: () => void }) {
+  const [report, setReport] = useState<Report | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+
+  async function submit(event: Event) {
+    event.preventDefault();
+    const file = (new FormData(event.currentTarget as HTMLFormElement).get('file') as File | null) ?? null;
+    if (!file || file.size === 0) return;
+    setBusy(true);
+    setError(null);
+    try {
+      setReport(await apiRequest<Report>('POST', '/api/members/import', token, { csv: await file.text() }));
+      onImported();
+    } catch (e) {
+      setError(describeError(e));
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  const download = () => {
+    if (!report) return;
+    const url = URL.createObjectURL(new Blob([passwordsCsv(report)], { type: 'text/csv' }));
+    Object.assign(document.createElement('a'), { href: url, download: 'new-members.csv' }).click();
+    setTimeout(() => URL.revokeObjectURL(url), 10_000);
+  };
+
+  return (
+    <section class="tools" aria-labelledby="import-title">
+      <h2 id="import-title">{t('admin.import')}</h2>
+      <p class="muted">{t('admin.importHelp')}</p>
+      <form class="row" onSubmit={submit}>
+        <label>
+          {t('admin.importFile')}
+          <input type="file" name="file" accept=".csv,text/csv" required />
+        </label>
+        <button type="submit" disabled={busy}>
+          {busy ? t('status.loading') : t('admin.importRun')}
+        </button>
+      </form>
+      {error && <Notice tone="error">{error}</Notice>}
+      {report && (
+        <>
+          <Notice tone={report.refused.length > 0 ? 'info' : 'success'}>{t('admin.importDone', { created: report.created.length, refused: report.refused.length })}</Notice>
+          {report.created.length > 0 && (
+            <>
+              <p>{t('admin.importPasswords')}</p>
+              <div class="actions">
+                <button type="button" class="quiet" onClick={download}>
+                  {t('admin.importDownload')}
+                </button>
+              </div>
+            </>
+          )}
+          {report.refused.length > 0 && (
+            <div class="table-wrap">
+              <table class="report">
+                <caption class="visually-hidden">{t('admin.importRefused')}</caption>
+                <thead>
+                  <tr>
+                    <th scope="col">{t('admin.row')}</th>
+                    <th scope="col">{t('member.email')}</th>
+                    <th scope="col">{t('admin.reason')}</th>
+                  </tr>
+                </thead>
+                <tbody>
+                  {report.refused.map((r) => (
+                    <tr key={r.row}>
+                      <td>{r.row}</td>
+                      <td>{r.email}</td>
+                      <td>{r.reason}</td>
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
+            </div>
+          )}
+        </>
+      )}
+    </section>
+  );
+}

@@ -1,0 +1,96 @@
+import type { Meeting, Org } from '../../../../server/contract/model';
+import { t } from '../../i18n';
+import { isoToZonedInput, zonedInputToIso } from '../../time';
+
+export interface MeetingFields {
+  title: string;
+  topic: string | null;
+  description: string | null;
+  startsAt: string;
+  endsAt: string | null;
+  location: string | null;
+  online: boolean;
+  onlineUrl: string | null;
+  capacity: number;
+}
+
+/**
+ * A meeting's fields, to publish one or to edit it: times typed in the organizer's own zone. Publishing adds
+ * the host unit and who may sign up (`hosts`).
+ */
+export function MeetingForm({ initial, zone, hosts, submitLabel, onSubmit }: {
+  initial?: Meeting;
+  zone: string;
+  hosts?: Org[];
+  submitLabel: string;
+  onSubmit: (fields: MeetingFields & { hostOrgId?: number; openTo?: string }) => void;
+}) {
+  function submit(event: Event) {
+    event.preventDefault();
+    const form = new FormData(event.currentTarget as HTMLFormElement);
+    const value = (name: string) => String(form.get(name) ?? '').trim();
+    const onlineUrl = value('onlineUrl') || null;
+    onSubmit({
+      ...(hosts ? { hostOrgId: Number(value('hostOrgId')), openTo: value('openTo') } : {}),
+      title: value('title'),
+      topic: value('topic') || null,
+      description: value('description') || null,
+      startsAt: zonedInputToIso(value('startsAt'), zone),
+      endsAt: value('endsAt') ? zonedInputToIso(value('endsAt'), zone) : null,
+      location: value('location') || null,
+      online: form.get('online') === 'on' || onlineUrl !== null,
+      onlineUrl,
+      capacity: Number(value('capacity')),
+    });
+  }
+
+  const input = (iso: string | null | undefined) => (iso ? isoToZonedInput(iso, zone) : '');
+  return (
+    <form class="stack" onSubmit={submit}>
+      {hosts && (
+        <>
+          <label for="m-host">{t('form.host')}</label>
+          <select id="m-host" name="hostOrgId" required>
+            {hosts.map((o) => (
+              <option key={o.id} value={String(o.id)}>
+                {o.name}
+              </option>
+            ))}
+          </select>
+        </>
+      )}
+      <label for="m-title">{t('form.title')}</label>
+      <input id="m-title" name="title" required maxLength={200} value={initial?.title ?? ''} />
+      <label for="m-topic">{t('form.topic')}</label>
+      <input id="m-topic" name="topic" maxLength={100} value={initial?.topic ?? ''} />
+      <label for="m-description">{t('form.description')}</label>
+      <textarea id="m-description" name="description" rows={3} maxLength={5000} value={initial?.description ?? ''} />
+      <label for="m-starts">{t('form.startsAt')}</label>
+      <input id="m-starts" name="startsAt" type="datetime-local" required aria-describedby="m-zone" value={input(initial?.startsAt)} />
+      <label for="m-ends">{t('form.endsAt')}</label>
+      <input id="m-ends" name="endsAt" type="datetime-local" aria-describedby="m-zone" value={input(initial?.endsAt)} />
+      <small id="m-zone" class="muted">
+        {t('form.timezoneHint', { zone })}
+      </small>
+      <label for="m-location">{t('form.location')}</label>
+      <input id="m-location" name="location" maxLength={300} value={initial?.location ?? ''} />
+      <label class="inline">
+        <input type="checkbox" name="online" checked={initial?.online ?? false} /> {t('form.online')}
+      </label>
+      <label for="m-url">{t('form.onlineUrl')}</label>
+      <input id="m-url" name="onlineUrl" type="url" maxLength={500} placeholder="https://" value={initial?.onlineUrl ?? ''} />
+      <label for="m-capacity">{t('form.capacity')}</label>
+      <input id="m-capacity" name="capacity" type="number" min={1} max={100000} required value={String(initial?.capacity ?? 30)} />
+      {hosts && (
+        <>
+          <label for="m-open">{t('form.openTo')}</label>
+          <select id="m-open" name="openTo">
+            <option value="all">{t('meetings.openTo.all')}</option>
+            <option value="host">{t('meetings.openTo.host')}</option>
+          </select>
+        </>
+      )}
+      <button type="submit">{submitLabel}</button>
+    </form>
+  );
+}
