@@ -28,11 +28,15 @@ describe('two members chatting in the browser', () => {
     await log(amy).getByText('Hello from London').waitFor();
     await say(amy, '你好，欢迎回家');
     await log(alice).getByText('你好，欢迎回家').waitFor();
-    await alice.getByText('Amy', { exact: false }).first().waitFor();
+    // Who is online sits behind the room's "Online (n)" toggle.
+    await alice.getByText('Online (2)').click();
+    await alice.locator('.online-list').getByText('Amy').waitFor();
 
     // Alice loses her connection.
     await aliceContext.setOffline(true);
     await alice.getByRole('status').filter({ hasText: /Offline/ }).waitFor({ timeout: 45_000 });
+    // While offline the online list is not claimed to be current.
+    await alice.getByText('Online (?)').waitFor();
     await say(amy, '你掉线的时候我发的');
     await say(alice, 'written while offline');
     await alice.locator('[data-pending]').filter({ hasText: 'written while offline' }).getByText('Waiting to send').waitFor();

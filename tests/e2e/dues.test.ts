@@ -15,7 +15,7 @@ describe('dues in the browser', () => {
     const alice = await env.signIn(env.d.alice.user.email, { locale: 'en-GB', timezoneId: 'Europe/London', viewport: { width: 360, height: 800 } });
     const badge = alice.getByTestId('overdue-badge');
     await badge.filter({ hasText: '1' }).waitFor();
-    await alice.getByRole('link', { name: /Dues/ }).click();
+    await badge.click();
     await alice.getByRole('row', { name: new RegExp(last) }).getByText('overdue').waitFor();
     await alice.getByLabel('Month', { exact: true }).selectOption(last);
     await alice.getByLabel('Bank transfer or payment receipt number').fill('ALIPAY-2026-778812');

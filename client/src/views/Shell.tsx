@@ -200,7 +200,6 @@ export function Shell({ session }: { session: Session }) {
       <div class="content">
         <Suspense fallback={<p class="page" role="status">{t('status.loading')}</p>}>{view}</Suspense>
       </div>
-      {tabBar}
     </div>
   );
 }
