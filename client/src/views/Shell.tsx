@@ -1,4 +1,4 @@
-import { lazy, Suspense } from 'preact/compat';
+import { Suspense } from 'preact/compat';
 import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import { apiRequest, type Me } from '../api';
 import { watchIncoming } from '../call/incoming';
@@ -12,20 +12,7 @@ import { ChatPage } from './chat/ChatPage';
 import { Icon, type IconName } from './icons';
 import { IncomingCall } from './IncomingCall';
 import { LanguageSwitch } from './LanguageSwitch';
-
-// Every page but chat loads when first opened: the first load stays small on a slow phone link.
-const named = <K extends string, M extends Record<K, any>>(load: () => Promise<M>, name: K) => lazy(() => load().then((m) => ({ default: m[name] })));
-const CallPage = lazy(() => import('../call/CallPage'));
-const CallsPage = named(() => import('./CallsPage'), 'CallsPage');
-const MeetingsList = named(() => import('./meetings/MeetingsList'), 'MeetingsList');
-const MeetingDetail = named(() => import('./meetings/MeetingDetail'), 'MeetingDetail');
-const NewMeeting = named(() => import('./meetings/NewMeeting'), 'NewMeeting');
-const DuesPage = named(() => import('./dues/DuesPage'), 'DuesPage');
-const MemberLedger = named(() => import('./dues/MemberLedger'), 'MemberLedger');
-const Notifications = named(() => import('./Notifications'), 'Notifications');
-const MembersAdmin = named(() => import('./admin/MembersAdmin'), 'MembersAdmin');
-const OrgsAdmin = named(() => import('./admin/OrgsAdmin'), 'OrgsAdmin');
-const AccountPage = named(() => import('./AccountPage'), 'AccountPage');
+import { pageAt } from './pages';
 
 export interface Ledger {
   rate: { monthlyAmount: number; currency: string } | null;
@@ -107,33 +94,10 @@ export function Shell({ session }: { session: Session }) {
   }
 
   const token = session.token;
-  const meetingMatch = path.match(/^\/meetings\/(\d+)$/);
-  const ledgerMatch = path.match(/^\/dues\/members\/(\d+)$/);
-  const callRoute = path.match(/^\/call\/(user|guest|answer)\/([^?]+)(?:\?(.*))?$/);
-  let view = null;
   let title: MessageKey = 'nav.chat';
-  if (me && callRoute) {
-    const [, kind, target, query] = callRoute;
-    const params = new URLSearchParams(query ?? '');
-    const audioOnly = params.get('voice') === '1';
-    const intent =
-      kind === 'answer'
-        ? { answer: target, audioOnly }
-        : kind === 'guest'
-          ? { guestInviteId: Number(target), audioOnly }
-          : { userId: Number(target), audioOnly, ...(params.get('checkin') ? { checkinId: Number(params.get('checkin')) } : {}) };
-    title = 'nav.calls';
-    view = <CallPage key={path} socket={store.socket} token={token} intent={intent} peerName={peerName || params.get('name') || ''} onDone={() => go('/calls')} />;
-  } else if (me && path === '/calls') [title, view] = ['nav.calls', <CallsPage token={token} me={me} startCall={startCall} />];
-  else if (me && path === '/meetings') [title, view] = ['nav.meetings', <MeetingsList token={token} me={me} />];
-  else if (me && path === '/meetings/new') [title, view] = ['nav.meetings', <NewMeeting token={token} me={me} />];
-  else if (me && meetingMatch) [title, view] = ['nav.meetings', <MeetingDetail key={meetingMatch[1]} id={Number(meetingMatch[1])} token={token} me={me} socket={store.socket} />];
-  else if (me && path === '/dues') [title, view] = ['nav.dues', <DuesPage token={token} me={me} ledger={ledger} reload={loadLedger} />];
-  else if (me && ledgerMatch) [title, view] = ['nav.dues', <MemberLedger key={ledgerMatch[1]} token={token} me={me} memberId={Number(ledgerMatch[1])} />];
-  else if (me && path === '/notifications') [title, view] = ['nav.notifications', <Notifications store={notifications} me={me} startCall={startCall} />];
-  else if (me && manages && path === '/admin/orgs') [title, view] = ['nav.manage', <OrgsAdmin token={token} me={me} />];
-  else if (me && manages && path.startsWith('/admin')) [title, view] = ['nav.manage', <MembersAdmin token={token} me={me} />];
-  else if (me && path === '/account') [title, view] = ['nav.account', <AccountPage token={token} me={me} />];
+  let view = null;
+  const page = me && pageAt(path, { token, me, store, notifications, ledger, reloadLedger: loadLedger, startCall, peerName, leave: go }, manages);
+  if (page) ({ title, view } = page);
   else if (inChat || path === '/') view = <ChatPage store={store} me={user} roomId={roomId} token={token} />;
   else if (me) view = <p class="page empty">{t('error.not_found')}</p>;
 

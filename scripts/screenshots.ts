@@ -1,0 +1,152 @@
+/**
+ * Screenshots of every page of the client on a phone (360 × 740, zh-CN), for docs/client.md.
+ *
+ *   npx tsx scripts/screenshots.ts [outDir=docs/client] [--lang=en] [--width=360 --height=740]
+ *
+ * Boots the real app in this process on a fresh SQLite file with the demo district (Redis on REDIS_URL,
+ * its own key prefix, removed afterwards), builds the client if it is not built, and walks the pages as
+ * a member, an organizer, the district admin and a family guest, with Debian's Chromium.
+ */
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { Redis } from 'ioredis';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { createApp } from '../server/app';
+import { loadConfig } from '../server/config';
+import { createDatabase, migrateToLatest } from '../server/db/database';
+import { DEMO_PASSWORD, seedDemoDistrict } from '../server/demo';
+import { createLogger } from '../server/logger';
+
+const args = process.argv.slice(2);
+const flag = (name: string, fallback: string) => args.find((a) => a.startsWith(`--${name}=`))?.split('=')[1] ?? fallback;
+const outDir = resolve(args.find((a) => !a.startsWith('--')) ?? 'docs/client');
+const lang = flag('lang', 'zh-CN');
+const viewport = { width: Number(flag('width', '360')), height: Number(flag('height', '740')) };
+const EMAIL = (name: string) => `${name}@kitestring.example`;
+
+async function main() {
+  if (!existsSync('client/dist/index.html')) execFileSync('npx', ['vite', 'build', '--logLevel', 'warn'], { stdio: 'inherit' });
+  mkdirSync(outDir, { recursive: true });
+  const dir = mkdtempSync(join(tmpdir(), 'ks-shots-'));
+  const keyPrefix = `shots${process.pid}`;
+  const { PUBLIC_URL: _unset, ...env } = process.env;
+  const config = loadConfig({ ...env, NODE_ENV: 'production', PORT: '0', HOST: '127.0.0.1', DATABASE_URL: `sqlite:${join(dir, 'demo.db')}`, KEY_PREFIX: keyPrefix, LOG_LEVEL: 'warn' });
+  const db = createDatabase(config.databaseUrl);
+  await migrateToLatest(db);
+  await seedDemoDistrict(db);
+  const app = createApp({ config, db, log: createLogger('warn') });
+  await app.start();
+  await new Promise<void>((done) => app.httpServer.listen(0, '127.0.0.1', done));
+  const base = `http://127.0.0.1:${(app.httpServer.address() as AddressInfo).port}`;
+  const browser = await chromium.launch({
+    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--use-fake-ui-for-media-stream', '--use-fake-device-for-media-stream', '--allow-loopback-in-peer-connection'],
+  });
+  try {
+    await walk(browser, base);
+  } finally {
+    await browser.close();
+    await app.close();
+    await db.close();
+    await removeKeys(config.redisUrl, keyPrefix);
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+async function walk(browser: Browser, base: string) {
+  const open = async () => {
+    const context = await browser.newContext({ viewport, locale: lang, timezoneId: 'Asia/Shanghai', deviceScaleFactor: 1, permissions: ['camera', 'microphone'] });
+    const page = await context.newPage();
+    page.on('pageerror', (e) => console.error('page error:', e.message));
+    return page;
+  };
+  const shoot = async (page: Page, name: string) => {
+    await page.waitForLoadState('networkidle').catch(() => {});
+    await page.waitForTimeout(400); // let lazy pages and fonts settle
+    await page.screenshot({ path: join(outDir, `${name}.png`) });
+    console.log(`${name}.png`);
+  };
+  const signIn = async (who: string) => {
+    const page = await open();
+    await page.goto(base);
+    if (who === 'login') return page;
+    await page.getByLabel(/Email|邮箱/).fill(EMAIL(who));
+    await page.getByLabel(/Password|密码/).fill(DEMO_PASSWORD);
+    await page.getByRole('button', { name: /Sign in|登录/ }).click();
+    await page.getByRole('log').waitFor();
+    return page;
+  };
+  const go = async (page: Page, hash: string, name: string, ready?: (page: Page) => Promise<unknown>) => {
+    await page.goto(`${base}/${hash}`);
+    await ready?.(page);
+    await shoot(page, name);
+  };
+  const api = async (page: Page, path: string, init: { method?: string; body?: unknown } = {}) =>
+    page.evaluate(async ({ path, init }) => {
+      const token = JSON.parse(localStorage.getItem('ks:session') ?? '{}').token;
+      const res = await fetch(path, { method: init.method ?? 'GET', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body: init.body ? JSON.stringify(init.body) : undefined });
+      return res.json();
+    }, { path, init });
+
+  const login = await signIn('login');
+  await shoot(login, 'login');
+
+  // A member far from home: the student in London.
+  const member = await signIn('chen.jing');
+  await shoot(member, 'chat-room');
+  await go(member, '#/rooms', 'chat-rooms');
+  const meetings = (await api(member, '/api/meetings')).meetings as Array<{ id: number }>;
+  await go(member, '#/meetings', 'meetings');
+  if (meetings[0]) await go(member, `#/meetings/${meetings[0].id}`, 'meeting-member', (p) => p.getByRole('heading', { level: 1 }).waitFor());
+  await go(member, '#/dues', 'dues-member');
+  await go(member, '#/notifications', 'notifications');
+  await go(member, '#/calls', 'calls');
+  await go(member, '#/account', 'account');
+  const memberId = ((await api(member, '/api/me')).user as { id: number }).id;
+  const guest = await api(member, '/api/guest-invites', { method: 'POST', body: { label: '妈妈' } });
+
+  // An organizer of the general branch.
+  const organizer = await signIn('wang.fang');
+  await go(organizer, '#/meetings/new', 'meeting-new');
+  if (meetings[0]) await go(organizer, `#/meetings/${meetings[0].id}`, 'meeting-organizer', (p) => p.getByRole('heading', { level: 1 }).waitFor());
+  await go(organizer, '#/dues', 'dues-organizer');
+  await go(organizer, `#/dues/members/${memberId}`, 'dues-member-ledger');
+
+  // The district admin's console.
+  const admin = await signIn('admin');
+  await go(admin, '#/admin/orgs', 'admin-orgs');
+  await go(admin, '#/admin/members', 'admin-members');
+
+  // Family: the guest link's page, then a call between the member and an organizer.
+  if (guest.url) {
+    const family = await open();
+    await family.goto(String(guest.url).replace(/^https?:\/\/[^/]+/, base));
+    await shoot(family, 'guest');
+  }
+  const callee = await signIn('li.ming');
+  const me = (await api(callee, '/api/me')).user as { id: number; name: string };
+  await member.goto(`${base}/#/call/user/${me.id}?name=${encodeURIComponent(me.name)}`);
+  await callee.getByRole('alertdialog').getByRole('button').first().click();
+  await member.waitForFunction(() => [...document.querySelectorAll('video')].some((v) => v.videoWidth > 0 && !v.muted), null, { timeout: 20_000 }).catch(() => {});
+  await member.waitForTimeout(1500);
+  await shoot(member, 'call');
+}
+
+async function removeKeys(url: string, prefix: string) {
+  const redis = new Redis(url);
+  let cursor = '0';
+  do {
+    const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 500);
+    if (keys.length) await redis.del(...keys);
+    cursor = next;
+  } while (cursor !== '0');
+  redis.disconnect();
+}
+
+main().then(() => process.exit(0), (error) => {
+  console.error(error);
+  process.exit(1);
+});
