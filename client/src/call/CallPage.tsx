@@ -103,7 +103,7 @@ export default function CallPage({ socket, token, intent, peerName, onDone }: { 
               {session.cameraOff.value ? t('call.cameraOn') : t('call.cameraOff')}
             </button>
           )}
-          {!session.audioOnly.value && (
+          {!session.audioOnly.value && session.canSwitchCamera.value && (
             <button type="button" class="secondary" onClick={() => void session.switchCamera().catch(() => {})}>
               {t('call.switchCamera')}
             </button>

@@ -29,6 +29,8 @@ export class CallSession {
   readonly connectedAt = signal<number | null>(null);
   /** The callee had no socket open when the call was placed: it rings out into a missed call. */
   readonly calleeOffline = signal(false);
+  /** More than one camera (a phone's front and back): switching cameras is offered only then. */
+  readonly canSwitchCamera = signal(false);
   private facing: 'user' | 'environment' = 'user';
   private peer: SimplePeerType.Instance | null = null;
   private Peer: typeof SimplePeerType | null = null;
@@ -64,6 +66,11 @@ export class CallSession {
     this.iceServers = ice.iceServers ?? [];
     this.Peer = lib.default;
     this.listen();
+    // Device labels and counts are known only once a camera permission was granted, i.e. now.
+    void navigator.mediaDevices
+      .enumerateDevices()
+      .then((devices) => (this.canSwitchCamera.value = devices.filter((d) => d.kind === 'videoinput').length > 1))
+      .catch(() => {});
   }
 
   /** The callee answered (we are the caller), or we answered (callee): start the peer. */
