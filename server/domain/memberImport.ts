@@ -8,12 +8,45 @@ import type { OrgDirectory } from './orgDirectory';
 
 export const MAX_IMPORT_ROWS = 1000;
 
-/** A row that was refused, and why (in the server's words; the client shows them as they are). */
+/** Why a row was refused: a stable code the client words in the reader's language (with `detail` filled in). */
+export type RefusalCode =
+  | 'name_missing'
+  | 'name_too_long'
+  | 'email_invalid'
+  | 'branch_unknown'
+  | 'timezone_invalid'
+  | 'mobile_invalid'
+  | 'location_too_long'
+  | 'language_invalid'
+  | 'email_repeated'
+  | 'email_taken'
+  | 'not_under_you'
+  | 'refused';
+
+/** A row that was refused, and why: `code` (+ `detail`) for the page, `reason` in English for scripts and logs. */
 export interface RefusedRow {
   row: number;
   email: string;
+  code: RefusalCode;
+  detail?: string;
   reason: string;
 }
+
+const REASONS: Record<RefusalCode, (detail: string) => string> = {
+  name_missing: () => 'name is missing',
+  name_too_long: () => 'name is longer than 200 characters',
+  email_invalid: () => 'email is not an e-mail address',
+  branch_unknown: (d) => `no branch called "${d}"`,
+  timezone_invalid: (d) => `timezone "${d}" is not an IANA name such as Europe/London`,
+  mobile_invalid: () => 'mobile must be yes or no',
+  location_too_long: () => 'location is longer than 200 characters',
+  language_invalid: () => 'language must be zh-CN or en',
+  email_repeated: (d) => `this e-mail is already on row ${d}`,
+  email_taken: () => 'this e-mail already has an account',
+  not_under_you: () => 'the branch is not under you',
+  refused: (d) => d,
+};
+const refusal = (row: number, email: string, code: RefusalCode, detail = ''): RefusedRow => ({ row, email, code, ...(detail ? { detail } : {}), reason: REASONS[code](detail) });
 
 const YES = new Set(['1', 'true', 'yes', 'y', '是']);
 const NO = new Set(['', '0', 'false', 'no', 'n', '否']);
@@ -49,18 +82,18 @@ export async function importMembers(
   for (const [index, record] of records.entries()) {
     const row = index + 2; // the header is row 1
     const email = record.email ?? '';
-    const refuse = (reason: string) => refused.push({ row, email, reason });
+    const refuse = (code: RefusalCode, detail?: string) => refused.push(refusal(row, email, code, detail));
     const branchId = /^\d+$/.test(record.branch ?? '') ? Number(record.branch) : byName.get(record.branch ?? '');
     const mobile = (record.mobile ?? '').toLowerCase();
-    if (!record.name) refuse('name is missing');
-    else if (record.name.length > 200) refuse('name is longer than 200 characters');
-    else if (!/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(email) || email.length > 320) refuse('email is not an e-mail address');
-    else if (branchId === undefined) refuse(`no branch called "${record.branch ?? ''}"`);
-    else if (record.timezone && !isIanaTimeZone(record.timezone)) refuse(`timezone "${record.timezone}" is not an IANA name such as Europe/London`);
-    else if (!YES.has(mobile) && !NO.has(mobile)) refuse('mobile must be yes or no');
-    else if ((record.location ?? '').length > 200) refuse('location is longer than 200 characters');
-    else if (record.language && record.language !== 'zh-CN' && record.language !== 'en') refuse('language must be zh-CN or en');
-    else if (emails.has(email.toLowerCase())) refuse(`this e-mail is already on row ${emails.get(email.toLowerCase())}`);
+    if (!record.name) refuse('name_missing');
+    else if (record.name.length > 200) refuse('name_too_long');
+    else if (!/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(email) || email.length > 320) refuse('email_invalid');
+    else if (branchId === undefined) refuse('branch_unknown', record.branch ?? '');
+    else if (record.timezone && !isIanaTimeZone(record.timezone)) refuse('timezone_invalid', record.timezone);
+    else if (!YES.has(mobile) && !NO.has(mobile)) refuse('mobile_invalid');
+    else if ((record.location ?? '').length > 200) refuse('location_too_long');
+    else if (record.language && record.language !== 'zh-CN' && record.language !== 'en') refuse('language_invalid');
+    else if (emails.has(email.toLowerCase())) refuse('email_repeated', String(emails.get(email.toLowerCase())));
     else {
       emails.set(email.toLowerCase(), row);
       ready.push({
@@ -87,7 +120,8 @@ export async function importMembers(
         created.push({ row, user: await deps.members.create(actor, input), password: input.password });
       } catch (error) {
         if (!(error instanceof AppError)) throw error;
-        refused.push({ row, email: input.email, reason: error.message });
+        const code = error.code === 'conflict' ? 'email_taken' : error.code === 'forbidden' ? 'not_under_you' : 'refused';
+        refused.push(refusal(row, input.email, code, code === 'refused' ? error.message : ''));
       }
     }
   };

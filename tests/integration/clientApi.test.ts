@@ -65,6 +65,13 @@ describe('the admin console', () => {
     expect(res.status).toBe(200);
     expect(res.body.created.map((c: { row: number; user: { name: string } }) => [c.row, c.user.name])).toEqual([[2, '周敏'], [3, 'Li, Na']]);
     expect(res.body.created[0].user).toMatchObject({ timezone: 'Europe/Paris', mobile: true, location: 'Paris', branchId: env.d.branchA.id });
+    expect(res.body.refused.map((r: { row: number; code: string; detail?: string }) => [r.row, r.code, r.detail])).toEqual([
+      [4, 'branch_unknown', 'Nowhere'],
+      [5, 'timezone_invalid', 'Mars/Base'],
+      [6, 'email_repeated', '2'],
+      [7, 'name_missing', undefined],
+      [8, 'mobile_invalid', undefined],
+    ]);
     expect(res.body.refused.map((r: { row: number; reason: string }) => [r.row, r.reason])).toEqual([
       [4, 'no branch called "Nowhere"'],
       [5, 'timezone "Mars/Base" is not an IANA name such as Europe/London'],
@@ -74,7 +81,7 @@ describe('the admin console', () => {
     ]);
     // An organizer imports into their own units only.
     const outside = await api(url(), 'POST', '/api/members/import', { token: env.d.orgA.token, body: { csv: `name,email,branch\nX,x-import@test.example,${env.d.branchB.id}\nY,${env.d.alice.user.email},${env.d.branchA.id}` } });
-    expect(outside.body.refused.map((r: { reason: string }) => r.reason)).toEqual([expect.stringMatching(/organizer over this branch/), 'a member with this email already exists']);
+    expect(outside.body.refused.map((r: { code: string }) => r.code)).toEqual(['not_under_you', 'email_taken']);
     expect((await api(url(), 'POST', '/api/members/import', { token: env.d.admin.token, body: { csv: 'who,what\n1,2' } })).body.error.code).toBe('invalid');
     expect((await api(url(), 'POST', '/api/members/import', { token: env.d.admin.token, body: { csv: 'name,email,branch\n"unclosed,x,1' } })).body.error.code).toBe('invalid');
 

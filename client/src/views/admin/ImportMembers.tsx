@@ -2,11 +2,18 @@ import { useState } from 'preact/hooks';
 import type { User } from '../../../../server/contract/model';
 import { apiRequest } from '../../api';
 import { describeError, Notice } from '../../errors';
-import { t } from '../../i18n';
+import { t, type MessageKey } from '../../i18n';
 
 interface Report {
   created: Array<{ row: number; user: User; password: string }>;
-  refused: Array<{ row: number; email: string; reason: string }>;
+  refused: Array<{ row: number; email: string; code: string; detail?: string; reason: string }>;
+}
+
+/** A refused row's reason in the reader's language (the server's English only for a code this client does not know). */
+function reasonOf(refusal: Report['refused'][number]): string {
+  const key = `admin.refused.${refusal.code}` as MessageKey;
+  const text = t(key, { detail: refusal.detail ?? '' });
+  return text === key ? refusal.reason : text;
 }
 
 /** The created accounts and their initial passwords, as a file to hand out (shown once). */
@@ -69,6 +76,34 @@ export function ImportMembers({ token, onImported }: { token: string; onImported
                   {t('admin.importDownload')}
                 </button>
               </div>
+              <details>
+                <summary>{t('admin.showPasswords')}</summary>
+                <div class="table-wrap">
+                  <table class="report">
+                    <caption class="visually-hidden">{t('admin.importCreated')}</caption>
+                    <thead>
+                      <tr>
+                        <th scope="col">{t('admin.row')}</th>
+                        <th scope="col">{t('member.name')}</th>
+                        <th scope="col">{t('member.email')}</th>
+                        <th scope="col">{t('admin.initialPassword')}</th>
+                      </tr>
+                    </thead>
+                    <tbody>
+                      {report.created.map((c) => (
+                        <tr key={c.row}>
+                          <td>{c.row}</td>
+                          <td>{c.user.name}</td>
+                          <td>{c.user.email}</td>
+                          <td>
+                            <code>{c.password}</code>
+                          </td>
+                        </tr>
+                      ))}
+                    </tbody>
+                  </table>
+                </div>
+              </details>
             </>
           )}
           {report.refused.length > 0 && (
@@ -87,7 +122,7 @@ export function ImportMembers({ token, onImported }: { token: string; onImported
                     <tr key={r.row}>
                       <td>{r.row}</td>
                       <td>{r.email}</td>
-                      <td>{r.reason}</td>
+                      <td>{reasonOf(r)}</td>
                     </tr>
                   ))}
                 </tbody>
