@@ -1,6 +1,7 @@
 import { signal } from '@preact/signals';
 import type { ChatMessage, User, UserRef } from '../../../server/contract/model';
 import type { RoomInfo } from '../api';
+import type { FirstScreen } from '../session';
 import { command, openSocket, type AppSocket } from '../socket';
 import { Outbox, type PendingMessage } from './outbox';
 import { contiguousSeq, markDeleted, mergeMessages, newClientId, newest, storedClientIds } from './roomState';
@@ -48,7 +49,13 @@ export class ChatStore {
     token: string,
     private readonly user: User,
     private readonly onSessionEnded: () => void,
+    first?: FirstScreen,
   ) {
+    // Before any page opens a room: the home room then shows from the sign-in answer, without waiting for the socket.
+    if (first) {
+      this.rooms.value = first.rooms;
+      this.seed = first.home;
+    }
     this.outbox = new Outbox(`ks:outbox:${user.id}`);
     this.pending.value = this.outbox.all();
     const socket = (this.socket = openSocket(token));

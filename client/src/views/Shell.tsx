@@ -23,7 +23,7 @@ export interface Ledger {
 /** The signed-in app: a bar on top, the page (the only part that scrolls), the tabs (below on a phone). */
 export function Shell({ session }: { session: Session }) {
   const [me, setMe] = useState<Me | null>(session.first ? { user: session.user, organizerOf: session.first.organizerOf, rooms: session.first.rooms } : null);
-  const store = useMemo(() => new ChatStore(session.token, session.user, signOutIfRevoked), [session.token]);
+  const store = useMemo(() => new ChatStore(session.token, session.user, signOutIfRevoked, session.first), [session.token]);
   const notifications = useMemo(() => new NotificationStore(session.token, store.socket), [store]);
   const ringing = useMemo(() => watchIncoming(store.socket), [store]);
   const [peerName, setPeerName] = useState('');
@@ -40,7 +40,6 @@ export function Shell({ session }: { session: Session }) {
   }
 
   useEffect(() => {
-    if (session.first) store.setRooms(session.first.rooms, session.first.home);
     // After a reload there is no sign-in answer: ask who I am (and refresh the rooms either way).
     apiRequest<Me>('GET', '/api/me', session.token)
       .then((fresh) => {
