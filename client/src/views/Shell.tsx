@@ -12,6 +12,7 @@ import { ChatPage } from './chat/ChatPage';
 import { Icon, type IconName } from './icons';
 import { IncomingCall } from './IncomingCall';
 import { LanguageSwitch } from './LanguageSwitch';
+import { PageBoundary } from './PageBoundary';
 import { pageAt } from './pages';
 
 export interface Ledger {
@@ -161,7 +162,9 @@ export function Shell({ session }: { session: Session }) {
       )}
       <IncomingCall ringing={ringing} socket={store.socket} onAccept={(call) => startCall(`/call/answer/${call.callId}${call.audioOnly ? '?voice=1' : ''}`, call.from.name)} />
       <div class="content">
-        <Suspense fallback={<p class="page" role="status">{t('status.loading')}</p>}>{view}</Suspense>
+        <PageBoundary key={page ? path : 'chat'}>
+          <Suspense fallback={<p class="page" role="status">{t('status.loading')}</p>}>{view}</Suspense>
+        </PageBoundary>
       </div>
     </div>
   );

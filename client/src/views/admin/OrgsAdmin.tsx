@@ -12,6 +12,8 @@ interface TreeContext {
   orgs: Org[];
   token: string;
   admin: boolean;
+  /** The units the viewer organizes: they appoint and remove the organizers of the units below these. */
+  organizerOf: number[];
   done(text: string): void;
   failed(error: unknown): void;
   say(text: string): void;
@@ -54,7 +56,7 @@ export function OrgsAdmin({ token, me }: { token: string; me: Me }) {
     }
   }
 
-  const ctx: TreeContext = { orgs, token, admin, done, failed, say: (text) => setNotice({ tone: 'success', text }), addUnit: (e, parentId) => void addUnit(e, parentId) };
+  const ctx: TreeContext = { orgs, token, admin, organizerOf: me.organizerOf, done, failed, say: (text) => setNotice({ tone: 'success', text }), addUnit: (e, parentId) => void addUnit(e, parentId) };
   return (
     <main class="page" id="main" tabIndex={-1}>
       <div class="inner">
@@ -93,6 +95,8 @@ function Unit({ org, ctx }: { org: Org; ctx: TreeContext }) {
     void apiAll<User>(`/api/members?orgId=${org.id}`, 'members', token).then(setCandidates).catch(() => setCandidates([]));
   }, [open]);
   const places = orgs.filter((p) => p.id !== org.id && mayHold(p, org.kind) && !isBelow(p.id, org.id));
+  // The admin, or an organizer of a unit strictly above this one (the server's rule).
+  const mayAppoint = admin || ctx.organizerOf.some((id) => id !== org.id && isBelow(org.id, id));
 
   function isBelow(id: number, ancestor: number): boolean {
     for (let o = orgs.find((x) => x.id === id); o; o = orgs.find((x) => x.id === o!.parentId)) if (o.id === ancestor) return true;
@@ -200,14 +204,16 @@ function Unit({ org, ctx }: { org: Org; ctx: TreeContext }) {
               <li key={p.id} class="card">
                 <div class="card-row">
                   <span class="grow">{p.name}</span>
+                  {mayAppoint && (
                   <button type="button" class="danger" onClick={() => void dismiss(p)} aria-label={t('admin.dismissOf', { name: p.name })}>
                     {t('admin.dismiss')}
                   </button>
+                  )}
                 </div>
               </li>
             ))}
           </ul>
-          {candidates.length > 0 && (
+          {mayAppoint && candidates.length > 0 && (
             <form class="row" onSubmit={appoint}>
               <label>
                 {t('admin.appointWho')}
