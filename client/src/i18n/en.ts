@@ -321,7 +321,7 @@ export const en: Record<MessageKey, string> = {
   'dues.openLedger': "{name}'s dues",
   'dues.receipt': 'Receipt number (optional)',
   'dues.recordCash': 'Record a cash payment',
-  'dues.recordedByOrganizer': 'recorded by an organizer',
+  'dues.recordedBy': 'recorded by {name}',
   'dues.remindConfirm': 'Send "{stage}" for {unit} ({period}) now? Each reminder goes out once per person.',
   'form.onlineUrl': 'Online meeting link',
   'guest.voiceCall': 'Voice call',

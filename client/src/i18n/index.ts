@@ -23,6 +23,12 @@ export function setLocale(next: Locale): void {
   document.documentElement.lang = next;
 }
 
+/** The locale dates and money are written in: the browser's own English (en-GB writes "1 Dec", 24-hour) when reading English. */
+function formatLocale(): string {
+  if (locale.value !== 'en') return locale.value;
+  return navigator.languages?.find((l) => /^en(-|$)/i.test(l)) ?? 'en';
+}
+
 /** Looks a string up in the current language's catalog and fills `{name}` placeholders. */
 export function t(key: MessageKey, params: Record<string, string | number> = {}): string {
   const text = catalogs[locale.value][key] ?? key;
@@ -34,9 +40,9 @@ export function formatTime(iso: string, timeZone: string | undefined, withDate: 
   const options: Intl.DateTimeFormatOptions = { timeZone, hour: '2-digit', minute: '2-digit' };
   if (withDate) Object.assign(options, { month: 'short', day: 'numeric' });
   try {
-    return new Intl.DateTimeFormat(locale.value, options).format(new Date(iso));
+    return new Intl.DateTimeFormat(formatLocale(), options).format(new Date(iso));
   } catch {
-    return new Intl.DateTimeFormat(locale.value, { ...options, timeZone: undefined }).format(new Date(iso));
+    return new Intl.DateTimeFormat(formatLocale(), { ...options, timeZone: undefined }).format(new Date(iso));
   }
 }
 
@@ -53,7 +59,7 @@ export function formatDay(iso: string, timeZone: string | undefined): string {
   if (then === day(new Date())) return t('day.today');
   if (then === day(new Date(Date.now() - 86_400_000))) return t('day.yesterday');
   try {
-    return new Intl.DateTimeFormat(locale.value, { timeZone, weekday: 'short', month: 'long', day: 'numeric', year: then.slice(0, 4) === day(new Date()).slice(0, 4) ? undefined : 'numeric' }).format(new Date(iso));
+    return new Intl.DateTimeFormat(formatLocale(), { timeZone, weekday: 'short', month: 'long', day: 'numeric', year: then.slice(0, 4) === day(new Date()).slice(0, 4) ? undefined : 'numeric' }).format(new Date(iso));
   } catch {
     return then;
   }
@@ -61,11 +67,11 @@ export function formatDay(iso: string, timeZone: string | undefined): string {
 
 export function formatFullTime(iso: string, timeZone: string | undefined): string {
   try {
-    return new Intl.DateTimeFormat(locale.value, {
+    return new Intl.DateTimeFormat(formatLocale(), {
       timeZone, weekday: 'long', year: 'numeric', month: 'long', day: 'numeric', hour: '2-digit', minute: '2-digit', timeZoneName: 'short',
     }).format(new Date(iso));
   } catch {
-    return new Date(iso).toLocaleString(locale.value);
+    return new Date(iso).toLocaleString(formatLocale());
   }
 }
 
@@ -74,7 +80,7 @@ export type { MessageKey };
 /** Money from minor units (fen, cents) in the UI language, e.g. ¥50.00. */
 export function formatMoney(minor: number, currency = 'CNY'): string {
   try {
-    return new Intl.NumberFormat(locale.value, { style: 'currency', currency }).format(minor / 100);
+    return new Intl.NumberFormat(formatLocale(), { style: 'currency', currency }).format(minor / 100);
   } catch {
     return `${(minor / 100).toFixed(2)} ${currency}`;
   }

@@ -320,7 +320,7 @@ export const zhCN = {
   'dues.openLedger': '{name} 的党费',
   'dues.receipt': '收据号（可不填）',
   'dues.recordCash': '登记现金缴费',
-  'dues.recordedByOrganizer': '组织员登记',
+  'dues.recordedBy': '{name} 登记',
   'dues.remindConfirm': '现在给“{unit}”发“{stage}”（{period}）？每人每个阶段只会发一次。',
   'form.onlineUrl': '线上会议链接',
   'guest.voiceCall': '语音通话',

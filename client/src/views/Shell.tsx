@@ -14,11 +14,13 @@ import { IncomingCall } from './IncomingCall';
 import { LanguageSwitch } from './LanguageSwitch';
 import { PageBoundary } from './PageBoundary';
 import { pageAt } from './pages';
+import type { LedgerEntry } from './dues/LedgerTable';
 
 export interface Ledger {
   rate: { monthlyAmount: number; currency: string } | null;
   periods: Array<{ period: string; amount: number; currency: string; paid: number; status: 'paid' | 'due' | 'overdue' }>;
   balanceDue: number;
+  payments: LedgerEntry[];
 }
 
 /** The signed-in app: a bar on top, the page (the only part that scrolls), the tabs (below on a phone). */

@@ -28,6 +28,11 @@ export interface Payment {
   createdAt: string;
 }
 
+/** A ledger entry as the ledger shows it: with the name of who recorded it (the member, or an organizer). */
+export interface LedgerEntry extends Payment {
+  recordedByName: string;
+}
+
 interface RateRow {
   id: number;
   user_id: number | null;
@@ -94,10 +99,15 @@ export function createDuesRepo(knex: Knex, read: Knex = knex, clock: Clock = { n
       return new Set(rows.map((r) => r.user_id));
     },
     /** A member's ledger entries, newest first, `limit` of them before the entry `beforeId`. */
-    async paymentsOf(userId: number, opts: { limit: number; beforeId?: number }): Promise<Payment[]> {
-      const query = read('dues_payments').where({ user_id: userId }).orderBy('id', 'desc').limit(opts.limit);
-      if (opts.beforeId !== undefined) query.where('id', '<', opts.beforeId);
-      return ((await query) as PaymentRow[]).map(toPayment);
+    async paymentsOf(userId: number, opts: { limit: number; beforeId?: number }): Promise<LedgerEntry[]> {
+      const query = read('dues_payments as p')
+        .join('users as u', 'u.id', 'p.recorded_by')
+        .where('p.user_id', userId)
+        .orderBy('p.id', 'desc')
+        .limit(opts.limit)
+        .select('p.*', 'u.name as recorded_by_name');
+      if (opts.beforeId !== undefined) query.where('p.id', '<', opts.beforeId);
+      return ((await query) as Array<PaymentRow & { recorded_by_name: string }>).map((r) => ({ ...toPayment(r), recordedByName: r.recorded_by_name }));
     },
     /** What a member paid per period (payments and corrections), summed in the database. */
     async paidByPeriodOf(userId: number): Promise<Map<string, number>> {

@@ -4,7 +4,8 @@ import { apiAll, apiRequest, downloadWithToken, type Me } from '../../api';
 import { describeError, Notice } from '../../errors';
 import { formatMoney, formatFullTime, t, type MessageKey } from '../../i18n';
 import type { Ledger } from '../Shell';
-import { LedgerTable } from './LedgerTable';
+import { LedgerEntries, LedgerTable } from './LedgerTable';
+import { periodOf } from '../../../../server/contract/time';
 
 interface Arrear {
   user: { id: number; name: string };
@@ -15,7 +16,8 @@ interface Arrear {
 
 type Say = { tone: 'error' | 'success' | 'info'; text: string } | null;
 
-const currentPeriod = () => new Date().toISOString().slice(0, 7);
+/** This month in the viewer's own zone (where the organizer is, not UTC). */
+const currentPeriod = (timeZone: string) => periodOf(Date.now(), timeZone);
 
 /** The member's dues month by month with a payment form; organizer and admin tools below. */
 export function DuesPage({ token, me, ledger, reload }: { token: string; me: Me; ledger: Ledger | null; reload: () => void }) {
@@ -74,6 +76,7 @@ function MyDues({ token, me, ledger, reload }: { token: string; me: Me; ledger: 
           </p>
         )}
         {ledger && ledger.periods.length > 0 && <LedgerTable periods={ledger.periods} />}
+        {ledger && <LedgerEntries entries={ledger.payments} timeZone={me.user.timezone} />}
         {notice && <Notice tone={notice.tone} onClose={() => setNotice(null)}>{notice.text}</Notice>}
         {unpaid.length > 0 && (
           <form class="stack" onSubmit={pay} aria-labelledby="pay-title">
@@ -100,7 +103,7 @@ function MyDues({ token, me, ledger, reload }: { token: string; me: Me; ledger: 
 function OrganizerDues({ token, me }: { token: string; me: Me }) {
   const [orgs, setOrgs] = useState<Org[]>([]);
   const [orgId, setOrgId] = useState('');
-  const [period, setPeriod] = useState(currentPeriod());
+  const [period, setPeriod] = useState(currentPeriod(me.user.timezone));
   const [arrears, setArrears] = useState<Arrear[] | null>(null);
   const [members, setMembers] = useState<User[]>([]);
   const [notice, setNotice] = useState<Say>(null);

@@ -1,4 +1,4 @@
-import { formatMoney, t, type MessageKey } from '../../i18n';
+import { formatFullTime, formatMoney, t, type MessageKey } from '../../i18n';
 import type { Ledger } from '../Shell';
 
 /** A member's months: what was due, what was paid, and whether it is paid, due or overdue. */
@@ -28,5 +28,45 @@ export function LedgerTable({ periods }: { periods: Ledger['periods'] }) {
         </tbody>
       </table>
     </div>
+  );
+}
+
+/** One entry of a member's ledger: a payment or a correction, with who recorded it when not the member. */
+export interface LedgerEntry {
+  id: number;
+  userId: number;
+  period: string;
+  amount: number;
+  currency: string;
+  reference: string | null;
+  kind: 'payment' | 'correction';
+  note: string | null;
+  recordedBy: number;
+  recordedByName: string;
+  createdAt: string;
+}
+
+/** The ledger's entries, newest first, each time in the viewer's zone. */
+export function LedgerEntries({ entries, timeZone }: { entries: LedgerEntry[]; timeZone: string }) {
+  if (entries.length === 0) return null;
+  return (
+    <>
+      <h2>{t('dues.entries')}</h2>
+      <ul class="cards">
+        {entries.map((p) => (
+          <li key={p.id} class="card">
+            <span>
+              {p.period} · {formatMoney(p.amount, p.currency)} · {t(p.kind === 'payment' ? 'dues.kind.payment' : 'dues.kind.correction')}
+            </span>
+            <span class="muted">
+              {formatFullTime(p.createdAt, timeZone)}
+              {p.recordedBy !== p.userId ? ` · ${t('dues.recordedBy', { name: p.recordedByName })}` : ''}
+              {p.reference && p.kind === 'payment' ? ` · ${p.reference}` : ''}
+              {p.note ? ` · ${p.note}` : ''}
+            </span>
+          </li>
+        ))}
+      </ul>
+    </>
   );
 }

@@ -4,29 +4,18 @@ import { apiRequest, type Me } from '../../api';
 import { describeError, Notice } from '../../errors';
 import { formatFullTime, formatMoney, t } from '../../i18n';
 import type { Ledger } from '../Shell';
-import { LedgerTable } from './LedgerTable';
+import { LedgerEntries, LedgerTable, type LedgerEntry } from './LedgerTable';
 
-interface Entry {
-  id: number;
-  period: string;
-  amount: number;
-  currency: string;
-  reference: string | null;
-  kind: 'payment' | 'correction';
-  note: string | null;
-  recordedBy: number;
-  createdAt: string;
-}
 
 /** One member's ledger for an organizer over them: their months and entries, and a cash payment to record. */
 export function MemberLedger({ token, me, memberId }: { token: string; me: Me; memberId: number }) {
   const [member, setMember] = useState<User | null>(null);
-  const [ledger, setLedger] = useState<(Ledger & { payments: Entry[] }) | null>(null);
+  const [ledger, setLedger] = useState<(Ledger & { payments: LedgerEntry[] }) | null>(null);
   const [notice, setNotice] = useState<{ tone: 'error' | 'success' | 'info'; text: string } | null>(null);
 
   const load = () => {
     void apiRequest<{ user: User }>('GET', `/api/members/${memberId}`, token).then((r) => setMember(r.user)).catch((e) => setNotice({ tone: 'error', text: describeError(e) }));
-    void apiRequest<Ledger & { payments: Entry[] }>('GET', `/api/dues/members/${memberId}`, token).then(setLedger).catch(() => {});
+    void apiRequest<Ledger & { payments: LedgerEntry[] }>('GET', `/api/dues/members/${memberId}`, token).then(setLedger).catch(() => {});
   };
   useEffect(load, [memberId]);
 
@@ -35,7 +24,7 @@ export function MemberLedger({ token, me, memberId }: { token: string; me: Me; m
     const form = event.currentTarget as HTMLFormElement;
     const data = new FormData(form);
     try {
-      const answer = await apiRequest<{ payment: Entry; duplicate?: true }>('POST', `/api/dues/members/${memberId}/payments`, token, {
+      const answer = await apiRequest<{ payment: LedgerEntry; duplicate?: true }>('POST', `/api/dues/members/${memberId}/payments`, token, {
         period: String(data.get('period')),
         amount: Math.round(Number(data.get('amount')) * 100),
         reference: String(data.get('reference') ?? '').trim() || undefined,
@@ -83,25 +72,7 @@ export function MemberLedger({ token, me, memberId }: { token: string; me: Me; m
             <button type="submit">{t('dues.submit')}</button>
           </form>
         )}
-        {ledger && ledger.payments.length > 0 && (
-          <>
-            <h2>{t('dues.entries')}</h2>
-            <ul class="cards">
-              {ledger.payments.map((p) => (
-                <li key={p.id} class="card">
-                  <span>
-                    {p.period} · {formatMoney(p.amount, p.currency)} · {t(p.kind === 'payment' ? 'dues.kind.payment' : 'dues.kind.correction')}
-                  </span>
-                  <span class="muted">
-                    {formatFullTime(p.createdAt, me.user.timezone)}
-                    {p.recordedBy !== memberId ? ` · ${t('dues.recordedByOrganizer')}` : ''}
-                    {p.note ? ` · ${p.note}` : ''}
-                  </span>
-                </li>
-              ))}
-            </ul>
-          </>
-        )}
+        {ledger && <LedgerEntries entries={ledger.payments} timeZone={me.user.timezone} />}
       </div>
     </main>
   );
