@@ -1,9 +1,10 @@
 import { locale, setLocale, t } from '../i18n';
 
-export function LanguageSwitch() {
+/** The other language, named in itself ("English", "中文"), so a reader of either finds it. */
+export function LanguageSwitch({ menuItem = false }: { menuItem?: boolean }) {
   const other = locale.value === 'zh-CN' ? 'en' : 'zh-CN';
   return (
-    <button type="button" class="link" lang={other} aria-label={t('lang.switchLabel')} onClick={() => setLocale(other)}>
+    <button type="button" class="link" lang={other} role={menuItem ? 'menuitem' : undefined} title={t('lang.switchLabel')} onClick={() => setLocale(other)}>
       {t('lang.switch')}
     </button>
   );

@@ -101,20 +101,24 @@ export function Shell({ session }: { session: Session }) {
   const page = me && pageAt(path, { token, me, store, notifications, ledger, reloadLedger: loadLedger, startCall, peerName, leave: go }, manages);
   if (page) ({ title, view } = page);
   else if (inChat || path === '/') view = <ChatPage store={store} me={user} roomId={roomId} token={token} />;
-  else if (me) view = <p class="page empty">{t('error.not_found')}</p>;
+  else if (me) view = (
+      <main class="page" id="main" tabIndex={-1}>
+        <p class="empty">{t('error.not_found')}</p>
+      </main>
+    );
 
-  const tabs: Array<{ icon: IconName; label: MessageKey; href: string; current: boolean; count?: number; countLabel?: string }> = [
-    { icon: 'chat', label: 'nav.chat', href: inChat ? '#/rooms' : `#/room/${lastRoom.current ?? home ?? ''}`, current: inChat, count: store.rooms.value.reduce((n, r) => n + Math.max(0, r.lastSeq - r.readSeq), 0) },
+  const tabs: Array<{ icon: IconName; label: MessageKey; href: string; current: boolean; count?: number; countLabel?: MessageKey }> = [
+    { icon: 'chat', label: 'nav.chat', href: inChat ? '#/rooms' : `#/room/${lastRoom.current ?? home ?? ''}`, current: inChat, count: store.rooms.value.reduce((n, r) => n + Math.max(0, r.lastSeq - r.readSeq), 0), countLabel: 'count.unread' },
     { icon: 'video', label: 'nav.calls', href: '#/calls', current: path.startsWith('/call') },
     { icon: 'meetings', label: 'nav.meetings', href: '#/meetings', current: path.startsWith('/meetings') },
-    { icon: 'dues', label: 'nav.dues', href: '#/dues', current: path.startsWith('/dues'), count: overdue, countLabel: t('nav.duesOverdue', { count: overdue }) },
-    { icon: 'notifications', label: 'nav.notifications', href: '#/notifications', current: path === '/notifications', count: unread, countLabel: t('nav.notificationsCount', { count: unread }) },
+    { icon: 'dues', label: 'nav.dues', href: '#/dues', current: path.startsWith('/dues'), count: overdue, countLabel: 'count.overdue' },
+    { icon: 'notifications', label: 'nav.notifications', href: '#/notifications', current: path === '/notifications', count: unread, countLabel: 'count.unread' },
     ...(manages ? [{ icon: 'manage' as const, label: 'nav.manage' as const, href: '#/admin/members', current: path.startsWith('/admin') }] : []),
   ];
   const tabBar = (
     <nav class="tabs" aria-label={t('nav.main')}>
       {tabs.map((tab) => (
-        <a key={tab.label} href={tab.href} aria-current={tab.current ? 'page' : undefined} aria-label={tab.count && tab.countLabel ? tab.countLabel : undefined}>
+        <a key={tab.label} href={tab.href} aria-current={tab.current ? 'page' : undefined}>
           <Icon name={tab.icon} />
           <span>{t(tab.label)}</span>
           {tab.count ? (
@@ -122,6 +126,7 @@ export function Shell({ session }: { session: Session }) {
               {tab.count > 99 ? '99+' : tab.count}
             </span>
           ) : null}
+          {tab.count && tab.countLabel ? <span class="visually-hidden"> {t(tab.countLabel, { count: tab.count })}</span> : null}
         </a>
       ))}
     </nav>
@@ -196,7 +201,7 @@ function AccountMenu({ name, onLogout }: { name: string; onLogout: () => void })
           <a ref={first} role="menuitem" class="button-link" href="#/account" onClick={() => setOpen(false)}>
             {t('nav.account')}
           </a>
-          <LanguageSwitch />
+          <LanguageSwitch menuItem />
           <button type="button" role="menuitem" class="quiet" onClick={onLogout}>
             {t('nav.logout')}
           </button>

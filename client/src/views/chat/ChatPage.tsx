@@ -26,7 +26,7 @@ export function ChatPage({ store, me, roomId, token }: { store: ChatStore; me: U
   const canModerate = info?.moderator ?? me.role === 'admin';
 
   return (
-    <div class={`chat${roomId ? ' in-room' : ''}`}>
+    <main id="main" tabIndex={-1} class={`chat${roomId ? ' in-room' : ''}`}>
       <RoomList rooms={rooms} current={roomId} store={store} />
       {roomId ? (
         <Room
@@ -46,7 +46,7 @@ export function ChatPage({ store, me, roomId, token }: { store: ChatStore; me: U
           <p class="empty">{rooms.length === 0 ? t('room.noRooms') : t('room.pick')}</p>
         </section>
       )}
-    </div>
+    </main>
   );
 }
 
@@ -65,12 +65,15 @@ function RoomList({ rooms, current, store }: { rooms: RoomInfo[]; current: strin
           const unread = store.unreadOf(room.id);
           return (
             <li key={room.id}>
-              <a href={`#/room/${room.id}`} aria-current={room.id === current ? 'page' : undefined} aria-label={unread > 0 ? t('room.withUnread', { name: room.name, count: unread }) : room.name}>
+              <a href={`#/room/${room.id}`} aria-current={room.id === current ? 'page' : undefined}>
                 <span class="name">{room.name}</span>
                 {unread > 0 && (
-                  <span class="count" aria-hidden="true">
-                    {unread > 99 ? '99+' : unread}
-                  </span>
+                  <>
+                    <span class="count" aria-hidden="true">
+                      {unread > 99 ? '99+' : unread}
+                    </span>
+                    <span class="visually-hidden"> {t('count.unread', { count: unread })}</span>
+                  </>
                 )}
               </a>
             </li>

@@ -133,7 +133,7 @@ export function Room({ store, roomId, roomName, me, canModerate, onBack }: { sto
             {room.loaded && messages.length === 0 && pending.length === 0 && <li class="empty">{t('room.empty')}</li>}
             {items.map((item) =>
               item.kind === 'day' ? (
-                <li key={`day-${item.day}`} class="day" role="separator">
+                <li key={`day-${item.day}`} class="day">
                   <span>{formatDay(item.at, me.timezone)}</span>
                 </li>
               ) : (

@@ -1,0 +1,401 @@
+import type { BrowserContextOptions, Page } from 'playwright-core';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { en } from '../../client/src/i18n/en';
+import { zhCN } from '../../client/src/i18n/zh-CN';
+import { periodOf } from '../../server/contract/time';
+import { useBrowserServer } from '../helpers/browser';
+import { api, connect, ok, type TestSocket } from '../helpers/clients';
+import { PASSWORD, type Person } from '../helpers/district';
+import { Findings, SETTLE_SCRIPT, settle } from '../helpers/routeAudit';
+
+/**
+ * Every route of the client at 360 × 740, for each role, in Chinese for some and English for others: nothing
+ * wider than the screen, nothing tappable covered by something else, nothing unnamed for a screen reader
+ * (tests/helpers/routeAudit.ts says what exactly is checked). The menus and overlays that matter (the account
+ * menu, a message's ⋯ menu, who is online, an incoming call, a notification toast, the editors that open in
+ * place) are opened and checked too. Each role's routes are opened one after the other in one page.
+ * ROUTES_DEBUG=1 prints how long each screen took and saves a screenshot of a step that failed to /tmp.
+ */
+
+const env = useBrowserServer();
+type Catalog = typeof en;
+type Locale = 'zh-CN' | 'en-GB';
+const catalogOf = (locale: Locale): Catalog => (locale === 'zh-CN' ? zhCN : en);
+const fill = (text: string, params: Record<string, string | number>) => text.replace(/\{(\w+)\}/g, (_, k) => String(params[k] ?? ''));
+const phone = (locale: Locale): BrowserContextOptions => ({
+  locale,
+  timezoneId: locale === 'zh-CN' ? 'Asia/Shanghai' : 'Europe/London',
+  viewport: { width: 360, height: 740 },
+});
+
+const MEETING_TITLE = '社区议事会：房租与维修 Community council on rents and repairs';
+let meetingId = 0;
+let guestToken = '';
+
+beforeAll(async () => {
+  const { d, server } = env;
+  const base = server.url;
+  const [alice, amy, orgA, genOrg, admin] = await Promise.all([d.alice, d.amy, d.orgA, d.genOrg, d.admin].map((p) => connect(base, { token: p.token })));
+  const say = (socket: TestSocket, roomId: string, body: string, n: number) => ok(socket, 'chat:send', { roomId, clientId: `routes-${roomId.replace(':', '-')}-${n}`, body });
+
+  // A busy branch room (more than one screen and more than one page of history): runs of one author,
+  // a mention, a long unbroken URL, a long Chinese paragraph, several lines.
+  const branchRoom = `org:${d.branchA.id}`;
+  const bodies = [
+    '大家好，这周六上午九点在社区活动中心集合。',
+    'Morning all — the rent survey forms are at the front desk.',
+    '@Alice 你那边的租房合同问题解决了吗？',
+    `资料在这里：https://docs.example.org/branch/${'a1b2c3d4'.repeat(12)}?download=true`,
+    '我们支部今年要把流动党员的联系方式都核对一遍，特别是在外地务工、上学和随子女生活的老同志，请大家把自己知道的情况发到群里，我来汇总。',
+    'Line one\nLine two\nLine three',
+  ];
+  const authors = [amy, amy, alice, orgA, orgA, amy, alice];
+  for (let i = 0; i < 56; i++) await say(authors[i % authors.length], branchRoom, `${bodies[i % bodies.length]} (${i + 1})`, i);
+  await say(genOrg, `org:${d.general.id}`, '总支通知：下周三学习会改到晚上七点。', 1);
+  await say(alice, `org:${d.general.id}`, '收到', 2);
+  await say(admin, `org:${d.committee.id}`, 'Committee: quarterly report due Friday.', 1);
+
+  // A meeting Alice holds a seat in (her check-in code and its QR code show).
+  const created = await api(base, 'POST', '/api/meetings', {
+    token: d.orgA.token,
+    body: {
+      title: MEETING_TITLE,
+      topic: 'housing',
+      description: '议程：\n1. 房租上涨情况\n2. 公共维修基金\nAgenda: rents, the repair fund, any other business.',
+      startsAt: new Date(Date.now() + 2 * 86_400_000).toISOString(),
+      location: 'Community hall, 12 Long Street',
+      online: true,
+      onlineUrl: `https://meet.example.org/council-${'x'.repeat(60)}`,
+      capacity: 20,
+      openTo: 'all',
+      hostOrgId: d.branchA.id,
+    },
+  });
+  expect(created.status, JSON.stringify(created.body)).toBe(201);
+  meetingId = created.body.meeting.id;
+  await ok(alice, 'meeting:signup', { meetingId });
+  await ok(amy, 'meeting:signup', { meetingId });
+
+  // Dues two months overdue for Alice (her page's table, orgA's arrears list, her ledger).
+  const now = periodOf(Date.now(), 'Europe/London');
+  const [y, m] = now.split('-').map(Number);
+  const back = (k: number) => {
+    const date = new Date(Date.UTC(y, m - 1 - k, 1));
+    return `${date.getUTCFullYear()}-${String(date.getUTCMonth() + 1).padStart(2, '0')}`;
+  };
+  const rate = await api(base, 'PUT', `/api/dues/rates/${d.alice.user.id}`, { token: d.orgA.token, body: { monthlyAmount: 5000, effectiveFrom: back(2) } });
+  expect(rate.status, JSON.stringify(rate.body)).toBe(200);
+
+  // A check-in scheduled, a family link, and a call Alice missed (her call log and a notification with a call-back).
+  const checkin = await api(base, 'POST', '/api/checkins', { token: d.orgA.token, body: { memberId: d.alice.user.id, scheduledAt: new Date(Date.now() + 86_400_000).toISOString(), note: '每月谈心 Monthly chat' } });
+  expect(checkin.status, JSON.stringify(checkin.body)).toBe(201);
+  const invite = await api(base, 'POST', '/api/guest-invites', { token: d.alice.token, body: { label: '妈妈 Mum' } });
+  expect(invite.status, JSON.stringify(invite.body)).toBe(201);
+  guestToken = invite.body.token;
+  const call = await ok(amy, 'call:invite', { userId: d.alice.user.id });
+  await ok(amy, 'call:hangup', { callId: call.callId });
+
+  for (const s of [alice, amy, orgA, genOrg, admin]) s.close();
+}, 60_000);
+
+/** Signs in through the login form in a fresh context that reports when the page has settled. */
+async function open(person: Person, locale: Locale): Promise<Page> {
+  const context = await env.browser.newContext(phone(locale));
+  await context.addInitScript(SETTLE_SCRIPT);
+  const page = await context.newPage();
+  await page.goto(env.server.url);
+  await page.getByLabel(/Email|邮箱/).fill(person.user.email);
+  await page.getByLabel(/Password|密码/).fill(PASSWORD);
+  await page.getByRole('button', { name: /Sign in|登录/ }).click();
+  await page.getByRole('status').filter({ hasText: /Connected|已连接/ }).waitFor();
+  return page;
+}
+
+interface Extra {
+  name: string;
+  /** Opens the menu or editor (and waits for it); the screen is checked after. */
+  open: (page: Page) => Promise<void>;
+  /** Puts the screen back (if the next extra needs it). */
+  close?: (page: Page) => Promise<void>;
+}
+interface Screen {
+  path: string;
+  /** Waits for what shows that this route's page is the one on screen. */
+  ready: (page: Page) => Promise<void>;
+  extras?: Extra[];
+}
+
+/** Opens the route (and its menus and editors), checking each state; a step that fails is a finding too. */
+async function visit(page: Page, findings: Findings, screen: Screen): Promise<void> {
+  const name = `#${screen.path}`;
+  try {
+    await page.evaluate((hash) => {
+      location.hash = hash;
+    }, screen.path);
+    const started = Date.now();
+    await screen.ready(page);
+    await settle(page);
+    if (process.env.ROUTES_DEBUG) console.log(`${name}: ready and settled in ${Date.now() - started} ms`);
+    await findings.check(page, name);
+  } catch (error) {
+    findings.add(name, [`could not open the page: ${firstLine(error)}`]);
+    return;
+  }
+  for (const extra of screen.extras ?? []) {
+    try {
+      await extra.open(page);
+      await settle(page);
+      await findings.check(page, `${name} (${extra.name})`);
+      await extra.close?.(page);
+    } catch (error) {
+      findings.add(`${name} (${extra.name})`, [`could not open it: ${firstLine(error)}`]);
+      if (process.env.ROUTES_DEBUG) await page.screenshot({ path: `/tmp/routes-${Date.now()}.png` });
+    }
+  }
+}
+
+const firstLine = (error: unknown) => String((error as Error)?.message ?? error).split('\n').slice(0, 2).join(' ');
+
+const heading = (page: Page, name: string | RegExp) => page.getByRole('heading', { level: 1, name }).first().waitFor();
+
+function accountMenu(tr: Catalog): Extra {
+  return {
+    name: 'account menu open',
+    open: async (page) => {
+      await page.getByRole('button', { name: tr['nav.account'], exact: true }).click();
+      await page.getByRole('menu').getByRole('menuitem', { name: tr['nav.logout'] }).waitFor();
+    },
+    close: async (page) => {
+      await page.keyboard.press('Escape');
+      await page.getByRole('menu').waitFor({ state: 'detached' });
+    },
+  };
+}
+
+/** A chat room, with who is online, the mention suggestions (where there is someone to mention) and the last message's ⋯ menu opened. */
+function roomScreen(tr: Catalog, path: string, name: string | RegExp, others: boolean): Screen {
+  const mentions: Extra = {
+    name: 'mention suggestions open',
+    open: async (page) => {
+      await page.getByLabel(tr['composer.label']).fill('@A');
+      await page.getByRole('listbox', { name: tr['composer.mentionLabel'] }).getByRole('option').first().waitFor();
+    },
+    close: async (page) => {
+      await page.getByLabel(tr['composer.label']).fill('');
+      await page.getByRole('listbox').waitFor({ state: 'detached' });
+    },
+  };
+  return {
+    path,
+    ready: async (page) => {
+      await heading(page, name);
+      await page.getByRole('log').locator('li.msg').first().waitFor();
+    },
+    extras: [
+      {
+        name: 'who is online open',
+        open: async (page) => {
+          await page.locator('.room-head summary').click();
+          await page.locator('.online-list li').first().waitFor();
+        },
+        close: (page) => page.locator('.room-head summary').click(),
+      },
+      // Names to suggest come from who wrote or is online there (Alice and Amy, in the busy rooms).
+      ...(others ? [mentions] : []),
+      {
+        name: 'message ⋯ menu open',
+        open: async (page) => {
+          await page.getByRole('log').getByRole('button', { name: tr['message.actions'] }).last().click();
+          await page.getByRole('menuitem', { name: tr['message.copy'] }).waitFor();
+        },
+        close: async (page) => {
+          await page.keyboard.press('Escape');
+          await page.getByRole('menuitem', { name: tr['message.copy'] }).waitFor({ state: 'detached' });
+        },
+      },
+    ],
+  };
+}
+
+/** The routes every signed-in person can open (an unmanaged route shows "not found": it is checked as such). */
+function commonScreens(tr: Catalog, who: Person, homeRoom: { path: string; name: string; others: boolean }, ledgerOf: Person): Screen[] {
+  // A page, or the "not found" line a route outside one's role shows.
+  const mainReady = (page: Page) => page.locator('main#main, .content > p.page').first().waitFor();
+  return [
+    { path: '/', ready: (page) => page.getByRole('log').locator('li.msg').first().waitFor() },
+    { path: '/rooms', ready: (page) => page.getByRole('navigation', { name: tr['room.list'] }).getByRole('link').first().waitFor() },
+    roomScreen(tr, homeRoom.path, homeRoom.name, homeRoom.others),
+    {
+      path: '/calls',
+      ready: (page) => heading(page, tr['calls.title']),
+      extras: [
+        accountMenu(tr),
+        {
+          name: 'a new family link with its QR code',
+          open: async (page) => {
+            await page.getByLabel(tr['calls.guestLabel']).fill(`表哥 Cousin of ${who.user.name}`);
+            await page.getByRole('button', { name: tr['calls.guestCreate'] }).click();
+            await page.getByRole('img', { name: fill(tr['calls.guestQr'], { label: `表哥 Cousin of ${who.user.name}` }) }).and(page.locator('img')).waitFor();
+          },
+        },
+      ],
+    },
+    { path: '/meetings', ready: async (page) => void (await page.getByRole('link', { name: MEETING_TITLE }).waitFor()) },
+    { path: '/meetings/new', ready: mainReady },
+    { path: `/meetings/${meetingId}`, ready: (page) => heading(page, MEETING_TITLE) },
+    { path: `/room/meeting:${meetingId}`, ready: (page) => heading(page, MEETING_TITLE) },
+    { path: '/dues', ready: (page) => heading(page, tr['dues.title']) },
+    { path: `/dues/members/${ledgerOf.user.id}`, ready: mainReady },
+    { path: '/notifications', ready: (page) => heading(page, tr['notifications.title']) },
+    { path: '/admin/members', ready: mainReady },
+    { path: '/admin/orgs', ready: mainReady },
+    { path: '/account', ready: (page) => heading(page, tr['nav.account']) },
+  ];
+}
+
+/** The console's editors, opened one at a time. */
+function adminExtras(tr: Catalog, admin: boolean): { members: Extra[]; orgs: Extra[] } {
+  const toggle = (name: string, button: (page: Page) => ReturnType<Page['locator']>, shows: (page: Page) => ReturnType<Page['locator']>): Extra => ({
+    name,
+    open: async (page) => {
+      await button(page).click();
+      await shows(page).first().waitFor();
+    },
+    close: (page) => button(page).click(),
+  });
+  const members = [
+    toggle('add-member form open', (page) => page.getByRole('button', { name: tr['admin.addMember'] }).and(page.locator('[aria-expanded]')), (page) => page.locator('main form')),
+    toggle('a member being edited', (page) => page.getByRole('button', { name: fill(tr['admin.editOf'], { name: 'Alice' }) }), (page) => page.locator('.card form')),
+  ];
+  const unitButton = (page: Page, key: 'admin.organizers' | 'admin.rename' | 'admin.move' | 'admin.add') => page.locator('.unit').first().getByRole('button', { name: tr[key] });
+  const orgs = [toggle('a unit’s organizers open', (page) => unitButton(page, 'admin.organizers'), (page) => page.locator('.tree .tools'))];
+  if (admin) {
+    orgs.push(
+      toggle('renaming a unit', (page) => unitButton(page, 'admin.rename'), (page) => page.locator('.tree form')),
+      toggle('moving a unit', (page) => unitButton(page, 'admin.move'), (page) => page.locator('.tree form')),
+      toggle('adding a unit under one', (page) => unitButton(page, 'admin.add'), (page) => page.locator('.tree form')),
+    );
+  }
+  return { members, orgs };
+}
+
+function withExtras(screens: Screen[], path: string, extras: Extra[]): Screen[] {
+  return screens.map((s) => (s.path === path ? { ...s, extras: [...(s.extras ?? []), ...extras] } : s));
+}
+
+async function checkRole(person: Person, label: string, locale: Locale, screens: (tr: Catalog) => Screen[], live?: (page: Page, findings: Findings, tr: Catalog) => Promise<void>) {
+  const tr = catalogOf(locale);
+  const findings = new Findings(`${label} (${person.user.name}, 360×740, ${locale})`);
+  const page = await open(person, locale);
+  page.setDefaultTimeout(10_000);
+  try {
+    for (const screen of screens(tr)) await visit(page, findings, screen);
+    if (live) await live(page, findings, tr);
+  } finally {
+    await page.context().close();
+  }
+  expect(findings.count, findings.report()).toBe(0);
+}
+
+describe('every route at 360 px, for each role', () => {
+  it('a member (Alice, zh-CN): every route, the menus, an incoming call and a notification toast', async () => {
+    const { d } = env;
+    await checkRole(
+      d.alice,
+      'member',
+      'zh-CN',
+      (tr) => commonScreens(tr, d.alice, { path: `/room/org:${d.branchA.id}`, name: d.branchA.name, others: true }, d.alice),
+      async (page, findings, tr) => {
+        // Amy rings: the incoming call sits over the page (here the meetings list); she hangs up.
+        await page.evaluate(() => {
+          location.hash = '/meetings';
+        });
+        await page.getByRole('link', { name: MEETING_TITLE }).waitFor();
+        const amy = await connect(env.server.url, { token: d.amy.token });
+        try {
+          const call = await ok(amy, 'call:invite', { userId: d.alice.user.id });
+          await page.getByRole('alertdialog').getByRole('button', { name: tr['call.accept'] }).waitFor();
+          await settle(page);
+          await findings.check(page, '#/meetings (incoming call)');
+          await ok(amy, 'call:hangup', { callId: call.callId });
+          await page.getByRole('alertdialog').waitFor({ state: 'detached' });
+          // A mention arrives live as a toast (the missed call was coalesced with the one before).
+          await ok(amy, 'chat:send', { roomId: `org:${d.branchA.id}`, clientId: 'routes-toast', body: '@Alice 看到请回复' });
+          await page.locator('.toast').waitFor();
+          await settle(page);
+          await findings.check(page, '#/meetings (notification toast)');
+        } finally {
+          amy.close();
+        }
+      },
+    );
+  });
+
+  it('a branch organizer (orgA, en): every route, the console and the meeting editor', async () => {
+    const { d } = env;
+    await checkRole(d.orgA, 'branch organizer', 'en-GB', (tr) => {
+      const { members, orgs } = adminExtras(tr, false);
+      let screens = commonScreens(tr, d.orgA, { path: `/room/org:${d.branchA.id}`, name: d.branchA.name, others: true }, d.alice);
+      screens = withExtras(screens, '/admin/members', members);
+      screens = withExtras(screens, '/admin/orgs', orgs);
+      return withExtras(screens, `/meetings/${meetingId}`, [
+        {
+          name: 'editing the meeting',
+          open: async (page) => {
+            await page.getByRole('button', { name: tr['meeting.edit'] }).click();
+            await page.locator('.tools form').first().waitFor();
+          },
+        },
+      ]);
+    });
+  });
+
+  it('a general-branch organizer (genOrg, zh-CN): every route and the console', async () => {
+    const { d } = env;
+    await checkRole(d.genOrg, 'general-branch organizer', 'zh-CN', (tr) => {
+      const { members, orgs } = adminExtras(tr, false);
+      const screens = commonScreens(tr, d.genOrg, { path: `/room/org:${d.general.id}`, name: d.general.name, others: true }, d.alice);
+      return withExtras(withExtras(screens, '/admin/members', members.slice(0, 1)), '/admin/orgs', orgs);
+    });
+  });
+
+  it('the district admin (en): every route and every editor of the console', async () => {
+    const { d } = env;
+    await checkRole(d.admin, 'district admin', 'en-GB', (tr) => {
+      const { members, orgs } = adminExtras(tr, true);
+      const screens = commonScreens(tr, d.admin, { path: `/room/org:${d.committee.id}`, name: d.committee.name, others: false }, d.alice);
+      return withExtras(withExtras(screens, '/admin/members', members.slice(0, 1)), '/admin/orgs', orgs);
+    });
+  });
+
+  it('without an account: the sign-in page (with its error) and a family member’s guest page, in both languages', async () => {
+    const findings = new Findings('no account (360×740)');
+    for (const locale of ['zh-CN', 'en-GB'] as const) {
+      const tr = catalogOf(locale);
+      const context = await env.browser.newContext(phone(locale));
+      await context.addInitScript(SETTLE_SCRIPT);
+      const page = await context.newPage();
+      try {
+        await page.goto(env.server.url);
+        await page.getByRole('button', { name: tr['login.submit'] }).waitFor();
+        await settle(page);
+        await findings.check(page, `sign-in (${locale})`);
+        await page.getByLabel(tr['login.email']).fill('nobody@test.example');
+        await page.getByLabel(tr['login.password']).fill('wrong password');
+        await page.getByRole('button', { name: tr['login.submit'] }).click();
+        await page.getByRole('alert').filter({ hasText: tr['login.failed'] }).waitFor();
+        await settle(page);
+        await findings.check(page, `sign-in with an error (${locale})`);
+
+        await page.goto(`${env.server.url}/#/guest/${guestToken}`);
+        await page.getByRole('button', { name: tr['guest.voiceCall'] }).waitFor();
+        await settle(page);
+        await findings.check(page, `guest page (${locale})`);
+      } finally {
+        // One guest socket per link at a time: this one leaves before the next language opens the link.
+        await context.close();
+      }
+    }
+    expect(findings.count, findings.report()).toBe(0);
+  });
+});
