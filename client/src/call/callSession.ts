@@ -32,6 +32,13 @@ export class CallSession {
   /** More than one camera (a phone's front and back): switching cameras is offered only then. */
   readonly canSwitchCamera = signal(false);
   private facing: 'user' | 'environment' = 'user';
+  /**
+   * The one stream the peer sends: tracks come and go on it (never a new stream), so the other side keeps one
+   * remote stream, the one its <video> plays, voice included.
+   */
+  private media: MediaStream | null = null;
+  /** The camera track that was in the call before voice only: simple-peer finds the video sender by it. */
+  private pausedVideo: MediaStreamTrack | null = null;
   private peer: SimplePeerType.Instance | null = null;
   private Peer: typeof SimplePeerType | null = null;
   private iceServers: RTCIceServer[] = [];
@@ -62,6 +69,7 @@ export class CallSession {
       fetch('/api/ice-servers', { headers: { authorization: `Bearer ${this.token}` } }).then((r) => (r.ok ? r.json() : { iceServers: [] })),
       import('simple-peer/simplepeer.min.js'),
     ]);
+    this.media = stream;
     this.localStream.value = stream;
     this.iceServers = ice.iceServers ?? [];
     this.Peer = lib.default;
@@ -107,19 +115,20 @@ export class CallSession {
   }
 
   /**
-   * For a weak link: no video either way. Our camera track is removed from the connection (renegotiated,
-   * so nothing is sent or received for it), and the other side is told, stops its own and shows "voice only".
+   * For a weak link: no video either way. Our video sender is emptied (replaceTrack(null): no renegotiation,
+   * nothing sent) and the camera released; the other side is told, empties its own and shows "voice only".
    */
   switchToAudioOnly(tell = true): void {
-    const stream = this.localStream.value;
+    const stream = this.media;
     if (!stream || this.audioOnly.value) return;
     this.audioOnly.value = true;
     this.remoteVoiceOnly.value = true;
     for (const track of stream.getVideoTracks()) {
       try {
-        this.peer?.removeTrack(track, stream);
+        this.peer?.replaceTrack(track, null as unknown as MediaStreamTrack, stream); // simple-peer passes null on to the sender
+        this.pausedVideo = track;
       } catch {
-        // not yet added: nothing to remove
+        // not in the connection (yet): nothing to empty
       }
       track.stop();
       stream.removeTrack(track);
@@ -128,28 +137,35 @@ export class CallSession {
     if (tell) this.tell('audio-only');
   }
 
-  /** Video again, both ways: a fresh camera track joins the connection and the other side is asked to do the same. */
+  /** Video again, both ways: a fresh camera track fills the video sender (or joins the call) and the other side is asked to do the same. */
   async backToVideo(tell = true): Promise<void> {
-    const stream = this.localStream.value;
+    const stream = this.media;
     if (!stream || !this.audioOnly.value) return;
     const camera = await navigator.mediaDevices.getUserMedia({ video: { width: { ideal: 640 }, height: { ideal: 480 }, facingMode: this.facing } });
     const track = camera.getVideoTracks()[0];
     this.audioOnly.value = false;
+    this.remoteVoiceOnly.value = false;
     this.cameraOff.value = false;
     stream.addTrack(track);
-    this.peer?.addTrack(track, stream);
+    if (this.pausedVideo) this.peer?.replaceTrack(this.pausedVideo, track, stream);
+    else this.peer?.addTrack(track, stream); // a voice call gaining video: one renegotiation
+    this.pausedVideo = null;
     this.localStream.value = new MediaStream(stream.getTracks());
     if (tell) this.tell('video');
   }
 
   /** The front camera or the back one (phones). */
   async switchCamera(): Promise<void> {
-    const stream = this.localStream.value;
+    const stream = this.media;
     const old = stream?.getVideoTracks()[0];
     if (!stream || !old) return;
-    this.facing = this.facing === 'user' ? 'environment' : 'user';
-    const camera = await navigator.mediaDevices.getUserMedia({ video: { facingMode: this.facing } });
+    // The next camera in the list (a phone's front and back; a laptop's built-in and plugged-in one):
+    // facingMode alone picks the same camera where cameras report no facing (most laptops, USB cameras).
+    const cameras = (await navigator.mediaDevices.enumerateDevices()).filter((d) => d.kind === 'videoinput');
+    const next = cameras[(cameras.findIndex((d) => d.deviceId === old.getSettings().deviceId) + 1) % cameras.length];
+    const camera = await navigator.mediaDevices.getUserMedia({ video: next ? { deviceId: { exact: next.deviceId } } : { facingMode: this.facing === 'user' ? 'environment' : 'user' } });
     const track = camera.getVideoTracks()[0];
+    this.facing = track.getSettings().facingMode === 'environment' ? 'environment' : 'user';
     this.peer?.replaceTrack(old, track, stream);
     old.stop();
     stream.removeTrack(old);
@@ -203,9 +219,10 @@ export class CallSession {
 
   private newPeer(): void {
     this.peer?.destroy();
+    this.pausedVideo = null;
     const peer = new this.Peer!({
       initiator: this.role === 'caller',
-      stream: this.localStream.value ?? undefined,
+      stream: this.media ?? undefined,
       config: { iceServers: this.iceServers },
     });
     this.peer = peer;
