@@ -42,6 +42,7 @@ export class ChatStore {
   private lastTypingSent = 0;
   private catchUpTimer: ReturnType<typeof setTimeout> | null = null;
   private readTimer: ReturnType<typeof setTimeout> | null = null;
+  private readonly unsentReads = new Map<string, number>();
   /** The home room's latest messages as the sign-in answer carried them (shown before the socket is up). */
   private seed: { roomId: string; seq: number; messages: ChatMessage[] } | null = null;
 
@@ -89,7 +90,8 @@ export class ChatStore {
 
   /** The rooms as the profile lists them; the home room's messages from the sign-in answer, if any. */
   setRooms(rooms: RoomInfo[], seed?: { roomId: string; seq: number; messages: ChatMessage[] } | null): void {
-    this.rooms.value = rooms;
+    // A profile asked for before a read reached the server must not bring the count back.
+    this.rooms.value = rooms.map((r) => ({ ...r, readSeq: Math.max(r.readSeq, this.unsentReads.get(r.id) ?? 0, this.rooms.value.find((o) => o.id === r.id)?.readSeq ?? 0) }));
     if (seed) this.seed = seed;
     if (this.socket.connected) void this.follow();
   }
@@ -154,14 +156,21 @@ export class ChatStore {
     if (!room || seq <= 0) return;
     const roomId = room.roomId;
     const info = this.rooms.value.find((r) => r.id === roomId);
-    if (info && info.readSeq >= seq) return;
+    if ((info && info.readSeq >= seq) || (this.unsentReads.get(roomId) ?? 0) >= seq) return;
     this.setRoom(roomId, (r) => ({ ...r, readSeq: Math.max(r.readSeq, seq), lastSeq: Math.max(r.lastSeq, seq) }));
-    if (this.readTimer) clearTimeout(this.readTimer);
+    // Kept per room until the server has it: switching rooms or a late socket must not lose one.
+    this.unsentReads.set(roomId, Math.max(this.unsentReads.get(roomId) ?? 0, seq));
     // One write a second at most, whatever the pace of the room.
-    this.readTimer = setTimeout(() => {
-      this.readTimer = null;
-      if (this.socket.connected) void command(this.socket, 'room:read', { roomId, seq });
-    }, 1000);
+    if (!this.readTimer) this.readTimer = setTimeout(() => void this.sendReads(), 1000);
+  }
+
+  private async sendReads(): Promise<void> {
+    this.readTimer = null;
+    if (!this.socket.connected) return; // sent on the next connect
+    for (const [roomId, seq] of [...this.unsentReads]) {
+      const ack = await command(this.socket, 'room:read', { roomId, seq });
+      if ((ack.ok || (ack.error.code as string) !== 'offline') && (this.unsentReads.get(roomId) ?? 0) <= seq) this.unsentReads.delete(roomId);
+    }
   }
 
   /** The page before the oldest message shown. Resolves with how many came (0: the room's start). */
@@ -182,6 +191,7 @@ export class ChatStore {
   private async resync(): Promise<void> {
     const room = this.room.value;
     await Promise.all([room ? this.join(room.roomId) : Promise.resolve(), this.follow()]);
+    void this.sendReads();
     await this.flush();
   }
 
