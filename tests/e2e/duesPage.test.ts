@@ -169,7 +169,7 @@ describe('dues pages', () => {
     const runs: string[] = [];
     organizer.on('request', (r) => r.url().includes('/api/dues/reminders/run') && runs.push(r.postData() ?? ''));
     await organizer.getByRole('link', { name: /^党费/ }).click();
-    await organizer.getByRole('heading', { level: 2, name: '组织者：党费管理' }).waitFor();
+    await organizer.getByRole('heading', { level: 2, name: '组织员：党费管理' }).waitFor();
     await organizer.getByRole('link', { name: 'Bob' }).first().waitFor();
     const period = await organizer.getByLabel('月份', { exact: true }).inputValue();
     expect(period).toMatch(/^\d{4}-\d{2}$/);

@@ -105,7 +105,6 @@ export const en: Record<MessageKey, string> = {
   'calls.title': 'Video calls',
   'calls.contacts': 'People you can call',
   'calls.online': 'online',
-  'calls.offline': 'offline',
   'calls.call': 'Video call {name}',
   'calls.organizer': 'organizer',
   'calls.log': 'Call log',

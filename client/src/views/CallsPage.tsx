@@ -119,9 +119,11 @@ export function CallsPage({ token, me, startCall }: { token: string; me: Me; sta
           {contacts.map((c) => (
             <li key={c.id} class="card">
               <div class="card-row">
-                <span class="grow">
-                  <span class={c.online ? 'dot on' : 'dot'} aria-hidden="true" /> {c.name} {c.organizer && <span class="muted">({t('calls.organizer')})</span>}
-                  <span class="muted"> · {c.online ? t('calls.online') : t('calls.offline')}</span>
+                <span class="grow lines">
+                  <span>
+                    <span class={c.online ? 'dot on' : 'dot'} aria-hidden="true" /> <strong>{c.name}</strong>
+                  </span>
+                  <span class="muted small">{[c.organizer ? t('calls.organizer') : '', c.online ? t('calls.online') : t('calls.offlineHint')].filter(Boolean).join(' · ')}</span>
                 </span>
                 <button type="button" onClick={() => call(c, false)} aria-label={t('calls.call', { name: c.name })}>
                   {t('calls.video')}
@@ -130,7 +132,6 @@ export function CallsPage({ token, me, startCall }: { token: string; me: Me; sta
                   {t('calls.voice')}
                 </button>
               </div>
-              {!c.online && <span class="muted">{t('calls.offlineHint')}</span>}
             </li>
           ))}
         </ul>
