@@ -5,6 +5,7 @@ import * as calls from './20261125_003_calls';
 import * as dues from './20261125_004_dues';
 import * as accounts from './20261201_005_accounts';
 import * as client from './20261201_006_client';
+import * as names from './20261201_007_names';
 
 /**
  * Migrations are listed here rather than discovered by scanning a folder, so they run the same under
@@ -17,6 +18,7 @@ const migrations: Record<string, Knex.Migration> = {
   '20261125_004_dues': dues,
   '20261201_005_accounts': accounts,
   '20261201_006_client': client,
+  '20261201_007_names': names,
 };
 
 export const migrationSource: Knex.MigrationSource<string> = {

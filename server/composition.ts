@@ -99,15 +99,16 @@ export function buildCore(deps: CoreDeps) {
     goneTimeoutMs: config.callGoneTimeoutMs,
   });
   const writer = new MessageWriter(db.transactions, repos.messages, 500, deps.onMessageBatch);
+  const roomRules = { org: orgRoomRule(directory), meeting: meetingRoomRule(repos.meetings, directory) };
   const chat = createChatService({
     messages: repos.messages,
     writer,
-    rules: { org: orgRoomRule(directory), meeting: meetingRoomRule(repos.meetings, directory) },
+    rules: roomRules,
     sendLimiter: config.chatRateLimit ? createRateLimiter(deps.redis.data, `${config.keyPrefix}:rl:chat`, config.chatRateLimit, log) : null,
     readLimiter: config.historyRateLimit ? createLocalRateLimiter(config.historyRateLimit) : null,
     policy: () => directory.policy(),
     reads: repos.roomReads,
-    mentions: createMentions({ users: repos.users, meetings: repos.meetings, directory, uow }),
+    mentions: createMentions({ users: repos.users, meetings: repos.meetings, rules: roomRules, directory, uow }),
     onMentionError: (error) => log.warn({ err: error }, 'mention notifications failed'),
   });
   const commands = createCommands({ repos, directory, uow, sessions, calls });

@@ -1,4 +1,4 @@
-import { orgRoomId } from '../contract/events';
+import { meetingRoomId, orgRoomId } from '../contract/events';
 import type { Actor, Org } from '../contract/model';
 import { invalid, notFound } from '../errors';
 import { checkPlacement } from '../domain/orgs';
@@ -6,8 +6,8 @@ import type { CommandDeps } from './deps';
 
 /**
  * Renames or moves a unit (the admin). A move changes who is under whom: at once, on every process, the
- * sockets in the rooms of the units it left (its old parents) and of the units it carries are re-checked,
- * so members and organizers who lost a room leave it.
+ * sockets in (or following) the rooms of the units it left (its old parents), of the units it carries and of
+ * the meetings those host are re-checked, so members and organizers who lost a room leave it.
  */
 export async function editOrg(deps: CommandDeps, actor: Actor, orgId: number, change: { name?: string; parentId?: number | null }): Promise<Org> {
   const { repos, directory, uow, sessions } = deps;
@@ -25,9 +25,19 @@ export async function editOrg(deps: CommandDeps, actor: Actor, orgId: number, ch
     checkPlacement(org.kind, parent);
   }
   return uow.run(async (tx, effects) => {
+    if (moving && change.parentId !== null) {
+      // Checked again on the stored tree, one move at a time: the cached tree may not show a move just made.
+      await repos.orgs.lockTree(tx);
+      if ((await repos.orgs.lineageIds(change.parentId!, tx)).includes(orgId)) throw invalid('a unit cannot move under itself or a unit below it');
+    }
     const saved = await repos.orgs.update(orgId, { name: change.name, parentId: moving ? change.parentId : undefined }, tx);
     effects.afterCommit(() => directory.changed());
-    if (moving) for (const id of [...before, ...carried]) effects.afterCommit(() => sessions.syncRoom(orgRoomId(id)));
+    if (moving) {
+      // The units' own rooms, and the rooms of meetings the moved units host (organizers above them change).
+      const meetings = await repos.meetings.idsHostedBy(carried);
+      for (const id of [...before, ...carried]) effects.afterCommit(() => sessions.syncRoom(orgRoomId(id)));
+      for (const id of meetings) effects.afterCommit(() => sessions.syncRoom(meetingRoomId(id)));
+    }
     return saved;
   });
 }

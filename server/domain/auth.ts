@@ -3,7 +3,7 @@ import { hash, verify } from '@node-rs/argon2';
 import type { Actor, User } from '../contract/model';
 import type { TokensRepo } from '../db/repositories/tokens';
 import type { UsersRepo } from '../db/repositories/users';
-import { rateLimited, unauthorized } from '../errors';
+import { invalid, rateLimited, unauthorized } from '../errors';
 import type { Clock, Sessions } from './ports';
 
 // OWASP Password Storage Cheat Sheet: Argon2id, 19 MiB, 2 iterations, 1 degree of parallelism.
@@ -46,7 +46,9 @@ export function createAuthService(deps: { users: UsersRepo; tokens: TokensRepo; 
       if (!found || !ok) throw unauthorized('wrong email or password');
       await limiter.giveBack(keys);
       const token = `ks_${randomBytes(32).toString('base64url')}`;
-      await tokens.insert(found.user.id, hashToken(token), new Date(clock.now() + TOKEN_TTL_MS).toISOString());
+      // Stored only if the password checked is still theirs: a change made meanwhile wins.
+      const stored = await tokens.insertIfPasswordIs(found.user.id, found.passwordHash, hashToken(token), new Date(clock.now() + TOKEN_TTL_MS).toISOString());
+      if (stored === null) throw unauthorized('wrong email or password');
       return { token, user: found.user };
     },
 
@@ -74,9 +76,15 @@ export function createAuthService(deps: { users: UsersRepo; tokens: TokensRepo; 
      * Changes the actor's own password (the current one is required). Every other session of theirs ends:
      * their other tokens are revoked and those sockets disconnected.
      */
-    async changePassword(actor: Actor, current: string, next: string): Promise<void> {
+    async changePassword(actor: Actor, current: string, next: string, address: string): Promise<void> {
+      // Guesses of the current password count as failed sign-ins: a stolen token must not test passwords freely.
+      const user = await users.findById(actor.id);
+      const keys = { account: (user?.email ?? String(actor.id)).toLowerCase(), address };
+      if (!(await limiter.take(keys))) throw rateLimited('too many failed attempts; try again later');
       const stored = await users.passwordHashOf(actor.id);
-      if (!stored || !(await verify(stored, current).catch(() => false))) throw unauthorized('the current password is wrong');
+      // `invalid`, not `unauthorized`: the session is fine, only the field is wrong.
+      if (!stored || !(await verify(stored, current).catch(() => false))) throw invalid('the current password is wrong');
+      await limiter.giveBack(keys);
       await users.setPasswordHash(actor.id, await hashPassword(next));
       for (const tokenId of await tokens.revokeOthers(actor.id, actor.tokenId)) deps.sessions.disconnectToken(tokenId);
     },

@@ -232,6 +232,9 @@ export function createDuesService(deps: { dues: DuesRepo; users: UsersRepo; dire
       const user = await activeMember(userId);
       (await directory.policy()).assert(actor, 'dues.recordPayment', user);
       if (input.period > periodOf(clock.now(), user.timezone)) throw invalid('cannot record a payment for a future month');
+      // The same bound as the member's own payments, per ledger: an organizer taking cash from a room of
+      // members is not slowed, but one ledger cannot be flooded.
+      if (deps.paymentLimiter && !(await deps.paymentLimiter.consume(`pay:${user.id}`))) throw rateLimited('payments for this member are being recorded too fast; wait a minute');
       return dues.addPayment({
         userId: user.id,
         period: input.period,

@@ -40,6 +40,15 @@ export type MeetingPatch = Partial<Omit<NewMeetingInput, 'hostOrgId' | 'openTo'>
 
 export const MAX_CAPACITY = 100_000;
 
+/**
+ * The online link is the door to an online meeting: given to those holding a seat and those running it,
+ * so the seats still mean something (others see that the meeting is online, and sign up to get in).
+ */
+function withOnlineLink<M extends { onlineUrl: string | null }>(meeting: M, mayHaveIt: boolean): M {
+  return mayHaveIt || meeting.onlineUrl === null ? meeting : { ...meeting, onlineUrl: null };
+}
+const holdsSeat = (signup: { status: string } | null) => signup?.status === 'confirmed' || signup?.status === 'attended';
+
 export function createMeetingService(deps: {
   uow: UnitOfWork;
   meetings: MeetingsRepo;
@@ -119,7 +128,7 @@ export function createMeetingService(deps: {
     async list(actor: Actor, filter: { status?: MeetingStatus; orgId?: number; topic?: string }, page: { limit: number; cursor?: string }): Promise<Page<Meeting>> {
       const policy = await directory.policy();
       if (filter.orgId !== undefined && !policy.tree.get(filter.orgId)) throw notFound('org');
-      return meetings.list(
+      const found = await meetings.list(
         {
           hostOrgIds: policy.meetingHostsVisibleTo(actor),
           status: filter.status,
@@ -128,12 +137,14 @@ export function createMeetingService(deps: {
         },
         page,
       );
+      return { ...found, items: found.items.map((m) => withOnlineLink(m, policy.can(actor, 'meeting.manage', m.hostOrgId))) };
     },
 
     async get(actor: Actor, id: number): Promise<{ meeting: Meeting; mySignup: MySignup | null; canManage: boolean }> {
       const meeting = await visible(actor, id);
       const signup = await meetings.signupOf(id, actor.id);
-      return { meeting: toMeeting(meeting), mySignup: await mySignup(id, signup), canManage: (await directory.policy()).can(actor, 'meeting.manage', meeting.hostOrgId) };
+      const canManage = (await directory.policy()).can(actor, 'meeting.manage', meeting.hostOrgId);
+      return { meeting: withOnlineLink(toMeeting(meeting), canManage || holdsSeat(signup)), mySignup: await mySignup(id, signup), canManage };
     },
 
     /**
@@ -143,9 +154,10 @@ export function createMeetingService(deps: {
     async watch(actor: Actor, id: number, subscribe: () => unknown): Promise<{ meeting: Meeting; counts: MeetingCounts }> {
       await visible(actor, id);
       await subscribe();
-      const meeting = await meetings.find(id);
+      const [meeting, signup] = await Promise.all([meetings.find(id), meetings.signupOf(id, actor.id)]);
       if (!meeting) throw notFound('meeting');
-      return { meeting: toMeeting(meeting), counts: toCounts(meeting) };
+      const canManage = (await directory.policy()).can(actor, 'meeting.manage', meeting.hostOrgId);
+      return { meeting: withOnlineLink(toMeeting(meeting), canManage || holdsSeat(signup)), counts: toCounts(meeting) };
     },
 
     /** May the actor still follow this meeting's counters (a host-only meeting they lost the right to)? */

@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { randomInt } from 'node:crypto';
 import { parse } from 'csv-parse/sync';
 import type { Actor, Language, User } from '../contract/model';
 import { isIanaTimeZone } from '../contract/time';
@@ -52,7 +52,9 @@ const YES = new Set(['1', 'true', 'yes', 'y', '是']);
 const NO = new Set(['', '0', 'false', 'no', 'n', '否']);
 
 /** A password to hand to a new member with their account (they change it after signing in). */
-export const initialPassword = () => randomBytes(9).toString('base64url');
+const ALPHABET = 'ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz23456789';
+/** Letters and digits only (no look-alikes): read out over a phone, typed on one, safe in a spreadsheet. ~82 bits. */
+export const initialPassword = () => Array.from({ length: 14 }, () => ALPHABET[randomInt(ALPHABET.length)]).join('');
 
 /**
  * Imports members from CSV (a header row, then one member a row): columns `name`, `email`, `branch` (its id

@@ -44,7 +44,10 @@ export class OrgTree {
 
   /** The unit itself, then its parent, up to the root. */
   *lineage(id: number): Generator<Org> {
-    for (let org = this.byId.get(id); org; org = org.parentId === null ? undefined : this.byId.get(org.parentId)) {
+    // The visited set is a backstop: the stored tree has no loops (moves are checked in their transaction).
+    const seen = new Set<number>();
+    for (let org = this.byId.get(id); org && !seen.has(org.id); org = org.parentId === null ? undefined : this.byId.get(org.parentId)) {
+      seen.add(org.id);
       yield org;
     }
   }
@@ -58,10 +61,12 @@ export class OrgTree {
   /** The unit and every unit below it. */
   subtree(id: number): number[] {
     const out: number[] = [];
+    const seen = new Set<number>();
     const stack = [id];
     while (stack.length > 0) {
       const next = stack.pop()!;
-      if (!this.byId.has(next)) continue;
+      if (!this.byId.has(next) || seen.has(next)) continue;
+      seen.add(next);
       out.push(next);
       stack.push(...(this.children.get(next) ?? []));
     }

@@ -41,11 +41,12 @@ export function createOrgService(deps: { orgs: OrgsRepo; users: UsersRepo; direc
     },
 
     /** The organizers of one unit, with their names (who runs what is no secret in a district). */
-    async organizersOf(orgId: number): Promise<Array<{ id: number; name: string; branchId: number | null }>> {
+    /** Who organizes a unit, by name (what a member may know: who to turn to, not where they live). */
+    async organizersOf(orgId: number): Promise<Array<{ id: number; name: string }>> {
       const tree = await directory.current();
       if (!tree.get(orgId)) throw notFound('org');
       const people = await users.findActiveByIds(tree.organizersOfUnit(orgId));
-      return people.map((u) => ({ id: u.id, name: u.name, branchId: u.branchId })).sort((a, b) => a.name.localeCompare(b.name));
+      return people.map((u) => ({ id: u.id, name: u.name })).sort((a, b) => a.name.localeCompare(b.name));
     },
 
     /** Appoints an organizer from the members whose home branch is in the unit (the admin: anyone). */

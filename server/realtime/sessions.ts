@@ -150,7 +150,10 @@ export class RealtimeSessions implements Sessions {
 
   private async syncRoomLocal(roomId: string): Promise<void> {
     this.note(`r:${roomId}`);
-    await Promise.all(this.localSockets(roomId).map((socket) => this.recheck(socket)));
+    // Those in the room, and those following it from outside (unread counts) or watching its meeting.
+    const meetingId = /^meeting:(\d+)$/.exec(roomId)?.[1];
+    const sockets = new Set([...this.localSockets(roomId), ...this.localSockets(activityRoom(roomId)), ...(meetingId ? this.localSockets(meetingWatchRoom(Number(meetingId))) : [])]);
+    await Promise.all([...sockets].map((socket) => this.recheck(socket)));
   }
 
   /**

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { csvCell, csvDocument } from '../../server/http/csv';
+import { csvCell, csvDocument } from '../../server/contract/csv';
 import { escapeText, meetingCalendar } from '../../server/http/ics';
 import { serializeError } from '../../server/logger';
 

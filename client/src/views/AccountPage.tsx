@@ -36,7 +36,7 @@ export function AccountPage({ token, me }: { token: string; me: Me }) {
       form.reset();
       setNotice({ tone: 'success', text: t('account.passwordChanged') });
     } catch (error) {
-      setNotice({ tone: 'error', text: describeError(error, { unauthorized: 'account.wrongPassword' }) });
+      setNotice({ tone: 'error', text: describeError(error, { invalid: 'account.wrongPassword' }) });
     }
   }
 
@@ -71,9 +71,9 @@ export function AccountPage({ token, me }: { token: string; me: Me }) {
         <form class="stack" onSubmit={changePassword} aria-labelledby="password-title">
           <h2 id="password-title">{t('account.password')}</h2>
           <label for="acc-current">{t('account.current')}</label>
-          <input id="acc-current" name="current" type="password" autocomplete="current-password" required />
+          <input id="acc-current" name="current" type="password" autocomplete="current-password" maxLength={200} required />
           <label for="acc-next">{t('account.next')}</label>
-          <input id="acc-next" name="next" type="password" autocomplete="new-password" minLength={8} required />
+          <input id="acc-next" name="next" type="password" autocomplete="new-password" minLength={8} maxLength={200} required />
           <button type="submit">{t('account.change')}</button>
         </form>
       </div>

@@ -137,6 +137,12 @@ export function createMeetingsRepo(knex: Knex, read: Knex = knex, clock: Clock =
   }
 
   return {
+    /** The latest meetings hosted by these units (their rooms are re-checked when the units move). */
+    async idsHostedBy(orgIds: number[], limit = 1000): Promise<number[]> {
+      if (orgIds.length === 0) return [];
+      const rows: Array<{ id: number }> = await read('meetings').whereIn('host_org_id', orgIds).orderBy('id', 'desc').limit(limit).select('id');
+      return rows.map((r) => r.id);
+    },
     async insert(meeting: NewMeeting): Promise<Meeting> {
       return knex.transaction(async (trx) => {
         const [row] = await trx('meetings')

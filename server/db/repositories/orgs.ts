@@ -35,6 +35,23 @@ export function createOrgsRepo(knex: Knex, clock: Clock = { now: Date.now }) {
       if (Object.keys(columns).length > 0) await db('orgs').where({ id }).update(columns);
       return toOrg(await db('orgs').where({ id }).first('id', 'name', 'kind', 'parent_id'));
     },
+    /**
+     * Serializes changes to the tree's shape (moves) until the transaction ends: two moves checked at once
+     * against the same tree could each pass and together make a loop. SQLite writes are serial already.
+     */
+    async lockTree(tx: Tx): Promise<void> {
+      const db = within(tx, knex);
+      if (db.client.config.client === 'pg') await db.raw('select pg_advisory_xact_lock(hashtext(?))', ['kitestring:org-tree']);
+    },
+    /** The unit and its parents up to the top, as stored now (read in the transaction; stops on a loop). */
+    async lineageIds(id: number, tx?: Tx): Promise<number[]> {
+      const result = await within(tx, knex).raw(
+        'with recursive up(id, parent_id) as (select id, parent_id from orgs where id = ? union select o.id, o.parent_id from orgs o join up on o.id = up.parent_id) select id from up',
+        [id],
+      );
+      const rows: Array<{ id: number }> = Array.isArray(result) ? result : result.rows;
+      return rows.map((r) => Number(r.id));
+    },
     /** Every (org, organizer) pair of active accounts, with the organizer's home branch; small enough to hold in memory. */
     async listOrganizers(): Promise<Array<{ orgId: number; userId: number; branchId: number | null }>> {
       const rows: Array<{ org_id: number; user_id: number; branch_id: number | null }> = await knex('org_organizers')

@@ -26,6 +26,18 @@ export function createTokensRepo(knex: Knex, read: Knex = knex, clock: Clock = {
       const [row] = await knex('auth_tokens').insert({ user_id: userId, token_hash: tokenHash, created_at: now(), expires_at: expiresAt }).returning('id');
       return typeof row === 'object' ? row.id : row;
     },
+    /**
+     * A token for a sign-in, stored only while the password it was checked against is still the user's (so a
+     * sign-in racing a password change cannot outlive it); null when it changed meanwhile.
+     */
+    async insertIfPasswordIs(userId: number, passwordHash: string, tokenHash: string, expiresAt: string): Promise<number | null> {
+      const result = await knex.raw(
+        'insert into auth_tokens (user_id, token_hash, created_at, expires_at) select ?, ?, ?, ? where exists (select 1 from users where id = ? and password_hash = ? and active = ?) returning id',
+        [userId, tokenHash, now(), expiresAt, userId, passwordHash, true],
+      );
+      const rows: Array<{ id: number }> = Array.isArray(result) ? result : result.rows;
+      return rows[0] ? Number(rows[0].id) : null;
+    },
     /** The live token with this hash (not revoked, not expired at `at`), if its user is active. */
     findLive: (tokenHash: string, at: string) => live(read, 'auth_tokens.token_hash', tokenHash, at),
     /** The live token by id (a socket re-checking the token it was opened with; from the writer, so never stale). */
@@ -35,9 +47,9 @@ export function createTokensRepo(knex: Knex, read: Knex = knex, clock: Clock = {
     },
     /** Revokes every live token of the user but one; returns the ids revoked. */
     async revokeOthers(userId: number, keepTokenId: number): Promise<number[]> {
-      const live: Array<{ id: number }> = await knex('auth_tokens').where({ user_id: userId }).whereNull('revoked_at').whereNot('id', keepTokenId).select('id');
-      if (live.length > 0) await knex('auth_tokens').whereIn('id', live.map((r) => r.id)).update({ revoked_at: now() });
-      return live.map((r) => r.id);
+      // One statement: a token stored between a read and a write would escape.
+      const revoked: Array<{ id: number }> = await knex('auth_tokens').where({ user_id: userId }).whereNull('revoked_at').whereNot('id', keepTokenId).update({ revoked_at: now() }, ['id']);
+      return revoked.map((r) => r.id);
     },
     async revokeAllOf(userId: number, tx?: Tx): Promise<void> {
       await within(tx, knex)('auth_tokens').where({ user_id: userId }).whereNull('revoked_at').update({ revoked_at: now() });

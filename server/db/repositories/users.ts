@@ -121,6 +121,15 @@ export function createUsersRepo(knex: Knex, read: Knex = knex, clock: Clock = { 
       return out;
     },
     /** Every active member of these branches (for computations over a unit: dues runs, call logs). */
+    /** Active accounts whose name is exactly one of `names` (by the name index), at most `limit` of them. */
+    async findActiveByNames(names: string[], limit: number): Promise<User[]> {
+      const out: User[] = [];
+      for (let i = 0; i < names.length && out.length < limit; i += 500) {
+        const rows: UserRow[] = await read('users').select(COLUMNS).whereIn('name', names.slice(i, i + 500)).andWhere('active', true).limit(limit - out.length);
+        out.push(...rows.map(toUser));
+      }
+      return out;
+    },
     async listActiveInBranches(branchIds: number[]): Promise<User[]> {
       if (branchIds.length === 0) return [];
       const rows: UserRow[] = await read('users').select(COLUMNS).whereIn('branch_id', branchIds).andWhere('active', true).orderBy('name');

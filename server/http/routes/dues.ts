@@ -4,7 +4,7 @@ import { pageOf } from '../../util/paging';
 import { DUES_STAGES, type DuesStage } from '../../domain/duesSchedule';
 import { beforeId, currency, idParam, idParams, pageQuery, period, positiveId, text } from '../../schemas';
 import type { AppServices } from '../../services';
-import { csvDocument } from '../csv';
+import { csvDocument } from '../../contract/csv';
 import type { Endpoint } from '../endpoint';
 
 const amount = z.number().int().min(0).max(100_000_000);

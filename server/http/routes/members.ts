@@ -49,7 +49,7 @@ export function memberRoutes(services: AppServices, endpoint: Endpoint): Router 
   );
   router.post('/members/import', endpoint({ body: importSchema }, ({ caller, body }) => services.importMembers(caller.actor, body.csv)));
   router.get('/members/:id', endpoint({ params: idParams }, async ({ caller, params }) => ({ user: await members.get(caller.actor, params.id) })));
-  router.post('/me/password', endpoint({ body: passwordSchema }, ({ caller, body }) => services.auth.changePassword(caller.actor, body.current, body.next), { status: 204 }));
+  router.post('/me/password', endpoint({ body: passwordSchema }, ({ caller, body, req }) => services.auth.changePassword(caller.actor, body.current, body.next, req.ip ?? 'unknown'), { status: 204 }));
   router.patch('/members/:id', endpoint({ params: idParams, body: updateMemberSchema }, async ({ caller, params, body }) => ({ user: await members.update(caller.actor, params.id, body) })));
   router.delete('/members/:id', endpoint({ params: idParams }, ({ caller, params }) => commands.deactivateMember(caller.actor, params.id), { status: 204 }));
   return router;

@@ -1,5 +1,6 @@
 import { useState } from 'preact/hooks';
 import type { User } from '../../../../server/contract/model';
+import { csvDocument } from '../../../../server/contract/csv';
 import { apiRequest } from '../../api';
 import { describeError, Notice } from '../../errors';
 import { t, type MessageKey } from '../../i18n';
@@ -16,10 +17,9 @@ function reasonOf(refusal: Report['refused'][number]): string {
   return text === key ? refusal.reason : text;
 }
 
-/** The created accounts and their initial passwords, as a file to hand out (shown once). */
+/** The created accounts and their initial passwords, as a file to hand out (shown once; cells made safe for spreadsheets). */
 function passwordsCsv(report: Report): string {
-  const cell = (v: string) => (/[",\r\n]/.test(v) ? `"${v.replace(/"/g, '""')}"` : /^[=+\-@\t\r]/.test(v) ? `'${v}` : v);
-  return `\uFEFF${['name,email,password', ...report.created.map((c) => [c.user.name, c.user.email, c.password].map(cell).join(','))].join('\r\n')}\r\n`;
+  return csvDocument(['name', 'email', 'password'], report.created.map((c) => [c.user.name, c.user.email, c.password]));
 }
 
 /** Import a list of members from a CSV file: each row is added or refused with its reason. */

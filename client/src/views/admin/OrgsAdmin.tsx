@@ -6,7 +6,7 @@ import { t, type MessageKey } from '../../i18n';
 import { AdminNav } from './AdminNav';
 
 type Say = { tone: 'error' | 'success' | 'info'; text: string } | null;
-type Organizer = { id: number; name: string; branchId: number | null };
+type Organizer = { id: number; name: string };
 
 interface TreeContext {
   orgs: Org[];
