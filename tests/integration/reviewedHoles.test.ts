@@ -48,6 +48,23 @@ describe('the tree under concurrent moves', () => {
   });
 });
 
+describe('the tree is loaded without waiting for a write', () => {
+  it('a sign-up right after the tree changed (its cache dropped) is answered at once, not after the pool times out', async () => {
+    const { orgA, amy, branchA, admin } = env.d;
+    const meeting = (await api(url(), 'POST', '/api/meetings', {
+      token: orgA.token,
+      body: { title: 'Right after a rename', startsAt: new Date(Date.now() + 86_400_000).toISOString(), capacity: 10, openTo: 'all', hostOrgId: branchA.id },
+    })).body.meeting;
+    const socket = await env.as(amy);
+    await api(url(), 'PATCH', `/api/orgs/${branchA.id}`, { token: admin.token, body: { name: `${branchA.name} ` } });
+    const started = Date.now();
+    expect((await ok(socket, 'meeting:signup', { meetingId: meeting.id })).status).toBe('confirmed');
+    // Not a timing target: the failure was a 30 s wait for SQLite's one writer connection, held by the sign-up itself.
+    expect(Date.now() - started).toBeLessThan(10_000);
+    await api(url(), 'PATCH', `/api/orgs/${branchA.id}`, { token: admin.token, body: { name: branchA.name } });
+  });
+});
+
 describe('following a room from outside', () => {
   it('a follower who lost the room (its meeting was cancelled) hears no more of its activity', async () => {
     const { orgA, alice, branchA } = env.d;

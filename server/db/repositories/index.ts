@@ -17,7 +17,7 @@ import { createUsersRepo } from './users';
 export function createRepositories(db: Database, clock: Clock) {
   return {
     users: createUsersRepo(db.knex, db.read, clock),
-    orgs: createOrgsRepo(db.knex, clock),
+    orgs: createOrgsRepo(db.knex, db.read, clock),
     tokens: createTokensRepo(db.knex, db.read, clock),
     messages: createMessagesRepo(db.knex, db.read, clock),
     meetings: createMeetingsRepo(db.knex, db.read, clock),

@@ -12,11 +12,13 @@ interface OrgRow {
 
 const toOrg = (row: OrgRow): Org => ({ id: row.id, name: row.name, kind: row.kind as OrgKind, parentId: row.parent_id });
 
-export function createOrgsRepo(knex: Knex, clock: Clock = { now: Date.now }) {
+// The tree is read through the readers: it is loaded while a write transaction may hold SQLite's one writer
+// connection (a sign-up deciding under its lock), and must not wait for it.
+export function createOrgsRepo(knex: Knex, read: Knex = knex, clock: Clock = { now: Date.now }) {
   const now = () => new Date(clock.now()).toISOString();
   return {
     async list(): Promise<Org[]> {
-      const rows: OrgRow[] = await knex('orgs').select('id', 'name', 'kind', 'parent_id').orderBy('id');
+      const rows: OrgRow[] = await read('orgs').select('id', 'name', 'kind', 'parent_id').orderBy('id');
       return rows.map(toOrg);
     },
     async insert(org: Omit<Org, 'id'>, tx?: Tx): Promise<Org> {
@@ -54,7 +56,7 @@ export function createOrgsRepo(knex: Knex, clock: Clock = { now: Date.now }) {
     },
     /** Every (org, organizer) pair of active accounts, with the organizer's home branch; small enough to hold in memory. */
     async listOrganizers(): Promise<Array<{ orgId: number; userId: number; branchId: number | null }>> {
-      const rows: Array<{ org_id: number; user_id: number; branch_id: number | null }> = await knex('org_organizers')
+      const rows: Array<{ org_id: number; user_id: number; branch_id: number | null }> = await read('org_organizers')
         .join('users', 'users.id', 'org_organizers.user_id')
         .where('users.active', true)
         .select('org_id', 'user_id', 'users.branch_id');
@@ -75,7 +77,7 @@ export function createOrgsRepo(knex: Knex, clock: Clock = { now: Date.now }) {
       return rows.map((r) => r.org_id);
     },
     async count(): Promise<number> {
-      const [row] = await knex('orgs').count<{ n: string | number }[]>('* as n');
+      const [row] = await read('orgs').count<{ n: string | number }[]>('* as n');
       return Number(row.n);
     },
   };
