@@ -15,12 +15,16 @@ export function openGuestSocket(guestToken: string): AppSocket {
   return io({ auth: { guestToken }, transports: ['websocket', 'polling'], reconnectionDelayMax: 10_000 });
 }
 
-/** Emits a command and resolves with its ack; a lost connection or timeout becomes an `offline` error. */
+/**
+ * Emits a command and resolves with its ack. No answer becomes `offline` when the connection is down,
+ * and `timeout` when it is up (the server was slow: the member's network is not to blame).
+ */
 export async function command<E extends keyof ClientToServerEvents>(socket: AppSocket, event: E, payload: Payload<E>, timeoutMs = 10_000): Promise<Reply<E>> {
   try {
     return await (socket.timeout(timeoutMs) as any).emitWithAck(event, payload);
   } catch {
-    return { ok: false, error: { code: 'offline', message: 'no answer from the server' } } as unknown as Reply<E>;
+    const code = socket.connected ? 'timeout' : 'offline';
+    return { ok: false, error: { code, message: 'no answer from the server' } } as unknown as Reply<E>;
   }
 }
 

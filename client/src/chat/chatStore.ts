@@ -169,7 +169,7 @@ export class ChatStore {
     if (!this.socket.connected) return; // sent on the next connect
     for (const [roomId, seq] of [...this.unsentReads]) {
       const ack = await command(this.socket, 'room:read', { roomId, seq });
-      if ((ack.ok || (ack.error.code as string) !== 'offline') && (this.unsentReads.get(roomId) ?? 0) <= seq) this.unsentReads.delete(roomId);
+      if ((ack.ok || !['offline', 'timeout'].includes(ack.error.code as string)) && (this.unsentReads.get(roomId) ?? 0) <= seq) this.unsentReads.delete(roomId);
     }
   }
 
@@ -279,10 +279,11 @@ export class ChatStore {
         if (ack.ok) {
           this.outbox.remove(message.clientId);
           this.receive([ack.data.message], false);
-        } else if (code === 'offline' || code === 'internal' || code === 'unavailable') {
+        } else if (code === 'offline') {
           return; // try again on the next connect
-        } else if (code === 'rate_limited') {
-          setTimeout(() => void this.flush(), 3000);
+        } else if (code === 'timeout' || code === 'internal' || code === 'unavailable' || code === 'rate_limited') {
+          // The connection is up but the server could not take it now: the same clientId again shortly.
+          setTimeout(() => void this.flush(), code === 'rate_limited' ? 3000 : 5000);
           return;
         } else {
           this.outbox.fail(message.clientId, code);

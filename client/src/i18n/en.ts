@@ -43,6 +43,7 @@ export const en: Record<MessageKey, string> = {
   'error.invalid': 'That is not valid',
   'error.too_large': 'That is too long',
   'error.pageLoad': 'This page could not be loaded. The app may have been updated: reload to get the new version.',
+  'error.timeout': 'The server did not answer in time. Please try again.',
   'error.generic': 'Something went wrong; please try again',
   'nav.chat': 'Chat',
   'nav.meetings': 'Meetings',

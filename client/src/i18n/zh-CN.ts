@@ -42,6 +42,7 @@ export const zhCN = {
   'error.invalid': '内容不符合要求',
   'error.too_large': '内容太长',
   'error.pageLoad': '这个页面没能加载，可能是应用刚更新过。请重新加载。',
+  'error.timeout': '服务器没有及时回应，请再试一次。',
   'error.generic': '出错了，请重试',
   'nav.chat': '聊天',
   'nav.meetings': '会议',
