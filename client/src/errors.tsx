@@ -1,4 +1,5 @@
 import type { ComponentChildren } from 'preact';
+import { useEffect, useRef } from 'preact/hooks';
 import { ApiError } from './api';
 import { t, type MessageKey } from './i18n';
 
@@ -25,8 +26,11 @@ export function describeError(error: unknown, overrides: Partial<Record<string, 
 
 /** A message about how something went: an error (red, announced at once), a success or plain information. */
 export function Notice({ tone, children, onClose }: { tone: 'error' | 'success' | 'info'; children: ComponentChildren; onClose?: () => void }) {
+  // A phone is often scrolled down to the form that caused it: bring the message into view.
+  const ref = useRef<HTMLDivElement>(null);
+  useEffect(() => ref.current?.scrollIntoView?.({ block: 'nearest' }), [tone, typeof children === 'string' ? children : null]);
   return (
-    <div class={`notice ${tone}`} role={tone === 'error' ? 'alert' : 'status'}>
+    <div ref={ref} class={`notice ${tone}`} role={tone === 'error' ? 'alert' : 'status'}>
       <span>{children}</span>
       {onClose && (
         <button type="button" class="icon" aria-label={t('action.dismiss')} onClick={onClose}>

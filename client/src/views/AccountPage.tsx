@@ -55,16 +55,16 @@ export function AccountPage({ token, me }: { token: string; me: Me }) {
         <form class="stack" onSubmit={saveProfile} aria-labelledby="profile-title">
           <h2 id="profile-title">{t('account.profile')}</h2>
           <label for="acc-location">{t('member.location')}</label>
-          <input id="acc-location" name="location" maxLength={200} value={user.location ?? ''} />
+          <input id="acc-location" name="location" maxLength={200} defaultValue={user.location ?? ''} />
           <label for="acc-timezone">{t('member.timezone')}</label>
-          <input id="acc-timezone" name="timezone" maxLength={64} required value={user.timezone} list="zones" />
+          <input id="acc-timezone" name="timezone" maxLength={64} required defaultValue={user.timezone} list="zones" />
           <datalist id="zones">
             {['Asia/Shanghai', 'Asia/Hong_Kong', 'Asia/Tokyo', 'Asia/Singapore', 'Europe/London', 'Europe/Paris', 'Europe/Berlin', 'America/New_York', 'America/Los_Angeles', 'Australia/Sydney'].map((z) => (
               <option key={z} value={z} />
             ))}
           </datalist>
           <label class="inline">
-            <input type="checkbox" name="mobile" checked={user.mobile} /> {t('member.mobile')}
+            <input type="checkbox" name="mobile" defaultChecked={user.mobile} /> {t('member.mobile')}
           </label>
           <button type="submit">{t('action.save')}</button>
         </form>

@@ -3,11 +3,13 @@ import { t } from '../i18n';
 
 /**
  * Catches a page that failed to load or to render, so the rest of the app (tabs, chat, calls) keeps
- * working. The usual cause is a deploy: the page's file from the old build is gone, and only a reload
- * fetches the new one. A new `key` (the next route) starts afresh.
+ * working. Usually the link dropped while the page's file was fetched (it loads again by itself when the
+ * phone is back online), or a deploy replaced the file (only reloading the app fetches the new one).
+ * Trying again mounts the page afresh; a new `key` (the next route) starts afresh too.
  */
 export class PageBoundary extends Component<{ children: ComponentChildren }, { failed: boolean }> {
   state = { failed: false };
+  private readonly retry = () => this.setState({ failed: false });
 
   static getDerivedStateFromError() {
     return { failed: true };
@@ -17,17 +19,31 @@ export class PageBoundary extends Component<{ children: ComponentChildren }, { f
     console.error('page failed', error);
   }
 
+  componentDidMount() {
+    addEventListener('online', this.retry);
+  }
+
+  componentWillUnmount() {
+    removeEventListener('online', this.retry);
+  }
+
   render() {
     if (!this.state.failed) return this.props.children;
+    const offline = !navigator.onLine;
     return (
       <main class="page" id="main" tabIndex={-1}>
         <div class="notice error" role="alert">
-          <span>{t('error.pageLoad')}</span>
+          <span>{offline ? t('error.pageOffline') : t('error.pageLoad')}</span>
         </div>
-        <p>
-          <button type="button" onClick={() => location.reload()}>
-            {t('action.reload')}
+        <p class="actions">
+          <button type="button" onClick={this.retry}>
+            {t('action.retry')}
           </button>
+          {!offline && (
+            <button type="button" class="quiet" onClick={() => location.reload()}>
+              {t('action.reload')}
+            </button>
+          )}
         </p>
       </main>
     );

@@ -1,14 +1,35 @@
-import type { VNode } from 'preact';
-import { lazy } from 'preact/compat';
+import { h, type ComponentType, type FunctionComponent, type VNode } from 'preact';
 import type { Me } from '../api';
 import type { MessageKey } from '../i18n';
 import type { NotificationStore } from '../notifications';
 import type { ChatStore } from '../chat/chatStore';
 import type { Ledger } from './Shell';
 
-// Every page but chat loads when first opened: the first load stays small on a slow phone link.
-const named = <K extends string, M extends Record<K, any>>(load: () => Promise<M>, name: K) => lazy(() => load().then((m) => ({ default: m[name] })));
-const CallPage = lazy(() => import('../call/CallPage'));
+/**
+ * A page loaded when first opened (the first load stays small on a slow phone link). Unlike `lazy()`, a
+ * load that failed (the link dropped, a deploy replaced the file) is not kept: the next mount tries again.
+ */
+function onDemand<P>(load: () => Promise<ComponentType<P>>): FunctionComponent<P> {
+  let loaded: ComponentType<P> | null = null;
+  let failure: { error: unknown } | null = null;
+  let pending: Promise<void> | null = null;
+  return function OnDemand(props: P) {
+    if (loaded) return h(loaded as ComponentType<any>, props as any);
+    if (failure) {
+      const { error } = failure;
+      failure = null; // thrown once, to the page boundary; mounting again loads again
+      throw error;
+    }
+    pending ??= load().then(
+      (component) => void (loaded = component),
+      (error) => void (failure = { error }),
+    ).finally(() => (pending = null));
+    throw pending; // Suspense shows the loading line meanwhile
+  };
+}
+const named = <K extends string, M extends Record<K, ComponentType<any>>>(load: () => Promise<M>, name: K) =>
+  onDemand<M[K] extends ComponentType<infer P> ? P : never>(() => load().then((m) => m[name]));
+const CallPage = onDemand(() => import('../call/CallPage').then((m) => m.default));
 const CallsPage = named(() => import('./CallsPage'), 'CallsPage');
 const MeetingsList = named(() => import('./meetings/MeetingsList'), 'MeetingsList');
 const MeetingDetail = named(() => import('./meetings/MeetingDetail'), 'MeetingDetail');

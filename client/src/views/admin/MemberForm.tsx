@@ -32,9 +32,9 @@ export function MemberForm({ token, branches, member, onDone }: { token: string;
     <form class="stack tools" onSubmit={submit}>
       {error && <Notice tone="error">{error}</Notice>}
       <label for={id('name')}>{t('member.name')}</label>
-      <input id={id('name')} name="name" required maxLength={200} value={member?.name ?? ''} />
+      <input id={id('name')} name="name" required maxLength={200} defaultValue={member?.name ?? ''} />
       <label for={id('email')}>{t('member.email')}</label>
-      <input id={id('email')} name="email" type="email" required maxLength={320} value={member?.email ?? ''} />
+      <input id={id('email')} name="email" type="email" required maxLength={320} defaultValue={member?.email ?? ''} />
       {!member && (
         <>
           <label for={id('branch')}>{t('member.branch')}</label>
@@ -46,15 +46,15 @@ export function MemberForm({ token, branches, member, onDone }: { token: string;
             ))}
           </select>
           <label for={id('password')}>{t('admin.initialPassword')}</label>
-          <input id={id('password')} name="password" required minLength={8} value={password} autocomplete="off" />
+          <input id={id('password')} name="password" required minLength={8} defaultValue={password} autocomplete="off" />
         </>
       )}
       <label for={id('timezone')}>{t('member.timezone')}</label>
-      <input id={id('timezone')} name="timezone" required maxLength={64} value={member?.timezone ?? 'Asia/Shanghai'} />
+      <input id={id('timezone')} name="timezone" required maxLength={64} defaultValue={member?.timezone ?? 'Asia/Shanghai'} />
       <label for={id('location')}>{t('member.location')}</label>
-      <input id={id('location')} name="location" maxLength={200} value={member?.location ?? ''} />
+      <input id={id('location')} name="location" maxLength={200} defaultValue={member?.location ?? ''} />
       <label class="inline">
-        <input type="checkbox" name="mobile" checked={member?.mobile ?? false} /> {t('member.mobile')}
+        <input type="checkbox" name="mobile" defaultChecked={member?.mobile ?? false} /> {t('member.mobile')}
       </label>
       <button type="submit">{member ? t('action.save') : t('admin.addMember')}</button>
     </form>

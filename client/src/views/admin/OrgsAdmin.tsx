@@ -167,7 +167,7 @@ function Unit({ org, ctx }: { org: Org; ctx: TreeContext }) {
         >
           <label>
             {t('admin.unitName')}
-            <input name="name" required maxLength={200} value={org.name} />
+            <input name="name" required maxLength={200} defaultValue={org.name} />
           </label>
           <button type="submit">{t('action.save')}</button>
         </form>
@@ -183,10 +183,14 @@ function Unit({ org, ctx }: { org: Org; ctx: TreeContext }) {
         >
           <label>
             {t('admin.moveUnder')}
-            <select name="parentId" value={org.parentId === null ? '' : String(org.parentId)}>
-              {org.kind === 'committee' && <option value="">{t('admin.top')}</option>}
+            <select name="parentId">
+              {org.kind === 'committee' && (
+                <option value="" selected={org.parentId === null}>
+                  {t('admin.top')}
+                </option>
+              )}
               {places.map((p) => (
-                <option key={p.id} value={String(p.id)}>
+                <option key={p.id} value={String(p.id)} selected={p.id === org.parentId}>
                   {p.name}
                 </option>
               ))}

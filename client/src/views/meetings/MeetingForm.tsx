@@ -1,4 +1,6 @@
 import type { Meeting, Org } from '../../../../server/contract/model';
+import { useState } from 'preact/hooks';
+import { Notice } from '../../errors';
 import { t } from '../../i18n';
 import { isoToZonedInput, zonedInputToIso } from '../../time';
 
@@ -25,11 +27,19 @@ export function MeetingForm({ initial, zone, hosts, submitLabel, onSubmit }: {
   submitLabel: string;
   onSubmit: (fields: MeetingFields & { hostOrgId?: number; openTo?: string }) => void;
 }) {
+  const [problem, setProblem] = useState<string | null>(null);
+
   function submit(event: Event) {
     event.preventDefault();
     const form = new FormData(event.currentTarget as HTMLFormElement);
     const value = (name: string) => String(form.get(name) ?? '').trim();
     const onlineUrl = value('onlineUrl') || null;
+    // Said here, beside the fields, before the server would refuse it in general words.
+    if (value('endsAt') && value('endsAt') <= value('startsAt')) {
+      setProblem(t('form.endsBeforeStart'));
+      return;
+    }
+    setProblem(null);
     onSubmit({
       ...(hosts ? { hostOrgId: Number(value('hostOrgId')), openTo: value('openTo') } : {}),
       title: value('title'),
@@ -60,27 +70,27 @@ export function MeetingForm({ initial, zone, hosts, submitLabel, onSubmit }: {
         </>
       )}
       <label for="m-title">{t('form.title')}</label>
-      <input id="m-title" name="title" required maxLength={200} value={initial?.title ?? ''} />
+      <input id="m-title" name="title" required maxLength={200} defaultValue={initial?.title ?? ''} />
       <label for="m-topic">{t('form.topic')}</label>
-      <input id="m-topic" name="topic" maxLength={100} value={initial?.topic ?? ''} />
+      <input id="m-topic" name="topic" maxLength={100} defaultValue={initial?.topic ?? ''} />
       <label for="m-description">{t('form.description')}</label>
-      <textarea id="m-description" name="description" rows={3} maxLength={5000} value={initial?.description ?? ''} />
+      <textarea id="m-description" name="description" rows={3} maxLength={5000} defaultValue={initial?.description ?? ''} />
       <label for="m-starts">{t('form.startsAt')}</label>
-      <input id="m-starts" name="startsAt" type="datetime-local" required aria-describedby="m-zone" value={input(initial?.startsAt)} />
+      <input id="m-starts" name="startsAt" type="datetime-local" required aria-describedby="m-zone" defaultValue={input(initial?.startsAt)} />
       <label for="m-ends">{t('form.endsAt')}</label>
-      <input id="m-ends" name="endsAt" type="datetime-local" aria-describedby="m-zone" value={input(initial?.endsAt)} />
+      <input id="m-ends" name="endsAt" type="datetime-local" aria-describedby="m-zone" defaultValue={input(initial?.endsAt)} />
       <small id="m-zone" class="muted">
         {t('form.timezoneHint', { zone })}
       </small>
       <label for="m-location">{t('form.location')}</label>
-      <input id="m-location" name="location" maxLength={300} value={initial?.location ?? ''} />
+      <input id="m-location" name="location" maxLength={300} defaultValue={initial?.location ?? ''} />
       <label class="inline">
-        <input type="checkbox" name="online" checked={initial?.online ?? false} /> {t('form.online')}
+        <input type="checkbox" name="online" defaultChecked={initial?.online ?? false} /> {t('form.online')}
       </label>
       <label for="m-url">{t('form.onlineUrl')}</label>
-      <input id="m-url" name="onlineUrl" type="url" maxLength={500} placeholder="https://" value={initial?.onlineUrl ?? ''} />
+      <input id="m-url" name="onlineUrl" type="url" maxLength={500} placeholder="https://" defaultValue={initial?.onlineUrl ?? ''} />
       <label for="m-capacity">{t('form.capacity')}</label>
-      <input id="m-capacity" name="capacity" type="number" min={1} max={100000} required value={String(initial?.capacity ?? 30)} />
+      <input id="m-capacity" name="capacity" type="number" min={1} max={100000} required defaultValue={String(initial?.capacity ?? 30)} />
       {hosts && (
         <>
           <label for="m-open">{t('form.openTo')}</label>
@@ -90,6 +100,7 @@ export function MeetingForm({ initial, zone, hosts, submitLabel, onSubmit }: {
           </select>
         </>
       )}
+      {problem && <Notice tone="error">{problem}</Notice>}
       <button type="submit">{submitLabel}</button>
     </form>
   );
