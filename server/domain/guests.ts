@@ -19,11 +19,12 @@ export function createGuestService(deps: { invites: GuestInvitesRepo; publicUrl:
   const { invites, publicUrl, clock } = deps;
 
   return {
-    async create(actor: Actor, label: string, ttlMinutes = DEFAULT_GUEST_TTL_MINUTES) {
+    /** A new link; `base` is the address it leads to (the one the member's page was served from). */
+    async create(actor: Actor, label: string, ttlMinutes = DEFAULT_GUEST_TTL_MINUTES, base = publicUrl) {
       const token = `kg_${randomBytes(24).toString('base64url')}`;
       const expiresAt = new Date(clock.now() + ttlMinutes * 60_000).toISOString();
       const invite = await invites.insert(actor.id, label, hashToken(token), expiresAt);
-      return { id: invite.id, token, url: `${publicUrl}/#/guest/${token}`, expiresAt, label };
+      return { id: invite.id, token, url: `${base}/#/guest/${token}`, expiresAt, label };
     },
 
     /** A page of the actor's own links, newest first. */

@@ -185,6 +185,9 @@ describe('the organizers of a unit, cash payments and calendar files', () => {
       expect(forged.status).toBe(200);
       expect(forged.text).not.toContain('evil.example');
       expect(forged.text).not.toContain('javascript:');
+      // Guest links too lead to the address the member's page came from (a family cannot open localhost).
+      const link = await fetch(`${bare.url}/api/guest-invites`, { method: 'POST', headers: { authorization: `Bearer ${env.d.alice.token}`, 'content-type': 'application/json', origin: bare.url }, body: JSON.stringify({ label: 'Mum' }) });
+      expect(((await link.json()) as { url: string }).url).toMatch(new RegExp(`^${bare.url}/#/guest/kg_`));
     } finally {
       await bare.close();
     }

@@ -290,6 +290,7 @@ export const en: Record<MessageKey, string> = {
   'calls.guestIntro': 'Give your family a link: they can video-call you without an account.',
   'calls.guestQr': 'QR code of the link for {label}',
   'calls.guestRevokeConfirm': 'Revoke the link for {label}? A call on it ends.',
+  'calls.guestOnce': 'The link is shown only now (it is not stored): send it now, or make a new one later.',
   'calls.guestShare': 'Share the link',
   'calls.guestShowQr': 'QR code',
   'calls.guestUrl': 'Link for {label}',

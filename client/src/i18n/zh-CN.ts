@@ -289,6 +289,7 @@ export const zhCN = {
   'calls.guestIntro': '给家人一个链接，他们不用注册就能和你视频通话。',
   'calls.guestQr': '{label} 的通话链接二维码',
   'calls.guestRevokeConfirm': '撤销给 {label} 的链接？正在进行的通话会结束。',
+  'calls.guestOnce': '链接只在这时显示（不会保存）：现在就发出去，以后要再发请重新生成。',
   'calls.guestShare': '分享链接',
   'calls.guestShowQr': '二维码',
   'calls.guestUrl': '给 {label} 的链接',

@@ -198,6 +198,7 @@ export function CallsPage({ token, me, startCall }: { token: string; me: Me; sta
               {link.url && !link.revoked && (
                 <>
                   <input readOnly value={link.url} aria-label={t('calls.guestUrl', { label: link.label })} onFocus={(e) => e.currentTarget.select()} />
+                  <small class="muted">{t('calls.guestOnce')}</small>
                   {shown === link.id && <QrImage text={link.url} label={t('calls.guestQr', { label: link.label })} />}
                   <div class="actions">
                     <button type="button" class="quiet" onClick={() => void share(link)}>

@@ -7,6 +7,7 @@ import { unauthorized } from '../../errors';
 import { beforeId, idParams, pageQuery, text } from '../../schemas';
 import type { AppServices } from '../../services';
 import { bearerToken, type Endpoint } from '../endpoint';
+import { publicBase } from '../publicBase';
 
 export const createGuestInviteSchema = z.object({
   label: text(100).min(1),
@@ -39,7 +40,7 @@ export function callRoutes(services: AppServices, endpoint: Endpoint): Router {
     }, { auth: false }),
   );
 
-  router.post('/guest-invites', endpoint({ body: createGuestInviteSchema }, ({ caller, body }) => guests.create(caller.actor, body.label, body.ttlMinutes), { status: 201 }));
+  router.post('/guest-invites', endpoint({ body: createGuestInviteSchema }, ({ caller, body, req }) => guests.create(caller.actor, body.label, body.ttlMinutes, publicBase(req, services.config)), { status: 201 }));
   router.get('/guest-invites', endpoint({ query: pageQuery }, ({ caller, query }) => guests.list(caller.actor, { limit: query.limit, beforeId: beforeId(query.before) })));
   router.delete('/guest-invites/:id', endpoint({ params: idParams }, ({ caller, params }) => commands.revokeGuest(caller.actor, params.id), { status: 204 }));
 

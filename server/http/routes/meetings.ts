@@ -5,6 +5,7 @@ import { idParam, idParams, isoTime, pageQuery, positiveId, text } from '../../s
 import type { AppServices } from '../../services';
 import type { Endpoint } from '../endpoint';
 import { meetingCalendar } from '../ics';
+import { publicBase } from '../publicBase';
 
 const status = z.enum(['open', 'closed', 'cancelled']);
 
@@ -28,12 +29,6 @@ export const listMeetingsQuery = pageQuery.extend({
   topic: text(100).min(1).optional(),
 });
 
-/** The origin a request came to, when it is a plain http(s) host[:port] (else null: a forged Host is not echoed). */
-function requestOrigin(protocol: string, host: string | undefined): string | null {
-  if ((protocol !== 'http' && protocol !== 'https') || !host || !/^(?:[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*|\[[0-9A-Fa-f:.]+\])(?::\d{1,5})?$/.test(host)) return null;
-  return `${protocol}://${host}`;
-}
-
 /** Open meetings over HTTP: create, browse, edit (capacity, close, cancel), sign-up list, calendar file. */
 export function meetingRoutes(services: AppServices, endpoint: Endpoint): Router {
   const router = Router();
@@ -56,7 +51,7 @@ export function meetingRoutes(services: AppServices, endpoint: Endpoint): Router
     endpoint({ params: idParams }, async ({ caller, params, req, res }) => {
       const { meeting } = await meetings.get(caller.actor, params.id);
       // Links lead where the page was served from, unless PUBLIC_URL names the address.
-      const base = services.config.publicUrlSet ? services.config.publicUrl : (requestOrigin(req.protocol, req.get('host')) ?? services.config.publicUrl);
+      const base = publicBase(req, services.config);
       const url = `${base}/#/meetings/${meeting.id}`;
       res
         .type('text/calendar; charset=utf-8')
