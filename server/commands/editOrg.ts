@@ -1,7 +1,7 @@
 import { meetingRoomId, orgRoomId } from '../contract/events';
 import type { Actor, Org } from '../contract/model';
 import { invalid, notFound } from '../errors';
-import { checkPlacement } from '../domain/orgs';
+import { checkNameFree, checkPlacement } from '../domain/orgs';
 import type { CommandDeps } from './deps';
 
 /**
@@ -18,6 +18,8 @@ export async function editOrg(deps: CommandDeps, actor: Actor, orgId: number, ch
   const moving = change.parentId !== undefined && change.parentId !== org.parentId;
   const before = [...policy.tree.lineage(orgId)].slice(1).map((o) => o.id);
   const carried = policy.tree.subtree(orgId);
+  const parentId = moving ? change.parentId! : org.parentId;
+  if (moving || change.name !== undefined) checkNameFree(policy.tree, parentId, change.name ?? org.name, orgId);
   if (moving) {
     const parent = change.parentId === null ? null : policy.tree.get(change.parentId!);
     if (parent === undefined) throw notFound('parent org');

@@ -48,6 +48,12 @@ const REASONS: Record<RefusalCode, (detail: string) => string> = {
 };
 const refusal = (row: number, email: string, code: RefusalCode, detail = ''): RefusedRow => ({ row, email, code, ...(detail ? { detail } : {}), reason: REASONS[code](detail) });
 
+/** Column names as a Chinese spreadsheet has them, too. */
+const COLUMN: Record<string, string> = {
+  姓名: 'name', 名字: 'name', 邮箱: 'email', 电子邮箱: 'email', 支部: 'branch', 所在支部: 'branch', 时区: 'timezone',
+  流动党员: 'mobile', 流动: 'mobile', 所在地: 'location', 所在城市: 'location', 语言: 'language',
+};
+
 const YES = new Set(['1', 'true', 'yes', 'y', '是']);
 const NO = new Set(['', '0', 'false', 'no', 'n', '否']);
 
@@ -69,7 +75,7 @@ export async function importMembers(
 ): Promise<{ created: Array<{ row: number; user: User; password: string }>; refused: RefusedRow[] }> {
   let records: Array<Record<string, string>>;
   try {
-    records = parse(csv, { columns: (header: string[]) => header.map((h) => h.trim().toLowerCase()), skip_empty_lines: true, trim: true, bom: true, relax_column_count: true });
+    records = parse(csv, { columns: (header: string[]) => header.map((h) => COLUMN[h.trim().toLowerCase()] ?? h.trim().toLowerCase()), skip_empty_lines: true, trim: true, bom: true, relax_column_count: true });
   } catch (error) {
     throw invalid(`the file is not valid CSV (${(error as Error).message.split('\n')[0]})`);
   }

@@ -2,13 +2,24 @@ import type { Actor, Org, OrgKind } from '../contract/model';
 import type { OrgsRepo } from '../db/repositories/orgs';
 import { pageOf, type Page } from '../util/paging';
 import type { UsersRepo } from '../db/repositories/users';
-import { invalid, notFound } from '../errors';
+import { conflict, invalid, notFound } from '../errors';
+import type { OrgTree } from './orgTree';
 import type { OrgDirectory } from './orgDirectory';
 
 /**
  * Where a unit of this kind may sit: a committee at the top or under a committee; a general branch or a
  * branch under a committee or a general branch; nothing under a branch.
  */
+/**
+ * Two units of one name side by side (two "第三支部" under one general branch) cannot be told apart in any
+ * list, picker or export: a name is unique among its siblings (case and spaces aside).
+ */
+export function checkNameFree(tree: OrgTree, parentId: number | null, name: string, exceptId?: number): void {
+  const key = (n: string) => n.trim().replace(/\s+/g, ' ').toLowerCase();
+  const taken = tree.all().some((o) => o.parentId === parentId && o.id !== exceptId && key(o.name) === key(name));
+  if (taken) throw conflict('a unit with this name is already there');
+}
+
 export function checkPlacement(kind: OrgKind, parent: Org | null): void {
   if (parent === null && kind !== 'committee') throw invalid('a general branch or branch needs a parentId');
   if (parent?.kind === 'branch') throw invalid('a branch has no children');
@@ -30,6 +41,7 @@ export function createOrgService(deps: { orgs: OrgsRepo; users: UsersRepo; direc
       const parent = parentId === null ? null : policy.tree.get(parentId);
       if (parent === undefined) throw notFound('parent org');
       checkPlacement(input.kind, parent);
+      checkNameFree(policy.tree, parentId, input.name);
       const org = await orgs.insert({ name: input.name, kind: input.kind, parentId });
       directory.changed();
       return org;

@@ -79,9 +79,10 @@ describe('the admin console in the browser', () => {
       await tree.getByLabel('Name', { exact: true }).fill(name);
       await tree.getByRole('combobox', { name: 'Kind', exact: true }).selectOption({ label: kind });
       await tree.getByRole('button', { name: 'Add', exact: true }).click();
-      await expectDone(page, 'Unit added');
+      await expectDone(page, `${name} added`);
       await unitItem(tree, parent).getByText(name, { exact: true }).waitFor();
-      await tree.getByRole('button', { name: `Add a unit under ${parent}`, exact: true }).click(); // close the form
+      // The form closed itself.
+      expect(await tree.getByRole('button', { name: `Add a unit under ${parent}`, exact: true }).getAttribute('aria-expanded')).toBe('false');
       await page.locator('.notice').getByRole('button', { name: 'Dismiss' }).click();
     };
     await add(d.committee.name, 'North committee', 'committee');
@@ -126,7 +127,7 @@ describe('the admin console in the browser', () => {
     // so moving North committee under it (still offered by this page's older view) would make a loop.
     await page.getByRole('region', { name: 'Add a top unit (committee)' }).getByLabel('Name', { exact: true }).fill('South committee');
     await page.getByRole('region', { name: 'Add a top unit (committee)' }).getByRole('button', { name: 'Add' }).click();
-    await expectDone(page, 'Unit added');
+    await expectDone(page, 'South committee added');
     await tree.getByText('South committee', { exact: true }).waitFor();
     const south = await orgByName('South committee');
     expect((await api(env.server.url, 'PATCH', `/api/orgs/${south.id}`, { token: d.admin.token, body: { parentId: north.id } })).status).toBe(200);
@@ -144,7 +145,7 @@ describe('the admin console in the browser', () => {
     await branchB.getByText('OrgB', { exact: true }).waitFor();
     await branchB.getByRole('combobox', { name: 'Appoint as organizer', exact: true }).selectOption({ label: 'Bob' });
     await branchB.getByRole('button', { name: 'Appoint', exact: true }).click();
-    await expectDone(page, 'Appointed');
+    await expectDone(page, `Bob now organizes ${d.branchB.name}`);
     await branchB.getByRole('button', { name: 'Remove Bob', exact: true }).waitFor();
     expect(await organizersOf(d.branchB.id)).toEqual(['Bob', 'OrgB']);
     let asked = '';
@@ -404,7 +405,7 @@ describe('the admin console in the browser', () => {
     await branchA.getByRole('combobox', { name: '任命为组织员', exact: true }).selectOption({ label: 'Amy' });
     await expectFits(page, 'organizers');
     await branchA.getByRole('button', { name: '任命', exact: true }).click();
-    await expectDone(page, '已任命');
+    await expectDone(page, '已任命 Amy');
     await branchA.getByRole('button', { name: '免去 Amy', exact: true }).waitFor();
     expect(await organizersOf(d.branchA.id)).toEqual(['Amy', 'OrgA']);
     let asked = '';

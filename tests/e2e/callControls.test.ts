@@ -249,7 +249,7 @@ const chinese = (page: Page, peer: string): Side => ({
   remote: '对方画面',
   you: '我',
   voiceOnly: '仅语音',
-  audioOnly: '只用语音（网络差时）',
+  audioOnly: '仅语音（网络差时）',
   backToVideo: '恢复视频',
   switchCamera: '切换摄像头',
 });

@@ -194,13 +194,13 @@ describe('a busy chat room', () => {
     await received.locator('mark.mention.me', { hasText: '@Alice' }).waitFor();
     await desk.getByRole('alert').getByRole('link', { name: `Amy mentioned you in ${branchA.name}` }).waitFor();
     const tabs = desk.getByRole('navigation', { name: 'Main' });
-    await tabs.getByRole('link', { name: named('Notifications', 1) }).click();
+    await tabs.getByRole('link', { name: named('Inbox', 1) }).click();
     await desk.getByRole('heading', { level: 1, name: 'Notifications' }).waitFor();
     await desk.getByRole('main').getByRole('link', { name: `Amy mentioned you in ${branchA.name}` }).click();
     await desk.getByRole('heading', { level: 1, name: branchA.name }).waitFor();
     expect(new URL(desk.url()).hash).toBe(`#/room/${roomId}`);
     await log(desk).getByText('明天下午三点开会').waitFor();
-    await tabs.getByRole('link', { name: 'Notifications', exact: true }).waitFor();
+    await tabs.getByRole('link', { name: 'Inbox', exact: true }).waitFor();
 
     // Back on the keyboard: "@Am", Enter picks Amy, Enter sends.
     const deskBox = desk.getByLabel('Write a message');

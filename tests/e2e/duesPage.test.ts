@@ -173,7 +173,7 @@ describe('dues pages', () => {
     await organizer.getByRole('link', { name: 'Bob' }).first().waitFor();
     const period = await organizer.getByLabel('月份', { exact: true }).inputValue();
     expect(period).toMatch(/^\d{4}-\d{2}$/);
-    const remind = organizer.getByRole('button', { name: '立即提醒: 第一次提醒' });
+    const remind = organizer.getByRole('button', { name: '立即提醒：第一次提醒' });
 
     const dialogs: string[] = [];
     organizer.once('dialog', (d) => {

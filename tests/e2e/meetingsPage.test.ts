@@ -233,7 +233,7 @@ describe('meetings pages', () => {
 
     const amy = await env.signIn(env.d.amy.user.email, phone);
     await amy.getByRole('link', { name: '会议', exact: true }).click();
-    await amy.getByRole('heading', { level: 1, name: '开放会议' }).waitFor();
+    await amy.getByRole('heading', { level: 1, name: '会议' }).waitFor();
     const unit = amy.getByLabel('主办单位');
     await expect.poll(() => unit.locator('option').allTextContents()).toContain(longName);
 

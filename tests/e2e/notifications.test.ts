@@ -99,7 +99,7 @@ describe('notifications in the browser', () => {
     const page = await env.signIn(bob.user.email, { ...DESKTOP_EN, ...withCamera });
     await waitForLanguage(env.server.url, bob.token, 'en');
     const tabs = page.getByRole('navigation', { name: 'Main' });
-    await tabs.getByRole('link', { name: named('Notifications', 3) }).click();
+    await tabs.getByRole('link', { name: named('Inbox', 3) }).click();
     const main = page.getByRole('main');
     // Rendered again in the language she reads the app in now.
     await main.getByRole('link', { name: `OrgB mentioned you in ${branchB.name}` }).waitFor();
@@ -107,23 +107,23 @@ describe('notifications in the browser', () => {
     expect(await main.getByText('unread').count()).toBe(3);
 
     await main.getByRole('button', { name: 'Mark all read' }).click();
-    await tabs.getByRole('link', { name: 'Notifications', exact: true }).waitFor();
+    await tabs.getByRole('link', { name: 'Inbox', exact: true }).waitFor();
     expect(await main.getByText('unread').count()).toBe(0);
     expect(await main.getByRole('button', { name: 'Mark all read' }).count()).toBe(0);
     expect(await unreadOf(bob)).toBe(0);
     await page.reload();
-    await tabs.getByRole('link', { name: 'Notifications', exact: true }).waitFor();
+    await tabs.getByRole('link', { name: 'Inbox', exact: true }).waitFor();
     await main.getByRole('link', { name: `OrgB mentioned you in ${branchB.name}` }).waitFor();
     expect(await main.getByText('unread').count()).toBe(0);
 
     // A live mention: the toast's link opens the room and marks it read.
     await ok(orgSocket, 'chat:send', { roomId: orgRoomId(branchB.id), clientId: 'n-3', body: '@Bob the meeting moved to Friday' });
     const toast = page.getByRole('alert').filter({ hasText: `OrgB mentioned you in ${branchB.name}` });
-    await tabs.getByRole('link', { name: named('Notifications', 1) }).waitFor();
+    await tabs.getByRole('link', { name: named('Inbox', 1) }).waitFor();
     await toast.getByRole('link').click();
     await page.getByRole('heading', { level: 1, name: branchB.name }).waitFor();
     await page.getByRole('log').getByText('the meeting moved to Friday').waitFor();
-    await tabs.getByRole('link', { name: 'Notifications', exact: true }).waitFor();
+    await tabs.getByRole('link', { name: 'Inbox', exact: true }).waitFor();
     await toast.waitFor({ state: 'detached' });
     expect(await unreadOf(bob)).toBe(0);
 
@@ -134,7 +134,7 @@ describe('notifications in the browser', () => {
     await closeToast(second, 'Dismiss');
 
     // The missed call's call-back button starts a call even when it is read already.
-    await tabs.getByRole('link', { name: /^Notifications/ }).click();
+    await tabs.getByRole('link', { name: /^Inbox/ }).click();
     const ringing = next(orgSocket, 'call:incoming', (e) => e.from.id === bob.user.id, 15_000);
     await main.getByRole('listitem').filter({ hasText: 'Missed call from OrgB' }).getByRole('button', { name: 'Call OrgB back' }).click();
     const incoming = await ringing;

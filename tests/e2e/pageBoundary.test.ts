@@ -44,7 +44,7 @@ describe('a page that cannot be loaded', () => {
     await page.getByRole('button', { name: 'Sign in' }).click();
     await page.getByRole('log').waitFor();
     await context.setOffline(true);
-    await page.getByRole('link', { name: /Notifications/ }).click();
+    await page.getByRole('link', { name: /Inbox/ }).click();
     await page.getByRole('alert').filter({ hasText: 'No connection' }).waitFor();
     await context.setOffline(false);
     await page.getByRole('heading', { level: 1, name: 'Notifications' }).waitFor({ timeout: 20_000 });

@@ -16,6 +16,9 @@ describe('the admin console', () => {
     expect((await api(url(), 'PATCH', `/api/orgs/${general.id}`, { token: admin.token, body: { parentId: branchB.id } })).body.error.code).toBe('invalid'); // under its own child
     expect((await api(url(), 'PATCH', `/api/orgs/${committee.id}`, { token: admin.token, body: { parentId: general.id } })).body.error.code).toBe('invalid'); // a committee under a general branch
     expect((await api(url(), 'PATCH', `/api/orgs/${branchB.id}`, { token: admin.token, body: { parentId: null } })).body.error.code).toBe('invalid');
+    // Two units of one name side by side cannot be told apart: refused, on create, rename and move alike.
+    expect((await api(url(), 'POST', '/api/orgs', { token: admin.token, body: { name: ` ${env.d.branchA.name.toUpperCase()} `, kind: 'branch', parentId: general.id } })).status).toBe(409);
+    expect((await api(url(), 'PATCH', `/api/orgs/${branchB.id}`, { token: admin.token, body: { name: env.d.branchA.name } })).status).toBe(409);
     const renamed = await api(url(), 'PATCH', `/api/orgs/${branchB.id}`, { token: admin.token, body: { name: '第二支部 Second' } });
     expect(renamed.body.org).toMatchObject({ id: branchB.id, name: '第二支部 Second', parentId: general.id });
 
@@ -83,6 +86,9 @@ describe('the admin console', () => {
     const outside = await api(url(), 'POST', '/api/members/import', { token: env.d.orgA.token, body: { csv: `name,email,branch\nX,x-import@test.example,${env.d.branchB.id}\nY,${env.d.alice.user.email},${env.d.branchA.id}` } });
     expect(outside.body.refused.map((r: { code: string }) => r.code)).toEqual(['not_under_you', 'email_taken']);
     expect((await api(url(), 'POST', '/api/members/import', { token: env.d.admin.token, body: { csv: 'who,what\n1,2' } })).body.error.code).toBe('invalid');
+    // A Chinese spreadsheet's own column names work too.
+    const chinese = await api(url(), 'POST', '/api/members/import', { token: env.d.admin.token, body: { csv: `姓名,邮箱,支部,流动党员,所在地\n何静,he-import@test.example,${env.d.branchA.id},是,成都` } });
+    expect(chinese.body.created[0].user).toMatchObject({ name: '何静', mobile: true, location: '成都' });
     expect((await api(url(), 'POST', '/api/members/import', { token: env.d.admin.token, body: { csv: 'name,email,branch\n"unclosed,x,1' } })).body.error.code).toBe('invalid');
 
     const { password } = res.body.created[0];

@@ -78,6 +78,9 @@ describe('the call log, said from the reader\'s side', () => {
     expect(client.callOutcome(call({}), 1)).not.toBe('You declined');
     expect(client.callOutcome(call({ endReason: 'missed' }), 2)).not.toBe(client.callOutcome(call({ endReason: 'missed' }), 1));
     expect(client.callOutcome(call({ durationS: 75, endReason: 'hangup' }), 1)).toMatch(/1.*15/);
+    // An organizer looking at two members' call: no "you".
+    expect(client.callOutcome(call({}), 9)).toBe('Declined');
+    expect(client.callOutcome(call({ endReason: 'missed' }), 9)).toBe('Not answered');
   });
 });
 

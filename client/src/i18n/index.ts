@@ -68,7 +68,8 @@ export function formatDay(iso: string, timeZone: string | undefined): string {
 export function formatFullTime(iso: string, timeZone: string | undefined): string {
   try {
     return new Intl.DateTimeFormat(formatLocale(), {
-      timeZone, weekday: 'long', year: 'numeric', month: 'long', day: 'numeric', hour: '2-digit', minute: '2-digit', timeZoneName: 'short',
+      // Always the viewer's own zone, so no zone name; the year only when it is not this one.
+      timeZone, weekday: 'short', year: new Date(iso).getFullYear() === new Date().getFullYear() ? undefined : 'numeric', month: 'long', day: 'numeric', hour: '2-digit', minute: '2-digit',
     }).format(new Date(iso));
   } catch {
     return new Date(iso).toLocaleString(formatLocale());

@@ -5,6 +5,16 @@ import { describeError, Notice } from '../errors';
 import { t } from '../i18n';
 import { session, signIn } from '../session';
 
+/** A name the browser knows as a time zone (the server checks the same list, IANA's). */
+function isTimeZone(zone: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en', { timeZone: zone });
+    return zone.length > 0;
+  } catch {
+    return false;
+  }
+}
+
 /** The member's own page: where they are and their time zone (theirs to keep up to date), and their password. */
 export function AccountPage({ token, me }: { token: string; me: Me }) {
   const [notice, setNotice] = useState<{ tone: 'error' | 'success'; text: string } | null>(null);
@@ -13,10 +23,15 @@ export function AccountPage({ token, me }: { token: string; me: Me }) {
   async function saveProfile(event: Event) {
     event.preventDefault();
     const form = new FormData(event.currentTarget as HTMLFormElement);
+    const zone = String(form.get('timezone') ?? '').trim();
+    if (!isTimeZone(zone)) {
+      setNotice({ tone: 'error', text: t('account.badZone', { zone }) });
+      return;
+    }
     try {
       const { user: saved } = await apiRequest<{ user: User }>('PATCH', `/api/members/${user.id}`, token, {
         location: String(form.get('location') ?? '').trim() || null,
-        timezone: String(form.get('timezone') ?? '').trim(),
+        timezone: zone,
         mobile: form.get('mobile') === 'on',
       });
       Object.assign(me.user, saved);

@@ -31,12 +31,14 @@ interface Checkin {
 export function callOutcome(call: CallRecord, meId: number): string {
   if (call.durationS !== null) return t('calls.duration', { minutes: Math.floor(call.durationS / 60), seconds: call.durationS % 60 });
   const iCalled = call.caller.id === meId;
+  // An organizer sees calls of members under them too: said without "you" when they were in neither side.
+  const party = iCalled || call.callee.id === meId;
   switch (call.endReason) {
     case 'declined':
-      return iCalled ? t('calls.theyDeclined') : t('calls.youDeclined');
+      return !party ? t('calls.declined') : iCalled ? t('calls.theyDeclined') : t('calls.youDeclined');
     case 'missed':
     case 'hangup':
-      return iCalled ? t('calls.noAnswer') : t('calls.youMissed');
+      return !party ? t('calls.unanswered') : iCalled ? t('calls.noAnswer') : t('calls.youMissed');
     case null:
       return call.status === 'ringing' ? t('call.ringing') : '';
     default:
@@ -46,21 +48,29 @@ export function callOutcome(call: CallRecord, meId: number): string {
 
 /** Whom to call (with who is online), family links, scheduled check-ins and the call log. */
 export function CallsPage({ token, me, startCall }: { token: string; me: Me; startCall: (path: string, name: string) => void }) {
-  const [contacts, setContacts] = useState<Contact[]>([]);
-  const [calls, setCalls] = useState<CallRecord[]>([]);
+  // null while loading: "nobody to call" is said only when it is so.
+  const [contacts, setContacts] = useState<Contact[] | null>(null);
+  const [calls, setCalls] = useState<CallRecord[] | null>(null);
   const [links, setLinks] = useState<GuestLink[]>([]);
-  const [checkins, setCheckins] = useState<Checkin[]>([]);
+  const [checkins, setCheckins] = useState<Checkin[] | null>(null);
   const [notice, setNotice] = useState<{ tone: 'error' | 'success'; text: string } | null>(null);
   const [shown, setShown] = useState<number | null>(null);
   const zone = me.user.timezone;
 
+  const failed = (error: unknown) => setNotice({ tone: 'error', text: describeError(error) });
+  const loadContacts = () => void apiRequest<{ contacts: Contact[] }>('GET', '/api/contacts?limit=200', token).then((r) => setContacts(r.contacts)).catch(failed);
   const load = () => {
-    void apiRequest<{ contacts: Contact[] }>('GET', '/api/contacts?limit=200', token).then((r) => setContacts(r.contacts)).catch(() => {});
-    void apiRequest<{ calls: CallRecord[] }>('GET', '/api/calls?limit=50', token).then((r) => setCalls(r.calls)).catch(() => {});
-    void apiRequest<{ invites: GuestLink[] }>('GET', '/api/guest-invites', token).then((r) => setLinks((old) => r.invites.map((i) => ({ ...i, url: old.find((o) => o.id === i.id)?.url })))).catch(() => {});
-    void apiRequest<{ checkins: Checkin[] }>('GET', '/api/checkins', token).then((r) => setCheckins(r.checkins)).catch(() => {});
+    loadContacts();
+    void apiRequest<{ calls: CallRecord[] }>('GET', '/api/calls?limit=50', token).then((r) => setCalls(r.calls)).catch(failed);
+    void apiRequest<{ invites: GuestLink[] }>('GET', '/api/guest-invites', token).then((r) => setLinks((old) => r.invites.map((i) => ({ ...i, url: old.find((o) => o.id === i.id)?.url })))).catch(failed);
+    void apiRequest<{ checkins: Checkin[] }>('GET', '/api/checkins', token).then((r) => setCheckins(r.checkins)).catch(failed);
   };
   useEffect(load, [token]);
+  // Who is online changes while the page is open: look again every half minute (one small request).
+  useEffect(() => {
+    const timer = setInterval(() => document.visibilityState === 'visible' && loadContacts(), 30_000);
+    return () => clearInterval(timer);
+  }, [token]);
 
   async function createLink(event: Event) {
     event.preventDefault();
@@ -114,9 +124,10 @@ export function CallsPage({ token, me, startCall }: { token: string; me: Me; sta
         <h1>{t('calls.title')}</h1>
         {notice && <Notice tone={notice.tone} onClose={() => setNotice(null)}>{notice.text}</Notice>}
         <h2>{t('calls.contacts')}</h2>
-        {contacts.length === 0 && <p class="empty">{t('calls.noContacts')}</p>}
+        {contacts === null && <p role="status">{t('status.loading')}</p>}
+        {contacts?.length === 0 && <p class="empty">{t('calls.noContacts')}</p>}
         <ul class="cards">
-          {contacts.map((c) => (
+          {(contacts ?? []).map((c) => (
             <li key={c.id} class="card">
               <div class="card-row">
                 <span class="grow lines">
@@ -137,9 +148,9 @@ export function CallsPage({ token, me, startCall }: { token: string; me: Me; sta
         </ul>
 
         <h2>{t('calls.checkins')}</h2>
-        {checkins.length === 0 && <p class="empty">{t('calls.noCheckins')}</p>}
+        {checkins?.length === 0 && <p class="empty">{t('calls.noCheckins')}</p>}
         <ul class="cards">
-          {checkins.map((c) => {
+          {(checkins ?? []).map((c) => {
             const withWhom = c.member.id === me.user.id ? c.organizer : c.member;
             return (
               <li key={c.id} class="card">
@@ -155,12 +166,12 @@ export function CallsPage({ token, me, startCall }: { token: string; me: Me; sta
             );
           })}
         </ul>
-        {isOrganizer && contacts.some((c) => !c.organizer) && (
+        {isOrganizer && (contacts ?? []).some((c) => !c.organizer) && (
           <form class="stack tools" onSubmit={schedule} aria-labelledby="schedule-title">
             <h3 id="schedule-title">{t('calls.schedule')}</h3>
             <label for="ci-member">{t('calls.scheduleMember')}</label>
             <select id="ci-member" name="memberId">
-              {contacts.filter((c) => !c.organizer).map((c) => (
+              {(contacts ?? []).filter((c) => !c.organizer).map((c) => (
                 <option key={c.id} value={String(c.id)}>
                   {c.name}
                 </option>
@@ -233,9 +244,9 @@ export function CallsPage({ token, me, startCall }: { token: string; me: Me; sta
         </ul>
 
         <h2>{t('calls.log')}</h2>
-        {calls.length === 0 && <p class="empty">{t('calls.noCalls')}</p>}
+        {calls?.length === 0 && <p class="empty">{t('calls.noCalls')}</p>}
         <ul class="cards">
-          {calls.map((c) => (
+          {(calls ?? []).map((c) => (
             <li key={c.id} class="card">
               <span>
                 {c.caller.id === me.user.id ? t('calls.outgoing', { name: c.callee.name }) : c.callee.id === me.user.id ? t('calls.incomingFrom', { name: c.caller.name }) : `${c.caller.name} → ${c.callee.name}`}

@@ -60,7 +60,7 @@ export function GuestPage({ token }: { token: string }) {
       </div>
       <h1>{info ? t('guest.title', { name: info.member.name }) : t('app.name')}</h1>
       {problem && (
-        <p class="error" role="alert">
+        <p class="notice error" role="alert">
           {problem}
         </p>
       )}

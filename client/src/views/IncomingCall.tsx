@@ -21,6 +21,7 @@ export function IncomingCall({ ringing, socket, onAccept }: { ringing: Signal<In
       <button
         ref={acceptRef}
         type="button"
+        class="accept"
         onClick={() => {
           ringing.value = null;
           onAccept(call);

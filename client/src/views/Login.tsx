@@ -40,7 +40,7 @@ export function Login() {
         <label for="password">{t('login.password')}</label>
         <input id="password" name="password" type="password" autocomplete="current-password" required value={password} onInput={(e) => setPassword(e.currentTarget.value)} />
         {error && (
-          <p class="error" role="alert">
+          <p class="notice error" role="alert">
             {error}
           </p>
         )}

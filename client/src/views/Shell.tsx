@@ -120,7 +120,7 @@ export function Shell({ session }: { session: Session }) {
       {tabs.map((tab) => (
         <a key={tab.label} href={tab.href} aria-current={tab.current ? 'page' : undefined}>
           <Icon name={tab.icon} />
-          <span>{t(tab.label)}</span>
+          <span class="label">{t(tab.label)}</span>
           {tab.count ? (
             <span class="count" aria-hidden="true" data-testid={tab.icon === 'dues' ? 'overdue-badge' : undefined}>
               {tab.count > 99 ? '99+' : tab.count}
@@ -131,6 +131,17 @@ export function Shell({ session }: { session: Session }) {
       ))}
     </nav>
   );
+  // Each page names the tab, and a screen reader (or a keyboard) lands at the new page, not at the link left behind.
+  document.title = `${t(title)} · ${t('app.name')}`;
+  const previousPath = useRef(path);
+  useEffect(() => {
+    if (previousPath.current === path) return;
+    previousPath.current = path;
+    requestAnimationFrame(() => {
+      if (document.activeElement && document.activeElement !== document.body && document.getElementById('main')?.contains(document.activeElement)) return;
+      document.getElementById('main')?.focus({ preventScroll: true });
+    });
+  }, [path]);
   const connection = store.connection.value;
   const latest = notifications.latest.value;
 
@@ -140,7 +151,7 @@ export function Shell({ session }: { session: Session }) {
         e.preventDefault();
         (document.getElementById(roomId ? 'composer' : 'main') ?? document.getElementById('messages'))?.focus();
       }}>
-        {t('app.skip')}
+        {t(roomId ? 'app.skip' : 'app.skipToContent')}
       </a>
       <header class="bar">
         <strong class="brand">{t('app.name')}</strong>
@@ -181,18 +192,32 @@ export function Shell({ session }: { session: Session }) {
 function AccountMenu({ name, onLogout }: { name: string; onLogout: () => void }) {
   const [open, setOpen] = useState(false);
   const first = useRef<HTMLAnchorElement>(null);
+  const button = useRef<HTMLButtonElement>(null);
   useEffect(() => {
     if (open) first.current?.focus();
   }, [open]);
+  // A menu as screen readers expect: arrows move between its items, Escape closes it and returns to its button.
+  const onKeyDown = (e: KeyboardEvent) => {
+    if (e.key === 'Escape' && open) {
+      setOpen(false);
+      button.current?.focus();
+      return;
+    }
+    if (!open || (e.key !== 'ArrowDown' && e.key !== 'ArrowUp')) return;
+    const items = [...(e.currentTarget as HTMLElement).querySelectorAll<HTMLElement>('[role="menuitem"]')];
+    const at = items.indexOf(document.activeElement as HTMLElement);
+    items[(at + (e.key === 'ArrowDown' ? 1 : items.length - 1)) % items.length]?.focus();
+    e.preventDefault();
+  };
   return (
     <div
       class="menu"
-      onKeyDown={(e) => e.key === 'Escape' && setOpen(false)}
+      onKeyDown={onKeyDown}
       onFocusOut={(e) => {
         if (!(e.currentTarget as HTMLElement).contains(e.relatedTarget as Node)) setOpen(false);
       }}
     >
-      <button type="button" class="icon" aria-haspopup="menu" aria-expanded={open} aria-label={t('nav.account')} onClick={() => setOpen(!open)}>
+      <button ref={button} type="button" class="icon" aria-haspopup="menu" aria-expanded={open} aria-label={t('nav.account')} onClick={() => setOpen(!open)}>
         ☰
       </button>
       {open && (

@@ -34,11 +34,12 @@ export function ImportMembers({ token, onImported }: { token: string; onImported
     if (!file || file.size === 0) return;
     setBusy(true);
     setError(null);
+    setReport(null); // the last file's report must not read as this one's
     try {
       setReport(await apiRequest<Report>('POST', '/api/members/import', token, { csv: await file.text() }));
       onImported();
     } catch (e) {
-      setError(describeError(e));
+      setError(describeError(e, { invalid: 'admin.importBadFile' }));
     } finally {
       setBusy(false);
     }

@@ -17,7 +17,7 @@ interface TreeContext {
   done(text: string): void;
   failed(error: unknown): void;
   say(text: string): void;
-  addUnit(event: Event, parentId: number | null): void;
+  addUnit(event: Event, parentId: number | null): Promise<boolean>;
 }
 
 /** Where a unit of a kind may go (the server says the same): no child under a branch, no committee under a general branch. */
@@ -41,22 +41,25 @@ export function OrgsAdmin({ token, me }: { token: string; me: Me }) {
     setNotice({ tone: 'success', text });
     load();
   };
-  const failed = (e: unknown) => setNotice({ tone: 'error', text: describeError(e) });
+  const failed = (e: unknown) => setNotice({ tone: 'error', text: describeError(e, { conflict: 'admin.nameTaken' }) });
 
-  async function addUnit(event: Event, parentId: number | null) {
+  async function addUnit(event: Event, parentId: number | null): Promise<boolean> {
     event.preventDefault();
     const form = event.currentTarget as HTMLFormElement;
     const data = new FormData(form);
+    const name = String(data.get('name')).trim();
     try {
-      await apiRequest('POST', '/api/orgs', token, { name: String(data.get('name')).trim(), kind: String(data.get('kind')), parentId });
+      await apiRequest('POST', '/api/orgs', token, { name, kind: String(data.get('kind')), parentId });
       form.reset();
-      done(t('admin.unitAdded'));
+      done(t('admin.unitAddedNamed', { name }));
+      return true;
     } catch (e) {
       failed(e);
+      return false;
     }
   }
 
-  const ctx: TreeContext = { orgs, token, admin, organizerOf: me.organizerOf, done, failed, say: (text) => setNotice({ tone: 'success', text }), addUnit: (e, parentId) => void addUnit(e, parentId) };
+  const ctx: TreeContext = { orgs, token, admin, organizerOf: me.organizerOf, done, failed, say: (text) => setNotice({ tone: 'success', text }), addUnit };
   return (
     <main class="page" id="main" tabIndex={-1}>
       <div class="inner">
@@ -114,10 +117,11 @@ function Unit({ org, ctx }: { org: Org; ctx: TreeContext }) {
   async function appoint(event: Event) {
     event.preventDefault();
     const userId = Number(new FormData(event.currentTarget as HTMLFormElement).get('userId'));
+    const who = candidates.find((c) => c.id === userId)?.name ?? '';
     try {
       await apiRequest('POST', `/api/orgs/${org.id}/organizers`, token, { userId });
       loadOrganizers();
-      say(t('admin.appointed'));
+      say(t('admin.appointedWho', { name: who, unit: org.name }));
     } catch (e) {
       failed(e);
     }
@@ -127,6 +131,7 @@ function Unit({ org, ctx }: { org: Org; ctx: TreeContext }) {
     try {
       await apiRequest('DELETE', `/api/orgs/${org.id}/organizers/${person.id}`, token);
       loadOrganizers();
+      say(t('admin.dismissedWho', { name: person.name, unit: org.name }));
     } catch (e) {
       failed(e);
     }
@@ -199,7 +204,7 @@ function Unit({ org, ctx }: { org: Org; ctx: TreeContext }) {
           <button type="submit">{t('admin.move')}</button>
         </form>
       )}
-      {open === 'add' && <AddUnit parent={org} onSubmit={(e) => void addUnit(e, org.id)} />}
+      {open === 'add' && <AddUnit parent={org} onSubmit={(e) => void addUnit(e, org.id).then((added) => added && setOpen(null))} />}
       {open === 'organizers' && (
         <div class="tools">
           {organizers && organizers.length === 0 && <p class="empty">{t('admin.noOrganizers')}</p>}
@@ -217,7 +222,7 @@ function Unit({ org, ctx }: { org: Org; ctx: TreeContext }) {
               </li>
             ))}
           </ul>
-          {mayAppoint && candidates.length > 0 && (
+          {mayAppoint && candidates.some((c) => !(organizers ?? []).some((o) => o.id === c.id)) && (
             <form class="row" onSubmit={appoint}>
               <label>
                 {t('admin.appointWho')}
@@ -248,7 +253,8 @@ function Unit({ org, ctx }: { org: Org; ctx: TreeContext }) {
 }
 
 function AddUnit({ parent, onSubmit }: { parent: Org | null; onSubmit: (event: Event) => void }) {
-  const kinds: OrgKind[] = parent === null ? ['committee'] : (['committee', 'general_branch', 'branch'] as OrgKind[]).filter((k) => mayHold(parent, k));
+  // The likeliest kind first: a branch under a general branch, a general branch under a committee.
+  const kinds: OrgKind[] = parent === null ? ['committee'] : (['branch', 'general_branch', 'committee'] as OrgKind[]).filter((k) => mayHold(parent, k));
   return (
     <form class="row tools" onSubmit={onSubmit}>
       <label>
@@ -265,7 +271,7 @@ function AddUnit({ parent, onSubmit }: { parent: Org | null; onSubmit: (event: E
           ))}
         </select>
       </label>
-      <button type="submit">{t('admin.add')}</button>
+      <button type="submit">{t('admin.addSubmit')}</button>
     </form>
   );
 }

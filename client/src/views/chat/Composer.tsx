@@ -32,6 +32,7 @@ export function Composer({ people, onSend, onTyping }: { people: UserRef[]; onSe
     onSend(body);
     setDraft('');
     setCaret(0);
+    if (box.current) box.current.style.height = ''; // back to one line
   }
 
   function choose(person: UserRef) {

@@ -8,8 +8,14 @@ import { t } from '../../i18n';
 export function MessageMenu({ open, onOpen, body, canDelete, onDelete }: { open: boolean; onOpen: (open: boolean) => void; body: string; canDelete: boolean; onDelete: () => void }) {
   const first = useRef<HTMLButtonElement>(null);
   const button = useRef<HTMLButtonElement>(null);
+  const list = useRef<HTMLDivElement>(null);
   useEffect(() => {
-    if (open) first.current?.focus();
+    if (!open) return;
+    // Near the bottom of the log (the message just sent) the menu opens upward, so it stays in sight.
+    const menu = list.current;
+    const log = button.current?.closest<HTMLElement>('.log');
+    if (menu && log && menu.getBoundingClientRect().bottom > log.getBoundingClientRect().bottom) menu.classList.add('up');
+    first.current?.focus();
   }, [open]);
   const close = () => {
     onOpen(false);
@@ -22,6 +28,7 @@ export function MessageMenu({ open, onOpen, body, canDelete, onDelete }: { open:
       </button>
       {open && (
         <div
+          ref={list}
           class="menu-list"
           role="menu"
           onKeyDown={(e) => {

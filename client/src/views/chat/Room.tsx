@@ -172,7 +172,7 @@ export function Room({ store, roomId, roomName, me, canModerate, onBack }: { sto
         )}
       </div>
       <p class="typing" aria-live="polite">
-        {typingNames.length > 0 ? t('room.typing', { names: typingNames.join(', ') }) : ''}
+        {typingNames.length > 0 ? t(typingNames.length > 1 ? 'room.typingMany' : 'room.typing', { names: typingNames.join(t('list.separator')) }) : ''}
       </p>
       <Composer
         people={people.filter((p) => p.id !== me.id)}

@@ -185,7 +185,7 @@ function OrganizerDues({ token, me }: { token: string; me: Me }) {
         </button>
         {(['first', 'second', 'escalation'] as const).map((stage) => (
           <button key={stage} type="button" class="secondary" onClick={() => remind(stage)}>
-            {t('dues.remindNow')}: {t(`dues.stage.${stage}` as MessageKey)}
+            {t('dues.remindStage', { action: t('dues.remindNow'), stage: t(`dues.stage.${stage}` as MessageKey) })}
           </button>
         ))}
       </div>

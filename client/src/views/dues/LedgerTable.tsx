@@ -46,7 +46,7 @@ export interface LedgerEntry {
   createdAt: string;
 }
 
-/** The ledger's entries, newest first, each time in the viewer's zone. */
+/** The ledger's entries, newest first, each time in the viewer's zone (the member's receipt number; not the one made up for cash). */
 export function LedgerEntries({ entries, timeZone }: { entries: LedgerEntry[]; timeZone: string }) {
   if (entries.length === 0) return null;
   return (
@@ -61,7 +61,7 @@ export function LedgerEntries({ entries, timeZone }: { entries: LedgerEntry[]; t
             <span class="muted">
               {formatFullTime(p.createdAt, timeZone)}
               {p.recordedBy !== p.userId ? ` · ${t('dues.recordedBy', { name: p.recordedByName })}` : ''}
-              {p.reference && p.kind === 'payment' ? ` · ${p.reference}` : ''}
+              {p.reference && p.kind === 'payment' && !p.reference.startsWith('cash-') ? ` · ${p.reference}` : ''}
               {p.note ? ` · ${p.note}` : ''}
             </span>
           </li>

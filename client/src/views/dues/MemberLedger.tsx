@@ -12,6 +12,7 @@ export function MemberLedger({ token, me, memberId }: { token: string; me: Me; m
   const [member, setMember] = useState<User | null>(null);
   const [ledger, setLedger] = useState<(Ledger & { payments: LedgerEntry[] }) | null>(null);
   const [notice, setNotice] = useState<{ tone: 'error' | 'success' | 'info'; text: string } | null>(null);
+  const [period, setPeriod] = useState('');
 
   const load = () => {
     void apiRequest<{ user: User }>('GET', `/api/members/${memberId}`, token).then((r) => setMember(r.user)).catch((e) => setNotice({ tone: 'error', text: describeError(e) }));
@@ -40,6 +41,9 @@ export function MemberLedger({ token, me, memberId }: { token: string; me: Me; m
   }
 
   const unpaid = ledger?.periods.filter((p) => p.status !== 'paid') ?? [];
+  // The oldest unpaid month first (as on the member's own page), with what is still owed filled in.
+  const choices = unpaid.length > 0 ? [...unpaid].reverse() : (ledger?.periods ?? []);
+  const chosen = choices.find((p) => p.period === period) ?? choices[0];
   return (
     <main class="page" id="main" tabIndex={-1}>
       <div class="inner">
@@ -56,15 +60,15 @@ export function MemberLedger({ token, me, memberId }: { token: string; me: Me; m
           <form class="stack tools" onSubmit={record} aria-labelledby="cash-title">
             <h2 id="cash-title">{t('dues.recordCash')}</h2>
             <label for="cash-period">{t('dues.period')}</label>
-            <select id="cash-period" name="period">
-              {(unpaid.length > 0 ? unpaid : ledger.periods).map((p) => (
+            <select id="cash-period" name="period" value={chosen?.period} onChange={(e) => setPeriod(e.currentTarget.value)}>
+              {choices.map((p) => (
                 <option key={p.period} value={p.period}>
                   {p.period}
                 </option>
               ))}
             </select>
             <label for="cash-amount">{t('dues.payAmount')}</label>
-            <input id="cash-amount" name="amount" type="number" min={0.01} step={0.01} required />
+            <input id="cash-amount" name="amount" type="number" min={0.01} step={0.01} required key={chosen?.period} defaultValue={chosen && chosen.amount > chosen.paid ? ((chosen.amount - chosen.paid) / 100).toFixed(2) : ''} />
             <label for="cash-reference">{t('dues.receipt')}</label>
             <input id="cash-reference" name="reference" maxLength={100} autocomplete="off" />
             <label for="cash-note">{t('dues.note')}</label>

@@ -123,10 +123,11 @@ export function MeetingDetail({ id, token, me, socket }: { id: number; token: st
           {status === 'attended' && <p class="ok">{t('meeting.attended')}</p>}
           {status === 'waitlisted' && <p>{t('meeting.waitlisted', { position: mine!.position ?? '?' })}</p>}
         </div>
-        {mine && status !== 'attended' && !cancelled && (
+        {mine && status === 'confirmed' && !cancelled && (
           <div class="tools">
-            <p class="code" aria-label={t('meeting.checkInCode', { code: mine.checkInCode.split('').join(' ') })}>
-              {t('meeting.checkInCode', { code: mine.checkInCode })}
+            <p aria-label={t('meeting.checkInCode', { code: mine.checkInCode.split('').join(' ') })}>
+              {t('meeting.checkInCodeLabel')}
+              <span class="code">{mine.checkInCode}</span>
             </p>
             <QrImage text={mine.checkInCode} label={t('meeting.checkInQr')} />
           </div>
