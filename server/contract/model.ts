@@ -118,3 +118,22 @@ export interface CallRecord {
   endedAt: string | null;
   durationS: number | null;
 }
+
+/** One immutable entry of a member's dues ledger: a payment or an organizer's correction (money in minor units). */
+export interface Payment {
+  id: number;
+  userId: number;
+  period: string;
+  amount: number;
+  currency: string;
+  reference: string | null;
+  kind: 'payment' | 'correction';
+  note: string | null;
+  recordedBy: number;
+  createdAt: string;
+}
+
+/** A ledger entry as the ledger shows it: with the name of who recorded it (the member, or an organizer). */
+export interface LedgerEntry extends Payment {
+  recordedByName: string;
+}

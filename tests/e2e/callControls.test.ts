@@ -1,7 +1,7 @@
 import qrcode from 'qrcode-generator';
-import { chromium, type Browser, type BrowserContextOptions, type Locator, type Page } from 'playwright-core';
+import type { Browser, BrowserContextOptions, Locator, Page } from 'playwright-core';
 import { afterEach, describe, expect, it } from 'vitest';
-import { CHROMIUM, useBrowserServer } from '../helpers/browser';
+import { launchChromium, useBrowserServer } from '../helpers/browser';
 import { PASSWORD } from '../helpers/district';
 import { waitFor } from '../helpers/clients';
 
@@ -25,21 +25,7 @@ const withClipboard = (o: BrowserContextOptions): BrowserContextOptions => ({ ..
  * cannot be encoded (nothing is sent from it), so pages opened with `hideDepthCamera` see two ordinary cameras.
  */
 function launchTwoCameraChromium(): Promise<Browser> {
-  return chromium.launch({
-    executablePath: CHROMIUM,
-    headless: true,
-    args: [
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-      '--no-first-run',
-      '--use-fake-ui-for-media-stream',
-      '--use-fake-device-for-media-stream=device-count=3',
-      '--allow-loopback-in-peer-connection',
-    ],
-  });
+  return launchChromium(['--use-fake-device-for-media-stream=device-count=3']);
 }
 
 /** Init script: the depth camera (fake_device_1) is left out of the device list. */

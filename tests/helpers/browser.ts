@@ -5,23 +5,23 @@ import { createTestStore, startTestServer, type TestServer, type TestStore } fro
 
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
-/** Debian's Chromium, headless, with the flags this machine needs (no sandbox as root, no outside network). */
-export function launchChromium(): Promise<Browser> {
-  return chromium.launch({
-    executablePath: CHROMIUM,
-    headless: true,
-    args: [
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-      '--no-first-run',
-      '--use-fake-ui-for-media-stream',
-      '--use-fake-device-for-media-stream',
-      '--allow-loopback-in-peer-connection',
-    ],
-  });
+/** The flags this machine needs (no sandbox as root, no outside network, fake camera and microphone). */
+export const CHROMIUM_ARGS = [
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--no-first-run',
+  '--use-fake-ui-for-media-stream',
+  '--use-fake-device-for-media-stream',
+  '--allow-loopback-in-peer-connection',
+];
+
+/** Debian's Chromium, headless; `args` replace flags of the same name (e.g. more fake cameras). */
+export function launchChromium(args: string[] = []): Promise<Browser> {
+  const named = (flag: string) => flag.split('=')[0];
+  return chromium.launch({ executablePath: CHROMIUM, headless: true, args: [...CHROMIUM_ARGS.filter((f) => !args.some((a) => named(a) === named(f))), ...args] });
 }
 
 export interface BrowserEnv {

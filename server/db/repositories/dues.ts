@@ -1,3 +1,4 @@
+import type { LedgerEntry, Payment } from '../../contract/model';
 import type { Knex } from 'knex';
 import type { Clock, Tx } from '../../domain/ports';
 import { within } from '../tx';
@@ -12,25 +13,6 @@ export interface RateEntry {
   effectiveFrom: string;
   setBy: number;
   createdAt: string;
-}
-
-/** One immutable ledger entry: a member's payment or an organizer's correction. */
-export interface Payment {
-  id: number;
-  userId: number;
-  period: string;
-  amount: number;
-  currency: string;
-  reference: string | null;
-  kind: 'payment' | 'correction';
-  note: string | null;
-  recordedBy: number;
-  createdAt: string;
-}
-
-/** A ledger entry as the ledger shows it: with the name of who recorded it (the member, or an organizer). */
-export interface LedgerEntry extends Payment {
-  recordedByName: string;
 }
 
 interface RateRow {
@@ -124,4 +106,5 @@ export function createDuesRepo(knex: Knex, read: Knex = knex, clock: Clock = { n
   };
 }
 
+export type { LedgerEntry, Payment };
 export type DuesRepo = ReturnType<typeof createDuesRepo>;

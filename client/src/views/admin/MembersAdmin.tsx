@@ -6,6 +6,7 @@ import { t } from '../../i18n';
 import { AdminNav } from './AdminNav';
 import { ImportMembers } from './ImportMembers';
 import { MemberForm } from './MemberForm';
+import { LoadMore, UnitPicker } from '../controls';
 
 type Say = { tone: 'error' | 'success' | 'info'; text: string } | null;
 
@@ -63,16 +64,7 @@ export function MembersAdmin({ token, me }: { token: string; me: Me }) {
         <AdminNav current="members" />
         {notice && <Notice tone={notice.tone} onClose={() => setNotice(null)}>{notice.text}</Notice>}
         <div class="filters" role="search">
-          <label>
-            {t('admin.unit')}
-            <select value={orgId} onChange={(e) => setOrgId(e.currentTarget.value)}>
-              {units.map((o) => (
-                <option key={o.id} value={String(o.id)}>
-                  {o.name}
-                </option>
-              ))}
-            </select>
-          </label>
+          <UnitPicker label="admin.unit" units={units} value={orgId} onChange={setOrgId} />
           <label>
             {t('admin.search')}
             <input type="search" value={q} maxLength={100} placeholder={t('admin.searchHint')} onInput={(e) => setQ(e.currentTarget.value)} />
@@ -136,13 +128,7 @@ export function MembersAdmin({ token, me }: { token: string; me: Me }) {
             </li>
           ))}
         </ul>
-        {next && (
-          <div class="actions">
-            <button type="button" class="quiet" onClick={() => void load(next)}>
-              {t('action.more')}
-            </button>
-          </div>
-        )}
+        <LoadMore next={next} onMore={(cursor) => void load(cursor)} />
         <ImportMembers token={token} onImported={() => void load()} />
       </div>
     </main>

@@ -6,6 +6,7 @@ import { formatMoney, formatFullTime, t, type MessageKey } from '../../i18n';
 import type { Ledger } from '../Shell';
 import { LedgerEntries, LedgerTable } from './LedgerTable';
 import { periodOf } from '../../../../server/contract/time';
+import { UnitPicker } from '../controls';
 
 interface Arrear {
   user: { id: number; name: string };
@@ -150,16 +151,7 @@ function OrganizerDues({ token, me }: { token: string; me: Me }) {
       <h2 id="org-dues">{t('dues.organizer')}</h2>
       {notice && <Notice tone={notice.tone} onClose={() => setNotice(null)}>{notice.text}</Notice>}
       <div class="filters">
-        <label>
-          {t('dues.unit')}
-          <select value={orgId} onChange={(e) => setOrgId(e.currentTarget.value)}>
-            {units.map((o) => (
-              <option key={o.id} value={String(o.id)}>
-                {o.name}
-              </option>
-            ))}
-          </select>
-        </label>
+        <UnitPicker label="dues.unit" units={units} value={orgId} onChange={setOrgId} />
         <label>
           {t('dues.period')}
           <input type="month" value={period} onInput={(e) => e.currentTarget.value && setPeriod(e.currentTarget.value)} />

@@ -1,3 +1,4 @@
+import type { LedgerEntry } from '../../../../server/contract/model';
 import { formatFullTime, formatMoney, t, type MessageKey } from '../../i18n';
 import type { Ledger } from '../Shell';
 
@@ -31,21 +32,6 @@ export function LedgerTable({ periods }: { periods: Ledger['periods'] }) {
   );
 }
 
-/** One entry of a member's ledger: a payment or a correction, with who recorded it when not the member. */
-export interface LedgerEntry {
-  id: number;
-  userId: number;
-  period: string;
-  amount: number;
-  currency: string;
-  reference: string | null;
-  kind: 'payment' | 'correction';
-  note: string | null;
-  recordedBy: number;
-  recordedByName: string;
-  createdAt: string;
-}
-
 /** The ledger's entries, newest first, each time in the viewer's zone (the member's receipt number; not the one made up for cash). */
 export function LedgerEntries({ entries, timeZone }: { entries: LedgerEntry[]; timeZone: string }) {
   if (entries.length === 0) return null;
@@ -70,3 +56,5 @@ export function LedgerEntries({ entries, timeZone }: { entries: LedgerEntry[]; t
     </>
   );
 }
+
+export type { LedgerEntry };

@@ -4,17 +4,8 @@ import { Notice } from '../../errors';
 import { t } from '../../i18n';
 import { isoToZonedInput, zonedInputToIso } from '../../time';
 
-export interface MeetingFields {
-  title: string;
-  topic: string | null;
-  description: string | null;
-  startsAt: string;
-  endsAt: string | null;
-  location: string | null;
-  online: boolean;
-  onlineUrl: string | null;
-  capacity: number;
-}
+/** The fields an organizer writes (the rest of a meeting is the server's). */
+export type MeetingFields = Pick<Meeting, 'title' | 'topic' | 'description' | 'startsAt' | 'endsAt' | 'location' | 'online' | 'onlineUrl' | 'capacity'>;
 
 /**
  * A meeting's fields, to publish one or to edit it: times typed in the organizer's own zone. Publishing adds

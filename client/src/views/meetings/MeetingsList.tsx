@@ -3,6 +3,7 @@ import type { Meeting, Org } from '../../../../server/contract/model';
 import { apiAll, apiRequest, type Me } from '../../api';
 import { describeError, Notice } from '../../errors';
 import { formatFullTime, t } from '../../i18n';
+import { LoadMore, UnitPicker } from '../controls';
 
 export function seatsText(m: Pick<Meeting, 'capacity' | 'confirmed' | 'waitlisted'>): string {
   const left = Math.max(0, m.capacity - m.confirmed);
@@ -63,17 +64,7 @@ export function MeetingsList({ token, me }: { token: string; me: Me }) {
               ))}
             </select>
           </label>
-          <label>
-            {t('meetings.filterUnit')}
-            <select value={orgId} onChange={(e) => setOrgId(e.currentTarget.value)}>
-              <option value="">{t('meetings.any')}</option>
-              {orgs.map((o) => (
-                <option key={o.id} value={String(o.id)}>
-                  {o.name}
-                </option>
-              ))}
-            </select>
-          </label>
+          <UnitPicker label="meetings.filterUnit" units={orgs} value={orgId} onChange={setOrgId} any="meetings.any" />
         </div>
         {error && <Notice tone="error">{error}</Notice>}
         {meetings && meetings.length === 0 && <p class="empty">{t('meetings.empty')}</p>}
@@ -91,13 +82,7 @@ export function MeetingsList({ token, me }: { token: string; me: Me }) {
             </li>
           ))}
         </ul>
-        {next && (
-          <div class="actions">
-            <button type="button" class="quiet" onClick={() => void load(next)}>
-              {t('action.more')}
-            </button>
-          </div>
-        )}
+        <LoadMore next={next} onMore={(cursor) => void load(cursor)} />
       </div>
     </main>
   );
