@@ -384,4 +384,13 @@ export const en: Record<MessageKey, string> = {
   'count.overdue': '({count} overdue)',
   'day.today': 'Today',
   'day.yesterday': 'Yesterday',
+  'nav.record': 'My record',
+  'nav.card': 'Activity card',
+  'nav.transfer': 'Transfer my membership',
+  'nav.transfers': 'Transfers',
+  'nav.lostContact': 'Lost contact',
+  'nav.reportIn': 'Report home',
+  'nav.trainings': 'Training',
+  'nav.trainingQueue': 'Hours to confirm',
+  'nav.audit': 'Audit log',
 };

@@ -24,14 +24,21 @@ export function setLocale(next: Locale): void {
 }
 
 /** The locale dates and money are written in: the browser's own English (en-GB writes "1 Dec", 24-hour) when reading English. */
-function formatLocale(): string {
+export function formatLocale(): string {
   if (locale.value !== 'en') return locale.value;
   return navigator.languages?.find((l) => /^en(-|$)/i.test(l)) ?? 'en';
 }
 
+/** Catalog parts that load with their pages (the member-life pages' strings stay out of the first load). */
+const parts: Record<Locale, Record<string, string>> = { 'zh-CN': {}, en: {} };
+export function addMessages(part: Record<Locale, Record<string, string>>): void {
+  Object.assign(parts['zh-CN'], part['zh-CN']);
+  Object.assign(parts.en, part.en);
+}
+
 /** Looks a string up in the current language's catalog and fills `{name}` placeholders. */
 export function t(key: MessageKey, params: Record<string, string | number> = {}): string {
-  const text = catalogs[locale.value][key] ?? key;
+  const text = catalogs[locale.value][key] ?? parts[locale.value][key] ?? key;
   return text.replace(/\{(\w+)\}/g, (_, name) => String(params[name] ?? ''));
 }
 

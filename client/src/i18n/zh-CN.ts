@@ -383,6 +383,15 @@ export const zhCN = {
   'count.overdue': '（{count} 个月逾期）',
   'day.today': '今天',
   'day.yesterday': '昨天',
+  'nav.record': '我的档案',
+  'nav.card': '党员活动证',
+  'nav.transfer': '转接组织关系',
+  'nav.transfers': '关系转接审批',
+  'nav.lostContact': '失联党员',
+  'nav.reportIn': '向组织报到',
+  'nav.trainings': '学习培训',
+  'nav.trainingQueue': '学时审核',
+  'nav.audit': '操作日志',
 } as const;
 
 export type MessageKey = keyof typeof zhCN;

@@ -13,7 +13,7 @@ import { Icon, type IconName } from './icons';
 import { IncomingCall } from './IncomingCall';
 import { LanguageSwitch } from './LanguageSwitch';
 import { PageBoundary } from './PageBoundary';
-import { pageAt } from './pages';
+import { MANAGE_PATHS, pageAt } from './pages';
 import type { LedgerEntry } from './dues/LedgerTable';
 
 export interface Ledger {
@@ -42,8 +42,7 @@ export function Shell({ session }: { session: Session }) {
     }
   }
 
-  useEffect(() => {
-    // After a reload there is no sign-in answer: ask who I am (and refresh the rooms either way).
+  const loadMe = () =>
     apiRequest<Me>('GET', '/api/me', session.token)
       .then((fresh) => {
         setMe(fresh);
@@ -52,9 +51,15 @@ export function Shell({ session }: { session: Session }) {
       .catch((error) => {
         if (error.status === 401) signOut();
       });
+  useEffect(() => {
+    // After a reload there is no sign-in answer: ask who I am (and refresh the rooms either way).
+    void loadMe();
     loadLedger();
-    // A reminder or a payment elsewhere changes the badge.
-    const onNotification = (n: { kind: string }) => n.kind.startsWith('dues') && loadLedger();
+    // A reminder or a payment elsewhere changes the badge; a completed transfer changes the home branch and rooms.
+    const onNotification = (n: { kind: string }) => {
+      if (n.kind.startsWith('dues')) loadLedger();
+      if (n.kind === 'transfer_completed') void loadMe();
+    };
     store.socket.on('notification', onNotification);
     return () => {
       store.socket.off('notification', onNotification);
@@ -113,7 +118,7 @@ export function Shell({ session }: { session: Session }) {
     { icon: 'meetings', label: 'nav.meetings', href: '#/meetings', current: path.startsWith('/meetings') },
     { icon: 'dues', label: 'nav.dues', href: '#/dues', current: path.startsWith('/dues'), count: overdue, countLabel: 'count.overdue' },
     { icon: 'notifications', label: 'nav.notifications', href: '#/notifications', current: path === '/notifications', count: unread, countLabel: 'count.unread' },
-    ...(manages ? [{ icon: 'manage' as const, label: 'nav.manage' as const, href: '#/admin/members', current: path.startsWith('/admin') }] : []),
+    ...(manages ? [{ icon: 'manage' as const, label: 'nav.manage' as const, href: '#/admin/members', current: MANAGE_PATHS.test(path) }] : []),
   ];
   const tabBar = (
     <nav class="tabs" aria-label={t('nav.main')}>
@@ -225,6 +230,9 @@ function AccountMenu({ name, onLogout }: { name: string; onLogout: () => void })
           <span class="who">{t('nav.signedInAs', { name })}</span>
           <a ref={first} role="menuitem" class="button-link" href="#/account" onClick={() => setOpen(false)}>
             {t('nav.account')}
+          </a>
+          <a role="menuitem" class="button-link" href="#/card" onClick={() => setOpen(false)}>
+            {t('nav.record')}
           </a>
           <LanguageSwitch menuItem />
           <button type="button" role="menuitem" class="quiet" onClick={onLogout}>

@@ -40,6 +40,17 @@ const Notifications = named(() => import('./Notifications'), 'Notifications');
 const MembersAdmin = named(() => import('./admin/MembersAdmin'), 'MembersAdmin');
 const OrgsAdmin = named(() => import('./admin/OrgsAdmin'), 'OrgsAdmin');
 const AccountPage = named(() => import('./AccountPage'), 'AccountPage');
+const TransferPage = named(() => import('./life/TransferPage'), 'TransferPage');
+const TransfersQueue = named(() => import('./life/TransfersQueue'), 'TransfersQueue');
+const TransferDetail = named(() => import('./life/TransferDetail'), 'TransferDetail');
+const LostContact = named(() => import('./life/LostContact'), 'LostContact');
+const ReportIn = named(() => import('./life/ReportIn'), 'ReportIn');
+const Trainings = named(() => import('./life/Trainings'), 'Trainings');
+const TrainingDetail = named(() => import('./life/TrainingDetail'), 'TrainingDetail');
+const TrainingQueue = named(() => import('./life/TrainingQueue'), 'TrainingQueue');
+const CardPage = named(() => import('./life/CardPage'), 'CardPage');
+const AuditPage = named(() => import('./life/AuditPage'), 'AuditPage');
+const manages = (me: Me) => me.user.role === 'admin' || me.organizerOf.length > 0;
 
 /** What the shell hands every page. */
 export interface PageContext {
@@ -93,7 +104,22 @@ const PAGES: Page[] = [
   { path: /^\/admin\/orgs$/, title: 'nav.manage', managers: true, render: (_, __, ctx) => <OrgsAdmin token={ctx.token} me={ctx.me} /> },
   { path: /^\/admin(\/members)?$/, title: 'nav.manage', managers: true, render: (_, __, ctx) => <MembersAdmin token={ctx.token} me={ctx.me} /> },
   { path: /^\/account$/, title: 'nav.account', render: (_, __, ctx) => <AccountPage token={ctx.token} me={ctx.me} /> },
+  // Member life across branches: the member's record, and the organizers' queues and logs.
+  { path: /^\/card$/, title: 'nav.card', render: (_, __, ctx) => <CardPage key={ctx.me.user.id} memberId={ctx.me.user.id} token={ctx.token} me={ctx.me} /> },
+  { path: /^\/members\/(\d+)\/card$/, title: 'nav.card', render: ([id], _, ctx) => <CardPage key={id} memberId={Number(id)} token={ctx.token} me={ctx.me} /> },
+  { path: /^\/transfer$/, title: 'nav.transfer', render: (_, __, ctx) => <TransferPage token={ctx.token} me={ctx.me} socket={ctx.store.socket} /> },
+  { path: /^\/transfers$/, title: 'nav.transfers', managers: true, render: (_, __, ctx) => <TransfersQueue token={ctx.token} me={ctx.me} socket={ctx.store.socket} /> },
+  { path: /^\/transfers\/(\d+)$/, title: 'nav.transfer', render: ([id], _, ctx) => <TransferDetail key={id} id={Number(id)} token={ctx.token} me={ctx.me} socket={ctx.store.socket} manages={manages(ctx.me)} /> },
+  { path: /^\/report-in$/, title: 'nav.reportIn', render: (_, __, ctx) => <ReportIn token={ctx.token} me={ctx.me} /> },
+  { path: /^\/trainings$/, title: 'nav.trainings', render: (_, __, ctx) => <Trainings token={ctx.token} me={ctx.me} /> },
+  { path: /^\/trainings\/pending$/, title: 'nav.trainingQueue', managers: true, render: (_, __, ctx) => <TrainingQueue token={ctx.token} me={ctx.me} /> },
+  { path: /^\/trainings\/(\d+)$/, title: 'nav.trainings', render: ([id], _, ctx) => <TrainingDetail key={id} id={Number(id)} token={ctx.token} me={ctx.me} /> },
+  { path: /^\/lost-contact$/, title: 'nav.lostContact', managers: true, render: (_, __, ctx) => <LostContact token={ctx.token} me={ctx.me} startCall={ctx.startCall} /> },
+  { path: /^\/audit$/, title: 'nav.audit', managers: true, render: (_, __, ctx) => <AuditPage token={ctx.token} me={ctx.me} /> },
 ];
+
+/** The console's paths outside /admin (the Manage tab is current on them). */
+export const MANAGE_PATHS = /^\/(admin|transfers|lost-contact|audit|trainings\/pending)(\/|$)/;
 
 /** The page at a path (`/meetings/7?x=1`), or null when no page is there (or not for this viewer). */
 export function pageAt(path: string, ctx: PageContext, manages: boolean): { title: MessageKey; view: VNode } | null {

@@ -1,15 +1,25 @@
-import { t } from '../../i18n';
+import { t, type MessageKey } from '../../i18n';
 
-/** The two screens of the console. */
-export function AdminNav({ current }: { current: 'members' | 'orgs' }) {
+export type AdminSection = 'members' | 'orgs' | 'transfers' | 'lostContact' | 'trainingQueue' | 'audit';
+
+const SECTIONS: Array<[AdminSection, string, MessageKey]> = [
+  ['members', '#/admin/members', 'admin.members'],
+  ['orgs', '#/admin/orgs', 'admin.orgs'],
+  ['transfers', '#/transfers', 'nav.transfers'],
+  ['lostContact', '#/lost-contact', 'nav.lostContact'],
+  ['trainingQueue', '#/trainings/pending', 'nav.trainingQueue'],
+  ['audit', '#/audit', 'nav.audit'],
+];
+
+/** The screens of the console (the unit tree and its members, and the member-life queues and logs). */
+export function AdminNav({ current }: { current: AdminSection }) {
   return (
-    <nav class="actions" aria-label={t('admin.sections')}>
-      <a class="button-link" href="#/admin/members" aria-current={current === 'members' ? 'page' : undefined}>
-        {t('admin.members')}
-      </a>
-      <a class="button-link" href="#/admin/orgs" aria-current={current === 'orgs' ? 'page' : undefined}>
-        {t('admin.orgs')}
-      </a>
+    <nav class="subnav" aria-label={t('admin.sections')}>
+      {SECTIONS.map(([id, href, label]) => (
+        <a key={id} href={href} aria-current={current === id ? 'page' : undefined}>
+          {t(label)}
+        </a>
+      ))}
     </nav>
   );
 }

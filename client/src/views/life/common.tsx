@@ -1,0 +1,93 @@
+/**
+ * What the member-life pages share (transfers, lost contact, report-in, training, the card, the audit log).
+ * Every one of them is loaded on demand, and this module brings their strings and styles along, so none of it
+ * weighs on the first load.
+ */
+import { useEffect, useState } from 'preact/hooks';
+import type { Org } from '../../../../server/contract/model';
+import { apiAll } from '../../api';
+import { describeError } from '../../errors';
+import { addMessages, formatLocale, t, type MessageKey } from '../../i18n';
+import { lifeEn } from '../../i18n/life/en';
+import { lifeZhCN, type LifeKey } from '../../i18n/life/zh-CN';
+import { isDateOnly } from './logic';
+import './life.css';
+
+addMessages({ 'zh-CN': lifeZhCN, en: lifeEn });
+
+/** `t()` for the member-life pages: their own catalog part and the shared one. */
+export function tl(key: LifeKey | MessageKey, params: Record<string, string | number> = {}): string {
+  return t(key as MessageKey, params);
+}
+
+/** The one error presenter, with member-life words for the codes a page knows more about. */
+export function lifeError(error: unknown, overrides: Partial<Record<string, LifeKey | MessageKey>> = {}): string {
+  return describeError(error, overrides as Partial<Record<string, MessageKey>>);
+}
+
+export type Say = { tone: 'error' | 'success' | 'info'; text: string } | null;
+
+/** A day in the viewer's zone, with its year (a certificate's dates); a plain date stays that day everywhere. */
+export function formatDate(value: string, timeZone: string): string {
+  const options: Intl.DateTimeFormatOptions = { year: 'numeric', month: 'short', day: 'numeric', timeZone: isDateOnly(value) ? 'UTC' : timeZone };
+  const date = new Date(value);
+  if (Number.isNaN(date.getTime())) return value;
+  try {
+    return new Intl.DateTimeFormat(formatLocale(), options).format(date);
+  } catch {
+    return date.toISOString().slice(0, 10);
+  }
+}
+
+/** Training hours (1.5 → "1.5 学时"). */
+export function formatHours(hours: number): string {
+  return tl('life.hours', { hours: new Intl.NumberFormat(formatLocale(), { maximumFractionDigits: 2 }).format(hours) });
+}
+
+// The org tree changes seldom: one fetch serves the pages opened in the next minute (a weak link pays once).
+let orgsCache: { token: string; at: number; orgs: Promise<Org[]> } | null = null;
+
+/** The district's units (null while loading); a failure is handed to `onError` and gives an empty list. */
+export function useOrgs(token: string, onError?: (error: unknown) => void): Org[] | null {
+  const [orgs, setOrgs] = useState<Org[] | null>(null);
+  useEffect(() => {
+    if (!orgsCache || orgsCache.token !== token || Date.now() - orgsCache.at > 60_000) {
+      orgsCache = { token, at: Date.now(), orgs: apiAll<Org>('/api/orgs', 'orgs', token) };
+    }
+    const mine = orgsCache;
+    let live = true;
+    mine.orgs.then(
+      (list) => live && setOrgs(list),
+      (error) => {
+        if (orgsCache === mine) orgsCache = null;
+        if (!live) return;
+        setOrgs([]);
+        onError?.(error);
+      },
+    );
+    return () => void (live = false);
+  }, [token]);
+  return orgs;
+}
+
+/** A unit's name, or nothing while the tree is loading. */
+export const nameOf = (orgs: readonly Org[] | null, id: number | null | undefined) => orgs?.find((o) => o.id === id)?.name ?? '';
+
+/** The member's own record pages: the card, moving the membership, reporting home, training. */
+export function RecordNav({ current }: { current: 'card' | 'transfer' | 'report' | 'trainings' }) {
+  const links: Array<[typeof current, string, MessageKey]> = [
+    ['card', '#/card', 'nav.card'],
+    ['transfer', '#/transfer', 'nav.transfer'],
+    ['report', '#/report-in', 'nav.reportIn'],
+    ['trainings', '#/trainings', 'nav.trainings'],
+  ];
+  return (
+    <nav class="subnav no-print" aria-label={t('nav.record')}>
+      {links.map(([id, href, label]) => (
+        <a key={id} href={href} aria-current={current === id ? 'page' : undefined}>
+          {t(label)}
+        </a>
+      ))}
+    </nav>
+  );
+}
