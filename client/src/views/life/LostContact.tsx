@@ -4,7 +4,7 @@ import { apiRequest, type Me } from '../../api';
 import { Notice } from '../../errors';
 import { t } from '../../i18n';
 import { AdminNav } from '../admin/AdminNav';
-import { UnitPicker } from '../controls';
+import { LoadMore, UnitPicker } from '../controls';
 import { formatDate, lifeError, nameOf, tl, useOrgs, type Say } from './common';
 import { managedUnits } from './logic';
 
@@ -21,20 +21,24 @@ export function LostContact({ token, me, startCall }: { token: string; me: Me; s
   const [orgId, setOrgId] = useState('');
   const [days, setDays] = useState(90);
   const [members, setMembers] = useState<Silent[] | null>(null);
+  const [next, setNext] = useState<string | null>(null);
 
   useEffect(() => {
     if (!orgId && units[0]) setOrgId(String(units[0].id));
   }, [units.length]);
-  useEffect(() => {
-    if (!orgId) return;
-    setMembers(null);
-    void apiRequest<{ members: Silent[] }>('GET', `/api/members/lost-contact?orgId=${orgId}&days=${days}`, token)
-      .then((r) => setMembers([...r.members].sort((a, b) => b.daysSilent - a.daysSilent)))
-      .catch((e) => {
-        setMembers([]);
-        setSay({ tone: 'error', text: lifeError(e) });
-      });
-  }, [orgId, days]);
+  async function load(cursor?: string) {
+    if (!cursor) setMembers(null);
+    const query = new URLSearchParams({ orgId, days: String(days), limit: '50', ...(cursor ? { before: cursor } : {}) });
+    try {
+      const page = await apiRequest<{ members: Silent[]; nextCursor?: string | null }>('GET', `/api/members/lost-contact?${query}`, token);
+      setMembers((old) => [...(cursor ? old ?? [] : []), ...page.members]);
+      setNext(page.nextCursor ?? null);
+    } catch (e) {
+      setMembers((old) => old ?? []);
+      setSay({ tone: 'error', text: lifeError(e) });
+    }
+  }
+  useEffect(() => void (orgId && load()), [orgId, days]);
 
   const zone = me.user.timezone;
   return (
@@ -60,7 +64,7 @@ export function LostContact({ token, me, startCall }: { token: string; me: Me; s
         {orgId && members === null && <p role="status">{t('status.loading')}</p>}
         {members !== null && (
           <p class="seats" role="status">
-            {members.length ? tl('lost.count', { count: members.length, days }) : tl('lost.none', { days })}
+            {members.length ? tl(next ? 'lost.countMore' : 'lost.count', { count: members.length, days }) : tl('lost.none', { days })}
           </p>
         )}
         <ul class="cards">
@@ -88,6 +92,7 @@ export function LostContact({ token, me, startCall }: { token: string; me: Me; s
             </li>
           ))}
         </ul>
+        <LoadMore next={next} onMore={(cursor) => void load(cursor)} />
       </div>
     </main>
   );

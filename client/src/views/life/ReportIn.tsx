@@ -65,7 +65,7 @@ export function ReportIn({ token, me }: { token: string; me: Me }) {
             <input type="checkbox" name="mobile" defaultChecked={user.mobile} /> {tl('report.mobile')}
           </label>
           <label for="rep-note">{tl('report.note')}</label>
-          <textarea id="rep-note" name="note" rows={3} maxLength={500} />
+          <textarea id="rep-note" name="note" rows={3} maxLength={1000} />
           <button type="submit" disabled={busy}>
             {tl('report.submit')}
           </button>

@@ -127,9 +127,9 @@ export function TrainingDetail({ id, token, me }: { id: number; token: string; m
                 <h3 id="self-title">{tl('training.selfReport')}</h3>
                 <p class="muted small">{tl('training.selfReportHint')}</p>
                 <label for="sr-hours">{tl('training.hoursLabel')}</label>
-                <input id="sr-hours" name="hours" type="number" min={0.5} max={200} step={0.5} required defaultValue={String(training.hours)} inputMode="decimal" />
+                <input id="sr-hours" name="hours" type="number" min={0.25} max={1000} step={0.25} required defaultValue={String(training.hours)} inputMode="decimal" />
                 <label for="sr-note">{tl('training.selfNote')}</label>
-                <textarea id="sr-note" name="note" rows={2} maxLength={500} required />
+                <textarea id="sr-note" name="note" rows={2} maxLength={1000} required />
                 <button type="submit">{tl('training.selfSubmit')}</button>
               </form>
             )}
@@ -154,7 +154,7 @@ export function TrainingDetail({ id, token, me }: { id: number; token: string; m
                     </label>
                     <label>
                       {tl('training.hoursLabel')}
-                      <input name="hours" type="number" min={0.5} max={200} step={0.5} defaultValue={String(training.hours)} inputMode="decimal" />
+                      <input name="hours" type="number" min={0.25} max={1000} step={0.25} defaultValue={String(training.hours)} inputMode="decimal" />
                     </label>
                     <button type="submit">{tl('training.recordSubmit')}</button>
                   </form>

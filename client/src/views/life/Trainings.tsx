@@ -97,7 +97,7 @@ export function Trainings({ token, me }: { token: string; me: Me }) {
               ))}
             </select>
             <label for="tn-hours">{tl('training.hoursLabel')}</label>
-            <input id="tn-hours" name="hours" type="number" min={0.5} max={200} step={0.5} required defaultValue="2" inputMode="decimal" />
+            <input id="tn-hours" name="hours" type="number" min={0.25} max={1000} step={0.25} required defaultValue="2" inputMode="decimal" />
             <label for="tn-starts">{tl('training.startsAt')}</label>
             <input id="tn-starts" name="startsAt" type="datetime-local" aria-describedby="tn-zone" />
             <small id="tn-zone" class="muted">

@@ -28,8 +28,11 @@ export function TransferPage({ token, me, socket }: { token: string; me: Me; soc
   useEffect(load, [token]);
   useTransferNews(socket, load);
 
-  const pending = mine?.find((x) => isPending(x.status)) ?? null;
-  const past = (mine ?? []).filter((x) => x !== pending);
+  // The transfer under way, or else the latest one (how it ended, and the organizer's note): its steps in full.
+  const newest = [...(mine ?? [])].sort((a, b) => b.createdAt.localeCompare(a.createdAt) || b.id - a.id);
+  const pending = newest.find((x) => isPending(x.status)) ?? null;
+  const shown = pending ?? newest[0] ?? null;
+  const past = newest.filter((x) => x !== shown);
   const choices = branchChoices(orgs ?? [], me.user.branchId);
 
   async function request(event: Event) {
@@ -78,19 +81,19 @@ export function TransferPage({ token, me, socket }: { token: string; me: Me; soc
         {say && <Notice tone={say.tone} onClose={() => setSay(null)}>{say.text}</Notice>}
         {mine === null && <p role="status">{t('status.loading')}</p>}
 
-        {pending && (
-          <section class="card transfer" aria-labelledby="pending-title">
+        {shown && (
+          <section class="card transfer" aria-labelledby="shown-title">
             <div class="card-row">
-              <h2 id="pending-title" class="grow">
-                {tl('transfer.pendingTitle', { unit: nameOf(orgs, pending.toBranchId) })}
+              <h2 id="shown-title" class="grow">
+                {tl(`transfer.title.${shown.status}`, { unit: nameOf(orgs, shown.toBranchId) })}
               </h2>
-              <TransferStatus transfer={pending} />
+              <TransferStatus transfer={shown} />
             </div>
-            <p class="muted">{tl('transfer.inTransit', { unit: nameOf(orgs, pending.fromBranchId) })}</p>
-            <TransferFacts transfer={pending} orgs={orgs} timeZone={zone} />
+            {pending && <p class="muted">{tl('transfer.inTransit', { unit: nameOf(orgs, pending.fromBranchId) })}</p>}
+            <TransferFacts transfer={shown} orgs={orgs} timeZone={zone} />
             <h3>{tl('transfer.progress')}</h3>
-            <TransferProgress transfer={pending} orgs={orgs} timeZone={zone} />
-            {pending.mayWithdraw !== false && (
+            <TransferProgress transfer={shown} orgs={orgs} timeZone={zone} />
+            {pending && pending.mayWithdraw !== false && (
               <div class="actions">
                 <button type="button" class="danger" disabled={busy} onClick={() => void withdraw(pending)}>
                   {tl('transfer.withdraw')}
@@ -119,7 +122,7 @@ export function TransferPage({ token, me, socket }: { token: string; me: Me; soc
               {tl('transfer.destinationHint')}
             </small>
             <label for="tr-reason">{tl('transfer.reason')}</label>
-            <textarea id="tr-reason" name="reason" rows={3} maxLength={500} required />
+            <textarea id="tr-reason" name="reason" rows={3} maxLength={1000} required />
             <button type="submit" disabled={busy || me.user.branchId === null}>
               {tl('transfer.submit')}
             </button>

@@ -111,11 +111,11 @@ export function auditChanges(before: unknown, after: unknown): Change[] {
     .filter((c) => c.before !== c.after);
 }
 
-/** Training hours as typed (1.5, 2) and back: a number with at most two decimals, or null when it is not one. */
+/** Training hours as typed (1.5, 2, 0.75): a positive number in quarters of an hour, or null when it is not one. */
 export function parseHours(text: string): number | null {
   const value = Number(text.trim().replace(',', '.'));
-  if (!text.trim() || !Number.isFinite(value) || value <= 0) return null;
-  return Math.round(value * 100) / 100;
+  if (!text.trim() || !Number.isFinite(value) || value <= 0 || value > 1000) return null;
+  return Number.isInteger(value * 4) ? value : null;
 }
 
 /** A value that is a plain date ("2026-11-01") and no instant: shown as that day in every zone. */

@@ -82,7 +82,7 @@ export function RecordItem({ record, token, timeZone, decide, showTraining, onCh
       {rejecting && (
         <form class="stack" onSubmit={reject}>
           <label for={noteId}>{tl('training.rejectNote')}</label>
-          <textarea id={noteId} name="note" rows={2} maxLength={500} required />
+          <textarea id={noteId} name="note" rows={2} maxLength={1000} required />
           <button type="submit" class="danger" disabled={busy}>
             {tl('training.rejectSubmit')}
           </button>

@@ -106,7 +106,7 @@ export function DecideForm({ transfer, token, onDone, idPrefix }: { transfer: Tr
     <form class="stack decide" onSubmit={(e) => decide(e, 'approve')} aria-label={tl('transfer.decideFor', { name: transfer.member.name })}>
       {say && <Notice tone={say.tone} onClose={() => setSay(null)}>{say.text}</Notice>}
       <label for={noteId}>{tl('transfer.note')}</label>
-      <textarea id={noteId} name="note" rows={2} maxLength={500} aria-describedby={`${noteId}-hint`} />
+      <textarea id={noteId} name="note" rows={2} maxLength={1000} aria-describedby={`${noteId}-hint`} />
       <small id={`${noteId}-hint`} class="muted">
         {tl('transfer.noteHint')}
       </small>
