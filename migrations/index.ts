@@ -6,6 +6,7 @@ import * as dues from './20261125_004_dues';
 import * as accounts from './20261201_005_accounts';
 import * as client from './20261201_006_client';
 import * as names from './20261201_007_names';
+import * as memberLife from './20261201_008_member_life';
 
 /**
  * Migrations are listed here rather than discovered by scanning a folder, so they run the same under
@@ -19,6 +20,7 @@ const migrations: Record<string, Knex.Migration> = {
   '20261201_005_accounts': accounts,
   '20261201_006_client': client,
   '20261201_007_names': names,
+  '20261201_008_member_life': memberLife,
 };
 
 export const migrationSource: Knex.MigrationSource<string> = {

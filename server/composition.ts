@@ -5,6 +5,7 @@ import type { Database } from './db/database';
 import { createRepositories } from './db/repositories';
 import { createAuthService } from './domain/auth';
 import { createCallService, type CallEvents, type CallStateStore } from './domain/calls';
+import { createAuditService } from './domain/audit';
 import { createCardService } from './domain/cards';
 import { createChatService, meetingRoomRule, orgRoomRule } from './domain/chat';
 import { createCheckinService } from './domain/checkins';
@@ -12,6 +13,10 @@ import { createDuesService } from './domain/dues';
 import { createGuestService } from './domain/guests';
 import { createMeetingService, type MeetingEvents } from './domain/meetings';
 import { createMemberService } from './domain/members';
+import { createMemberLifeService } from './domain/memberLife';
+import { SignsOfLife } from './domain/signsOfLife';
+import { createTrainingService } from './domain/trainings';
+import { createTransferService } from './domain/transfers';
 import { createMentions } from './domain/mentions';
 import { importMembers } from './domain/memberImport';
 import { MessageWriter } from './domain/messageWriter';
@@ -60,10 +65,13 @@ export function buildCore(deps: CoreDeps) {
   const directory = new OrgDirectory(repos.orgs, () => deps.announceOrgsChanged());
   const sink = new NotificationSink({ notifications: repos.notifications, languagesOf: (ids, tx) => repos.users.languagesOf(ids, tx), push: deps.push, clock });
   const uow = new UnitOfWork(db.transactions, sink, (error) => log.warn({ err: error }, 'an effect after commit failed'));
+  const audit = repos.audit;
+  const signs = new SignsOfLife(repos.memberLife, clock, 15_000, (error) => log.warn({ err: error }, 'writing signs of life failed'));
   const queues = createQueues(deps.redis.jobs, config.keyPrefix);
   const jobs = jobQueue(queues);
 
-  const auth = createAuthService({ users: repos.users, tokens: repos.tokens, limiter: createLoginLimiter(deps.redis.data, config.keyPrefix), sessions, clock });
+  const auth = createAuthService({ users: repos.users, tokens: repos.tokens, limiter: createLoginLimiter(deps.redis.data, config.keyPrefix), sessions, clock, signs });
+  const trainings = createTrainingService({ trainings: repos.trainings, users: repos.users, directory, uow, audit });
   const meetings = createMeetingService({
     uow,
     meetings: repos.meetings,
@@ -72,6 +80,8 @@ export function buildCore(deps: CoreDeps) {
     reminders: createMeetingReminderScheduler(jobs, config.meetingReminderLeadMs, clock, log),
     sessions,
     clock,
+    audit,
+    trainingOnAttend: (tx, meeting, userId, by) => trainings.recordAttendance(tx, meeting, userId, by),
   });
   const checkins = createCheckinService({ checkins: repos.checkins, users: repos.users, directory, reminders: createCheckinReminderScheduler(jobs, config.checkinReminderLeadMs, clock, log), clock });
   const dues = createDuesService({
@@ -81,6 +91,10 @@ export function buildCore(deps: CoreDeps) {
     clock,
     districtTimeZone: config.districtTimeZone,
     paymentLimiter: config.paymentRateLimit ? createRateLimiter(deps.redis.data, `${config.keyPrefix}:rl:pay`, config.paymentRateLimit, log) : null,
+    uow,
+    audit,
+    stints: repos.memberLife,
+    signs,
   });
   const guests = createGuestService({ invites: repos.guestInvites, publicUrl: config.publicUrl, clock });
   const calls = createCallService({
@@ -111,7 +125,7 @@ export function buildCore(deps: CoreDeps) {
     mentions: createMentions({ users: repos.users, meetings: repos.meetings, rules: roomRules, directory, uow }),
     onMentionError: (error) => log.warn({ err: error }, 'mention notifications failed'),
   });
-  const commands = createCommands({ repos, directory, uow, sessions, calls });
+  const commands = createCommands({ repos, directory, uow, sessions, calls, audit });
 
   const duesDeps = { uow, dues, users: repos.users, sendRecords: repos.sendRecords, directory, ladder: config.duesLadder, escalationTimeZone: config.districtTimeZone };
   const jobContext: JobContext = {
@@ -125,14 +139,15 @@ export function buildCore(deps: CoreDeps) {
     duesScanEveryMs: config.duesScanEveryMs,
   };
 
-  const members = createMemberService({ users: repos.users, directory, sessions });
+  const members = createMemberService({ users: repos.users, directory, sessions, uow, audit });
+  const transfers = createTransferService({ repos, directory, uow, audit, sessions, clock, districtTimeZone: config.districtTimeZone, onMoved: () => dues.forget() });
   const services: AppServices = {
     config,
     clock,
     directory,
     sessions,
     auth,
-    orgs: createOrgService({ orgs: repos.orgs, users: repos.users, directory }),
+    orgs: createOrgService({ orgs: repos.orgs, users: repos.users, directory, uow, audit }),
     members,
     importMembers: (actor, csv) => importMembers({ members, directory }, actor, csv),
     meetings,
@@ -140,7 +155,12 @@ export function buildCore(deps: CoreDeps) {
     calls,
     guests,
     checkins,
-    cards: createCardService({ users: repos.users, meetings: repos.meetings, calls: repos.calls, checkins: repos.checkins, directory, dues }),
+    cards: createCardService({ repos, directory, dues, signs, clock }),
+    transfers,
+    trainings,
+    life: createMemberLifeService({ life: repos.memberLife, users: repos.users, directory, uow, signs, clock }),
+    audit: createAuditService({ audit: repos.audit, users: repos.users, directory }),
+    signs,
     dues,
     chat,
     profile: createProfileService({ directory, chat }),
@@ -167,6 +187,7 @@ export function buildCore(deps: CoreDeps) {
       await queues.close();
       calls.close();
       await writer.close();
+      await signs.close();
     },
   };
 }

@@ -92,6 +92,7 @@ export async function seedDemoDistrict(db: Database): Promise<Array<{ email: str
     onlineUrl: 'https://meeting.example.org/kitestring-prices',
     capacity: 30,
     openTo: 'all',
+    trainingHours: null,
     createdBy: ids[2],
   });
 

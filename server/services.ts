@@ -1,7 +1,12 @@
 import type { Commands } from './commands';
 import type { Config } from './config';
 import type { Actor } from './contract/model';
+import type { AuditService } from './domain/audit';
 import type { AuthService } from './domain/auth';
+import type { MemberLifeService } from './domain/memberLife';
+import type { SignsOfLife } from './domain/signsOfLife';
+import type { TrainingService } from './domain/trainings';
+import type { TransferService } from './domain/transfers';
 import type { CallService } from './domain/calls';
 import type { CardService } from './domain/cards';
 import type { ChatService } from './domain/chat';
@@ -41,6 +46,12 @@ export interface AppServices {
   chat: ChatService;
   profile: ProfileService;
   commands: Commands;
+  transfers: TransferService;
+  trainings: TrainingService;
+  life: MemberLifeService;
+  audit: AuditService;
+  /** Signs of life, noted in memory and written coalesced (lastSeenAt). */
+  signs: SignsOfLife;
   importMembers(actor: Actor, csv: string): ReturnType<typeof importMembers>;
   runDuesStage(actor: Actor, input: { period: string; stage: DuesStage; orgId?: number }): Promise<number>;
   duesQueueState(actor: Actor): Promise<Awaited<ReturnType<typeof queueState>> & { mode: 'auto' | 'manual' }>;

@@ -1,6 +1,7 @@
 import type { Actor } from '../contract/model';
 import { conflict, notFound } from '../errors';
 import type { CommandDeps } from './deps';
+import { auditEntry } from '../domain/audit';
 
 /**
  * Deactivates a member (an organizer over them, or the admin): the account, its tokens and its guest links
@@ -16,6 +17,7 @@ export async function deactivateMember(deps: CommandDeps, actor: Actor, userId: 
   await uow.run(async (tx, effects) => {
     if (user.role === 'admin' && (await repos.users.countActiveAdmins(tx)) <= 1) throw conflict('the last active admin cannot be deactivated');
     await repos.users.deactivate(userId, tx);
+    await deps.audit.append(tx, [auditEntry(actor, 'member.deactivate', { type: 'user', id: userId }, user.branchId, { before: { status: user.status }, after: { status: 'deactivated' } })]);
     await repos.tokens.revokeAllOf(userId, tx);
     const guests = await repos.guestInvites.revokeAllOf(userId, tx);
     effects.afterCommit(() => directory.changed());

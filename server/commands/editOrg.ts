@@ -3,6 +3,7 @@ import type { Actor, Org } from '../contract/model';
 import { invalid, notFound } from '../errors';
 import { checkNameFree, checkPlacement } from '../domain/orgs';
 import type { CommandDeps } from './deps';
+import { auditEntry, changedFields } from '../domain/audit';
 
 /**
  * Renames or moves a unit (the admin). A move changes who is under whom: at once, on every process, the
@@ -33,6 +34,7 @@ export async function editOrg(deps: CommandDeps, actor: Actor, orgId: number, ch
       if ((await repos.orgs.lineageIds(change.parentId!, tx)).includes(orgId)) throw invalid('a unit cannot move under itself or a unit below it');
     }
     const saved = await repos.orgs.update(orgId, { name: change.name, parentId: moving ? change.parentId : undefined }, tx);
+    await deps.audit.append(tx, [auditEntry(actor, 'org.update', { type: 'org', id: orgId }, orgId, changedFields(org, saved))]);
     effects.afterCommit(() => directory.changed());
     if (moving) {
       // The units' own rooms, and the rooms of meetings the moved units host (organizers above them change).

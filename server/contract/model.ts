@@ -31,7 +31,14 @@ export interface User {
   role: Role;
   /** The language the member reads the app and their notifications in. */
   language: Language;
+  /** `in_transit` while a relationship transfer is pending. */
+  status: MemberStatus;
+  /** The last sign of life (sign-in, socket, message, call, payment, report-in); null if never seen. */
+  lastSeenAt: string | null;
 }
+
+/** `active`, `in_transit` while a transfer is pending, `deactivated`. */
+export type MemberStatus = 'active' | 'in_transit' | 'deactivated';
 
 /** The authenticated caller of a command: who they are and which token they used. */
 export interface Actor {
@@ -79,6 +86,8 @@ export interface Meeting {
   status: MeetingStatus;
   confirmed: number;
   waitlisted: number;
+  /** Attending records this many training hours (a `lecture` linked to the meeting); null: not a training. */
+  trainingHours: number | null;
 }
 
 export interface MeetingCounts {

@@ -15,6 +15,14 @@ export interface NotificationData {
   missed_call: { callId: string; from: { id: number | null; name: string; guest?: boolean }; count: number; lastAt: string };
   /** Someone wrote `@name` in a room: the start of what they wrote, and where. */
   mention: { roomId: string; roomName: string; messageId: number; seq: number; from: { id: number; name: string }; excerpt: string };
+  /** A transfer waits for the reader's decision (the organizers of the step's side). */
+  transfer_requested: { transferId: number; member: { id: number; name: string }; fromBranch: { id: number; name: string }; toBranch: { id: number; name: string }; step: 'out' | 'in' };
+  /** The sending side approved: the transfer now waits for the receiving branch. */
+  transfer_approved: { transferId: number; member: { id: number; name: string }; toBranch: { id: number; name: string }; by: { id: number; name: string } };
+  transfer_returned: { transferId: number; member: { id: number; name: string }; toBranch: { id: number; name: string }; by: { id: number; name: string }; note: string };
+  transfer_completed: { transferId: number; member: { id: number; name: string }; toBranch: { id: number; name: string } };
+  /** A member reported home (a lost-contact member coming back, or a new address). */
+  member_reported: { reportId: number; member: { id: number; name: string }; location: string; mobile: boolean };
 }
 
 export type NotificationKind = keyof NotificationData;

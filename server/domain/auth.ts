@@ -32,7 +32,7 @@ export interface Authenticated {
   expiresAt: string;
 }
 
-export function createAuthService(deps: { users: UsersRepo; tokens: TokensRepo; limiter: LoginLimiter; sessions: Pick<Sessions, 'disconnectToken'>; clock: Clock }) {
+export function createAuthService(deps: { users: UsersRepo; tokens: TokensRepo; limiter: LoginLimiter; sessions: Pick<Sessions, 'disconnectToken'>; clock: Clock; signs?: { seen(userId: number): void } }) {
   const { users, tokens, limiter, clock } = deps;
   // Verifying against a real hash when the account does not exist keeps the timing the same.
   const decoyHash = hashPassword(randomBytes(16).toString('hex'));
@@ -49,6 +49,7 @@ export function createAuthService(deps: { users: UsersRepo; tokens: TokensRepo; 
       // Stored only if the password checked is still theirs: a change made meanwhile wins.
       const stored = await tokens.insertIfPasswordIs(found.user.id, found.passwordHash, hashToken(token), new Date(clock.now() + TOKEN_TTL_MS).toISOString());
       if (stored === null) throw unauthorized('wrong email or password');
+      deps.signs?.seen(found.user.id);
       return { token, user: found.user };
     },
 

@@ -1,12 +1,15 @@
 import type { Actor, User } from '../contract/model';
 import { periodOf, periodsBetween } from '../contract/time';
 import type { DuesRepo, RateEntry } from '../db/repositories/dues';
+import type { StintStart } from '../db/repositories/memberLife';
 import type { UsersRepo } from '../db/repositories/users';
 import { invalid, notFound, rateLimited } from '../errors';
 import { GroupCommit } from '../util/groupCommit';
 import type { OrgDirectory } from './orgDirectory';
 import type { OrgTree } from './orgTree';
 import type { Clock, RateLimiter } from './ports';
+import { auditEntry, type AuditTrail } from './audit';
+import type { UnitOfWork } from './unitOfWork';
 
 export interface Rate {
   monthlyAmount: number;
@@ -16,17 +19,38 @@ export interface Rate {
   source: 'member' | 'unit';
 }
 
-/** Resolves what a member owes for a period: their own rate, else the nearest unit default above them. */
+/** The branch history the dues need: where each member who moved belonged from which period on. */
+export interface StintSource {
+  allStintStarts(): Promise<StintStart[]>;
+  movedThrough(branchIds: number[]): Promise<number[]>;
+}
+
+/**
+ * Resolves what a member owes for a period: their own rate, else the nearest unit default above the branch
+ * they belonged to in that period. A member who moved owes the periods before the move's month to the old
+ * branch (at its rates) and the later ones to the new branch: history is never rewritten.
+ */
 export class RateBook {
   private readonly byUser = new Map<number, RateEntry[]>();
   private readonly byOrg = new Map<number, RateEntry[]>();
+  private readonly stints = new Map<number, StintStart[]>();
 
-  constructor(entries: RateEntry[], private readonly tree: OrgTree) {
+  constructor(entries: RateEntry[], private readonly tree: OrgTree, stints: StintStart[] = []) {
     for (const entry of entries) {
       const map = entry.userId !== null ? this.byUser : this.byOrg;
       const key = (entry.userId ?? entry.orgId)!;
       map.set(key, [...(map.get(key) ?? []), entry]);
     }
+    for (const stint of stints) this.stints.set(stint.userId, [...(this.stints.get(stint.userId) ?? []), stint]);
+  }
+
+  /** The branch a member's dues for `period` are owed to. */
+  branchAt(user: Pick<User, 'id' | 'branchId'>, period: string): number | null {
+    const stints = this.stints.get(user.id);
+    if (!stints) return user.branchId;
+    let branch: number | null = stints[0].branchId; // the first stint covers everything before the first move
+    for (const s of stints) if (s.fromPeriod === null || s.fromPeriod <= period) branch = s.branchId;
+    return branch;
   }
 
   private static latest(entries: RateEntry[] | undefined, period: string): RateEntry | null {
@@ -41,8 +65,9 @@ export class RateBook {
   rateFor(user: Pick<User, 'id' | 'branchId'>, period: string): Rate | null {
     const own = RateBook.latest(this.byUser.get(user.id), period);
     if (own) return { monthlyAmount: own.monthlyAmount, currency: own.currency, effectiveFrom: own.effectiveFrom, source: 'member' };
-    if (user.branchId === null) return null;
-    for (const org of this.tree.lineage(user.branchId)) {
+    const branchId = this.branchAt(user, period);
+    if (branchId === null) return null;
+    for (const org of this.tree.lineage(branchId)) {
       const unit = RateBook.latest(this.byOrg.get(org.id), period);
       if (unit) return { monthlyAmount: unit.monthlyAmount, currency: unit.currency, effectiveFrom: unit.effectiveFrom, source: 'unit' };
     }
@@ -52,7 +77,8 @@ export class RateBook {
   /** The first period any rate applies to this member. */
   firstPeriod(user: Pick<User, 'id' | 'branchId'>): string | null {
     const entries = [...(this.byUser.get(user.id) ?? [])];
-    if (user.branchId !== null) for (const org of this.tree.lineage(user.branchId)) entries.push(...(this.byOrg.get(org.id) ?? []));
+    const branches = new Set([user.branchId, ...(this.stints.get(user.id) ?? []).map((s) => s.branchId)]);
+    for (const branchId of branches) if (branchId !== null) for (const org of this.tree.lineage(branchId)) entries.push(...(this.byOrg.get(org.id) ?? []));
     return entries.length === 0 ? null : entries.map((e) => e.effectiveFrom).sort()[0];
   }
 }
@@ -75,13 +101,13 @@ const LEDGER_ENTRIES = 50;
  * (`districtTimeZone`, the zone the books are kept in), for a member's own rate and a unit's default alike,
  * whoever sets it and wherever the member lives.
  */
-export function createDuesService(deps: { dues: DuesRepo; users: UsersRepo; directory: OrgDirectory; clock: Clock; districtTimeZone: string; paymentLimiter?: RateLimiter | null }) {
+export function createDuesService(deps: { dues: DuesRepo; users: UsersRepo; directory: OrgDirectory; clock: Clock; districtTimeZone: string; paymentLimiter?: RateLimiter | null; uow: UnitOfWork; audit: AuditTrail; stints: StintSource; signs?: { seen(userId: number): void } }) {
   const { dues, users, directory, clock } = deps;
   const districtPeriod = () => periodOf(clock.now(), deps.districtTimeZone);
   // Rates change rarely and a reminder run reads them for every member: keep the book a few seconds.
   let cached: { at: number; book: Promise<RateBook> } | null = null;
   const book = () => {
-    if (!cached || Date.now() - cached.at > 3000) cached = { at: Date.now(), book: (async () => new RateBook(await dues.allRates(), await directory.current()))() };
+    if (!cached || Date.now() - cached.at > 3000) cached = { at: Date.now(), book: (async () => new RateBook(await dues.allRates(), await directory.current(), await deps.stints.allStintStarts()))() };
     return cached.book;
   };
   const forget = () => (cached = null);
@@ -100,15 +126,23 @@ export function createDuesService(deps: { dues: DuesRepo; users: UsersRepo; dire
     const tree = await directory.current();
     const roots = orgId !== undefined ? [orgId] : tree.roots();
     const branches = [...new Set(roots.flatMap((id) => tree.branchesUnder(id)))];
-    const rates = new RateBook(await dues.allRates(), tree);
-    const members = await users.listActiveInBranches(branches);
+    const rates = new RateBook(await dues.allRates(), tree, await deps.stints.allStintStarts());
+    // Members there now, and members who moved away but owe this period to a branch here.
+    const current = await users.listActiveInBranches(branches);
+    const known = new Set(current.map((u) => u.id));
+    const moved = (await deps.stints.movedThrough(branches)).filter((id) => !known.has(id));
+    const members = [...current, ...(await users.findActiveByIds(moved))];
+    const here = new Set(branches);
     const paid = await dues.paidInPeriod(period);
     const out: Arrear[] = [];
     for (const user of members) {
+      const branchId = rates.branchAt(user, period);
+      if (branchId === null || !here.has(branchId)) continue;
       const rate = rates.rateFor(user, period);
       if (!rate || rate.monthlyAmount <= 0) continue;
       const due = rate.monthlyAmount - (paid.get(user.id) ?? 0);
-      if (due > 0) out.push({ user: { id: user.id, name: user.name, email: user.email, branchId: user.branchId, timezone: user.timezone, role: user.role }, period, amountDue: due, currency: rate.currency });
+      // `branchId` is the branch the period is owed to (whose arrears and escalation list it).
+      if (due > 0) out.push({ user: { id: user.id, name: user.name, email: user.email, branchId, timezone: user.timezone, role: user.role }, period, amountDue: due, currency: rate.currency });
     }
     return out;
   }
@@ -136,6 +170,8 @@ export function createDuesService(deps: { dues: DuesRepo; users: UsersRepo; dire
 
   return {
     unpaid,
+    /** Forget the cached rate book (a member moved branch, here or on another process). */
+    forget,
 
     /**
      * What one member still owes for a period, or null if nothing. Concurrent calls (a worker running
@@ -151,7 +187,11 @@ export function createDuesService(deps: { dues: DuesRepo; users: UsersRepo; dire
       const user = await activeMember(userId);
       (await directory.policy()).assert(actor, 'dues.setRate', user);
       forget();
-      const rate = await dues.addRate({ userId: user.id, orgId: null, monthlyAmount: input.monthlyAmount, currency: input.currency ?? 'CNY', effectiveFrom: input.effectiveFrom ?? districtPeriod(), setBy: actor.id });
+      const rate = await deps.uow.run(async (tx) => {
+        const saved = await dues.addRate({ userId: user.id, orgId: null, monthlyAmount: input.monthlyAmount, currency: input.currency ?? 'CNY', effectiveFrom: input.effectiveFrom ?? districtPeriod(), setBy: actor.id }, tx);
+        await deps.audit.append(tx, [auditEntry(actor, 'dues.setRate', { type: 'user', id: user.id }, user.branchId, { after: { monthlyAmount: saved.monthlyAmount, currency: saved.currency, effectiveFrom: saved.effectiveFrom } })]);
+        return saved;
+      });
       return { userId: user.id, monthlyAmount: rate.monthlyAmount, currency: rate.currency, effectiveFrom: rate.effectiveFrom, source: 'member' as const };
     },
 
@@ -161,7 +201,11 @@ export function createDuesService(deps: { dues: DuesRepo; users: UsersRepo; dire
       if (!policy.tree.get(orgId)) throw notFound('org');
       policy.assert(actor, 'dues.setUnitRate', orgId);
       forget();
-      const rate = await dues.addRate({ userId: null, orgId, monthlyAmount: input.monthlyAmount, currency: input.currency ?? 'CNY', effectiveFrom: input.effectiveFrom ?? districtPeriod(), setBy: actor.id });
+      const rate = await deps.uow.run(async (tx) => {
+        const saved = await dues.addRate({ userId: null, orgId, monthlyAmount: input.monthlyAmount, currency: input.currency ?? 'CNY', effectiveFrom: input.effectiveFrom ?? districtPeriod(), setBy: actor.id }, tx);
+        await deps.audit.append(tx, [auditEntry(actor, 'dues.setUnitRate', { type: 'org', id: orgId }, orgId, { after: { monthlyAmount: saved.monthlyAmount, currency: saved.currency, effectiveFrom: saved.effectiveFrom } })]);
+        return saved;
+      });
       return { orgId, monthlyAmount: rate.monthlyAmount, currency: rate.currency, effectiveFrom: rate.effectiveFrom, source: 'unit' as const };
     },
 
@@ -187,7 +231,7 @@ export function createDuesService(deps: { dues: DuesRepo; users: UsersRepo; dire
         const rate = rates.rateFor(user, period);
         if (!rate) return [];
         const paid = paidBy.get(period) ?? 0;
-        const status = paid >= rate.monthlyAmount ? 'paid' : period < current ? 'overdue' : 'due';
+        const status: 'paid' | 'due' | 'overdue' = paid >= rate.monthlyAmount ? 'paid' : period < current ? 'overdue' : 'due';
         return [{ period, amount: rate.monthlyAmount, currency: rate.currency, paid, status }];
       });
       return {
@@ -221,6 +265,7 @@ export function createDuesService(deps: { dues: DuesRepo; users: UsersRepo; dire
       const currency = input.currency ?? 'CNY';
       const expected = await currencyOf(user, input.period);
       if (currency !== expected) throw invalid(`dues for ${input.period} are paid in ${expected}, not ${currency}`);
+      deps.signs?.seen(actor.id);
       return dues.addPayment({ userId: actor.id, period: input.period, amount: input.amount, currency, reference: input.reference, kind: 'payment', note: null, recordedBy: actor.id });
     },
 
@@ -235,15 +280,20 @@ export function createDuesService(deps: { dues: DuesRepo; users: UsersRepo; dire
       // The same bound as the member's own payments, per ledger: an organizer taking cash from a room of
       // members is not slowed, but one ledger cannot be flooded.
       if (deps.paymentLimiter && !(await deps.paymentLimiter.consume(`pay:${user.id}`))) throw rateLimited('payments for this member are being recorded too fast; wait a minute');
-      return dues.addPayment({
-        userId: user.id,
-        period: input.period,
-        amount: input.amount,
-        currency: await currencyOf(user, input.period),
-        reference: input.reference ?? `cash-${clock.now()}-${actor.id}`,
-        kind: 'payment',
-        note: input.note ?? null,
-        recordedBy: actor.id,
+      const currency = await currencyOf(user, input.period);
+      return deps.uow.run(async (tx) => {
+        const recorded = await dues.addPayment({
+          userId: user.id,
+          period: input.period,
+          amount: input.amount,
+          currency,
+          reference: input.reference ?? `cash-${clock.now()}-${actor.id}`,
+          kind: 'payment',
+          note: input.note ?? null,
+          recordedBy: actor.id,
+        }, tx);
+        if (recorded.created) await deps.audit.append(tx, [auditEntry(actor, 'dues.recordPayment', { type: 'user', id: user.id }, user.branchId, { after: { paymentId: recorded.payment.id, period: input.period, amount: input.amount, currency } })]);
+        return recorded;
       });
     },
 
@@ -251,17 +301,21 @@ export function createDuesService(deps: { dues: DuesRepo; users: UsersRepo; dire
     async correct(actor: Actor, input: { userId: number; period: string; amount: number; note: string; reference?: string }) {
       const user = await activeMember(input.userId);
       (await directory.policy()).assert(actor, 'dues.correct', user);
-      const { payment } = await dues.addPayment({
-        userId: user.id,
-        period: input.period,
-        amount: input.amount,
-        currency: await currencyOf(user, input.period),
-        reference: input.reference ?? `correction-${clock.now()}-${actor.id}`,
-        kind: 'correction',
-        note: input.note,
-        recordedBy: actor.id,
+      const currency = await currencyOf(user, input.period);
+      return deps.uow.run(async (tx) => {
+        const { payment, created } = await dues.addPayment({
+          userId: user.id,
+          period: input.period,
+          amount: input.amount,
+          currency,
+          reference: input.reference ?? `correction-${clock.now()}-${actor.id}`,
+          kind: 'correction',
+          note: input.note,
+          recordedBy: actor.id,
+        }, tx);
+        if (created) await deps.audit.append(tx, [auditEntry(actor, 'dues.correct', { type: 'user', id: user.id }, user.branchId, { after: { paymentId: payment.id, period: input.period, amount: input.amount, currency, note: input.note } })]);
+        return payment;
       });
-      return payment;
     },
 
     /** Who still owes under a unit for a period: only members the actor is over. */

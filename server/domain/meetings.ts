@@ -8,6 +8,7 @@ import type { OrgDirectory } from './orgDirectory';
 import type { Clock, Sessions, Tx } from './ports';
 import { SignupBatcher } from './signupBatcher';
 import type { Effects, UnitOfWork } from './unitOfWork';
+import { auditEntry, changedFields, type AuditTrail } from './audit';
 
 /** What the meeting rules announce after a commit; the realtime layer turns these into socket events. */
 export interface MeetingEvents {
@@ -34,6 +35,7 @@ export interface NewMeetingInput {
   onlineUrl?: string | null;
   capacity: number;
   openTo: OpenTo;
+  trainingHours?: number | null;
 }
 
 export type MeetingPatch = Partial<Omit<NewMeetingInput, 'hostOrgId' | 'openTo'>> & { status?: MeetingStatus };
@@ -57,6 +59,9 @@ export function createMeetingService(deps: {
   reminders: MeetingReminderScheduler;
   sessions: Pick<Sessions, 'sync' | 'syncRoom'>;
   clock: Clock;
+  audit: AuditTrail;
+  /** Attendance of a meeting with training hours records them (in the attendance's transaction). */
+  trainingOnAttend?: (tx: Tx, meeting: MeetingRecord, userId: number, by: number) => Promise<void>;
 }) {
   const { uow, meetings, directory, events, reminders, sessions, clock } = deps;
   const nowIso = () => new Date(clock.now()).toISOString();
@@ -106,7 +111,8 @@ export function createMeetingService(deps: {
       if (!policy.tree.get(input.hostOrgId)) throw notFound('host org');
       policy.assert(actor, 'meeting.manage', input.hostOrgId);
       checkTimes(input.startsAt, input.endsAt);
-      const meeting = await meetings.insert({
+      const meeting = await uow.run(async (tx) => {
+        const saved = await meetings.insert({
         hostOrgId: input.hostOrgId,
         title: input.title,
         topic: input.topic ?? null,
@@ -118,7 +124,11 @@ export function createMeetingService(deps: {
         onlineUrl: input.onlineUrl ?? null,
         capacity: input.capacity,
         openTo: input.openTo,
+        trainingHours: input.trainingHours ?? null,
         createdBy: actor.id,
+        }, tx);
+        await deps.audit.append(tx, [auditEntry(actor, 'meeting.create', { type: 'meeting', id: saved.id }, saved.hostOrgId, { after: saved })]);
+        return saved;
       });
       await reminders.schedule(meeting);
       return meeting;
@@ -177,7 +187,7 @@ export function createMeetingService(deps: {
         const row = (await meetings.lock(tx, id))!;
         if (row.status === 'cancelled') throw conflict('this meeting was cancelled');
         const changes: MeetingChanges = {};
-        for (const key of ['title', 'topic', 'description', 'location', 'online', 'onlineUrl'] as const) {
+        for (const key of ['title', 'topic', 'description', 'location', 'online', 'onlineUrl', 'trainingHours'] as const) {
           if (patch[key] !== undefined) (changes as Record<string, unknown>)[key] = patch[key];
         }
         if (patch.startsAt !== undefined || patch.endsAt !== undefined) {
@@ -213,6 +223,10 @@ export function createMeetingService(deps: {
         }
         const saved = Object.keys(changes).length > 0 ? await meetings.save(tx, id, changes) : row;
         if (countsChanged) effects.afterCommit(() => events.countsChanged(id));
+        if (Object.keys(changes).length > 0) {
+          const diff = changedFields(toMeeting(row), toMeeting(saved));
+          await deps.audit.append(tx, [auditEntry(actor, 'meeting.update', { type: 'meeting', id }, row.hostOrgId, diff)]);
+        }
         return toMeeting(saved);
       });
       if (reschedule) await reminders.schedule(meeting);
@@ -272,6 +286,8 @@ export function createMeetingService(deps: {
       if (signup.status === 'confirmed') {
         await uow.run(async (tx, effects) => {
           await meetings.updateSignup(tx, signup.id, { status: 'attended', attendedAt: nowIso() });
+          await deps.trainingOnAttend?.(tx, row, signup.userId, actor.id);
+          await deps.audit.append(tx, [auditEntry(actor, 'meeting.attend', { type: 'user', id: signup.userId }, row.hostOrgId, { after: { meetingId: id, status: 'attended' } })]);
           effects.afterCommit(() => events.attended(signup.userId, id));
         });
       }

@@ -6,6 +6,8 @@ import { conflict, invalid, notFound } from '../errors';
 import { hashPassword } from './auth';
 import type { OrgDirectory } from './orgDirectory';
 import type { Sessions } from './ports';
+import { auditEntry, changedFields, type AuditTrail } from './audit';
+import type { UnitOfWork } from './unitOfWork';
 
 export interface NewMemberInput {
   name: string;
@@ -26,7 +28,7 @@ const OFFICIAL: Array<keyof MemberPatch> = ['name', 'email'];
 const isUniqueViolation = (error: unknown) => /unique|duplicate/i.test(String((error as Error)?.message));
 
 /** Members: add, list, edit. (Deactivation is a command: commands/deactivateMember.ts.) */
-export function createMemberService(deps: { users: UsersRepo; directory: OrgDirectory; sessions: Pick<Sessions, 'sync'> }) {
+export function createMemberService(deps: { users: UsersRepo; directory: OrgDirectory; sessions: Pick<Sessions, 'sync'>; uow: UnitOfWork; audit: AuditTrail }) {
   const { users, directory } = deps;
 
   return {
@@ -41,16 +43,22 @@ export function createMemberService(deps: { users: UsersRepo; directory: OrgDire
       const email = input.email.toLowerCase();
       if (await users.emailTaken(email)) throw conflict('a member with this email already exists');
       try {
-        return await users.insert({
+        const passwordHash = await hashPassword(input.password);
+        return await deps.uow.run(async (tx) => {
+          const created = await users.insert({
           name: input.name,
           email,
-          passwordHash: await hashPassword(input.password),
+          passwordHash,
           role: 'member',
           branchId: branch.id,
           timezone,
           mobile: input.mobile ?? false,
           location: input.location ?? null,
           language: input.language,
+          }, tx);
+          const { email: _email, ...record } = created; // the e-mail stays out of the log's copies
+          await deps.audit.append(tx, [auditEntry(actor, 'member.create', { type: 'user', id: created.id }, created.branchId, { after: record })]);
+          return created;
         });
       } catch (error) {
         // Two concurrent creations with one email: the unique index decides.
@@ -94,7 +102,12 @@ export function createMemberService(deps: { users: UsersRepo; directory: OrgDire
       if (changes.email !== undefined && changes.email !== user.email && (await users.emailTaken(changes.email, userId))) throw conflict('a member with this email already exists');
       let updated: User;
       try {
-        updated = await users.update(userId, changes);
+        updated = await deps.uow.run(async (tx) => {
+          const saved = await users.update(userId, changes, tx);
+          // A member keeping their own profile is not an organizer's change; anyone else's edit is.
+          if (actor.id !== userId) await deps.audit.append(tx, [auditEntry(actor, 'member.update', { type: 'user', id: userId }, saved.branchId, changedFields(user, saved))]);
+          return saved;
+        });
       } catch (error) {
         if (isUniqueViolation(error)) throw conflict('a member with this email already exists');
         throw error;

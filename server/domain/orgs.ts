@@ -1,4 +1,6 @@
 import type { Actor, Org, OrgKind } from '../contract/model';
+import { auditEntry, type AuditTrail } from './audit';
+import type { UnitOfWork } from './unitOfWork';
 import type { OrgsRepo } from '../db/repositories/orgs';
 import { pageOf, type Page } from '../util/paging';
 import type { UsersRepo } from '../db/repositories/users';
@@ -30,7 +32,7 @@ export function checkPlacement(kind: OrgKind, parent: Org | null): void {
  * The organization tree: build it (the admin), read it, appoint organizers. (Renaming and moving, and
  * removing organizers, change people's rights: commands/editOrg.ts and commands/removeOrganizer.ts.)
  */
-export function createOrgService(deps: { orgs: OrgsRepo; users: UsersRepo; directory: OrgDirectory }) {
+export function createOrgService(deps: { orgs: OrgsRepo; users: UsersRepo; directory: OrgDirectory; uow: UnitOfWork; audit: AuditTrail }) {
   const { orgs, users, directory } = deps;
 
   return {
@@ -42,7 +44,11 @@ export function createOrgService(deps: { orgs: OrgsRepo; users: UsersRepo; direc
       if (parent === undefined) throw notFound('parent org');
       checkPlacement(input.kind, parent);
       checkNameFree(policy.tree, parentId, input.name);
-      const org = await orgs.insert({ name: input.name, kind: input.kind, parentId });
+      const org = await deps.uow.run(async (tx) => {
+        const saved = await orgs.insert({ name: input.name, kind: input.kind, parentId }, tx);
+        await deps.audit.append(tx, [auditEntry(actor, 'org.create', { type: 'org', id: saved.id }, saved.id, { after: saved })]);
+        return saved;
+      });
       directory.changed();
       return org;
     },
@@ -69,7 +75,10 @@ export function createOrgService(deps: { orgs: OrgsRepo; users: UsersRepo; direc
       const user = await users.findById(userId);
       if (!user || !user.active) throw notFound('user');
       policy.assert(actor, 'org.appointee', { orgId, candidate: user });
-      await orgs.addOrganizer(orgId, userId);
+      await deps.uow.run(async (tx) => {
+        await orgs.addOrganizer(orgId, userId, tx);
+        await deps.audit.append(tx, [auditEntry(actor, 'org.appoint', { type: 'user', id: userId }, orgId, { after: { orgId, userId } })]);
+      });
       directory.changed();
     },
   };

@@ -49,6 +49,9 @@ export interface Targets {
   'dues.recordPayment': Person; // a payment made in person (cash), recorded by an organizer
   'checkin.schedule': Person;
   'transfer.request': Person;
+  'transfer.approveOut': Person; // the member, still in the sending branch
+  'transfer.approveIn': { toBranchId: number; member: Person };
+  'transfer.see': { member: Person; requestedBy: number; fromBranchId: number; toBranchId: number };
   'training.record': Person;
   'training.confirm': Person;
   'post.feature': Person; // the author
@@ -67,6 +70,8 @@ export interface Targets {
   'room.use': number;
   'room.moderate': number;
   'training.create': number;
+  'training.see': number; // the training's unit: its members and managers
+  'training.selfReport': number; // the training's unit: members whose branch is in it
   'announcement.publish': number;
   'discussion.moderate': number;
   'tender.manage': number;
@@ -104,6 +109,15 @@ const RULES: { [A in Action]: { allow: Rule<A>; refusal: string } } = {
   'dues.recordPayment': { allow: over, refusal: "only an organizer over the member or the admin records a payment made to them (never their own)" },
   'checkin.schedule': { allow: over, refusal: 'only an organizer over the member schedules their check-ins' },
   'transfer.request': { allow: selfOrOver, refusal: 'a transfer is requested by the member or an organizer over them' },
+  'transfer.approveOut': { allow: over, refusal: 'the sending side is decided by an organizer over the member (never the member)' },
+  'transfer.approveIn': {
+    allow: (p, actor, t) => actor.id !== t.member.id && p.manages(actor, t.toBranchId),
+    refusal: 'the receiving side is decided by an organizer over the receiving branch (never the member)',
+  },
+  'transfer.see': {
+    allow: (p, actor, t) => actor.id === t.member.id || actor.id === t.requestedBy || p.manages(actor, t.fromBranchId) || p.manages(actor, t.toBranchId),
+    refusal: 'only the member, the requester and organizers over either branch see this transfer',
+  },
   'training.record': { allow: over, refusal: 'only an organizer over the member records their training (never their own)' },
   'training.confirm': { allow: over, refusal: 'only an organizer over the member confirms their training (never their own)' },
   'post.feature': { allow: over, refusal: 'only an organizer over the author features a post' },
@@ -126,6 +140,8 @@ const RULES: { [A in Action]: { allow: Rule<A>; refusal: string } } = {
   'room.use': { allow: (p, actor, orgId) => p.usesOrgRoom(actor, orgId), refusal: 'you are not a member of this room' },
   'room.moderate': { allow: manages, refusal: 'only the author or an organizer over this room may do this' },
   'training.create': { allow: manages, refusal: 'only organizers over this unit create its trainings' },
+  'training.see': { allow: (p, actor, orgId) => p.usesOrgRoom(actor, orgId), refusal: 'this training is for members of another unit' },
+  'training.selfReport': { allow: (p, actor, orgId) => actor.branchId !== null && p.tree.get(orgId) !== undefined && p.tree.isAtOrBelow(actor.branchId, orgId), refusal: 'only members of its unit report taking part in this training' },
   'announcement.publish': { allow: manages, refusal: 'only organizers over this unit publish to it' },
   'discussion.moderate': { allow: manages, refusal: "only organizers over this unit moderate its discussions" },
   'tender.manage': { allow: manages, refusal: 'only organizers over this unit run its calls for projects' },

@@ -1,3 +1,4 @@
+import type { SignsOfLife } from '../domain/signsOfLife';
 import type { Server as HttpServer } from 'node:http';
 import { createAdapter } from '@socket.io/redis-adapter';
 import type { Redis } from 'ioredis';
@@ -48,7 +49,7 @@ export interface RealtimeDeps {
   metrics: Metrics;
   redis: { pub: Redis; sub: Redis; data: Redis };
   processId: string;
-  services: { auth: AuthService; chat: ChatService; meetings: MeetingService; calls: CallService; guests: GuestService; directory: OrgDirectory };
+  services: { auth: AuthService; chat: ChatService; meetings: MeetingService; calls: CallService; guests: GuestService; directory: OrgDirectory; signs: Pick<SignsOfLife, 'seen'> };
   sessions: RealtimeSessions;
 }
 
@@ -117,6 +118,9 @@ export function createRealtime(deps: RealtimeDeps) {
     socket.join(partyRoom(party));
     registerCallHandlers(socket, services.calls, context);
     if (actor) {
+      // Connecting and every command sent are signs of life (noted in memory, written coalesced).
+      services.signs.seen(actor.id);
+      socket.onAny(() => services.signs.seen(actor.id));
       // Site-wide presence, for "who is online now" in the contact list.
       void presence.add(SITE, { id: actor.id, name: actor.name }).catch(() => {});
       socket.on('disconnect', () => void presence.remove(SITE, actor.id).catch(() => {}));

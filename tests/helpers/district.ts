@@ -96,7 +96,7 @@ export async function createMembersFast(db: Database, branchId: number, count: n
     const tokens = inserted.map(() => `ks_${randomBytes(24).toString('base64url')}`);
     await db.knex('auth_tokens').insert(inserted.map((u, k) => ({ user_id: u.id, token_hash: hashToken(tokens[k]), created_at: now, expires_at: new Date(Date.now() + 86_400_000).toISOString() })));
     inserted.forEach((u, k) => people.push({
-      user: { id: u.id, name: u.name, email: u.email, branchId, timezone: 'Asia/Shanghai', mobile: false, location: null, role: 'member', language: 'zh-CN' },
+      user: { id: u.id, name: u.name, email: u.email, branchId, timezone: 'Asia/Shanghai', mobile: false, location: null, role: 'member', language: 'zh-CN', status: 'active', lastSeenAt: null },
       token: tokens[k],
     }));
   }

@@ -14,7 +14,7 @@ describe('sign-in and tokens', () => {
     expect(res.body.token).toMatch(/^ks_[A-Za-z0-9_-]{40,}$/);
     expect(res.body.user).toEqual({
       id: env.d.alice.user.id, name: 'Alice', email: env.d.alice.user.email, branchId: env.d.branchA.id,
-      timezone: 'Europe/London', mobile: true, location: 'London', role: 'member', language: 'zh-CN',
+      timezone: 'Europe/London', mobile: true, location: 'London', role: 'member', language: 'zh-CN', status: 'active', lastSeenAt: null,
     });
     const row = await env.server.db.knex('users').where({ id: env.d.alice.user.id }).first('password_hash');
     expect(row.password_hash).toMatch(/^\$argon2id\$v=19\$m=19456,t=2,p=1\$/);

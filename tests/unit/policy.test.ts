@@ -92,6 +92,7 @@ const PERSON_GRIDS: Record<PersonAction, string[]> = {
   'dues.recordPayment': OVER,
   'checkin.schedule': OVER,
   'transfer.request': SELF_OR_OVER,
+  'transfer.approveOut': OVER,
   'training.record': OVER,
   'training.confirm': OVER,
   'post.feature': OVER,
@@ -121,6 +122,27 @@ const UNIT_GRIDS: Record<UnitAction, string[]> = {
   'meeting.manage': MANAGES,
   'room.moderate': MANAGES,
   'training.create': MANAGES,
+  'training.see': [
+    'Y Y Y Y Y',
+    'Y Y Y Y Y',
+    'Y Y Y Y .',
+    'Y Y Y . .',
+    'Y Y Y . .',
+    'Y Y . Y .',
+    'Y Y Y . .',
+    'Y Y . Y .',
+  ],
+  // Members of the unit only (the admin belongs to no branch; an organizer of C lives in C2).
+  'training.selfReport': [
+    '. . . . .',
+    'Y . . . Y',
+    'Y Y Y . .',
+    'Y Y Y . .',
+    'Y Y Y . .',
+    'Y Y . Y .',
+    'Y Y Y . .',
+    'Y Y . Y .',
+  ],
   'announcement.publish': MANAGES,
   'discussion.moderate': MANAGES,
   'tender.manage': MANAGES,
@@ -196,6 +218,19 @@ describe('policy: who may act on whom', () => {
     expect(NAMES.filter((n) => policy.mayCall(caller(PEOPLE[n]), guest))).toEqual(['member']);
     expect(NAMES.filter((n) => policy.mayCall(guest, caller(PEOPLE[n])))).toEqual(['member']);
     expect(policy.mayCall(guest, { party: { kind: 'guest', inviteId: 8, memberId: 20, name: 'Dad' } })).toBe(false);
+  });
+
+  it('transfer.approveIn and transfer.see: the receiving side is its managers (never the member); either side, the member and the requester see it', () => {
+    // A member of A moving to B: the receiving side is decided over B.
+    const inTo = (member: Person) => ({ toBranchId: 4, member });
+    expect(NAMES.filter((n) => policy.can(PEOPLE[n], 'transfer.approveIn', inTo(PEOPLE.member)))).toEqual(['admin', 'comOrg', 'genOrg', 'orgB']);
+    // orgB moving to their own branch's… no: orgB (home B) moving to A — A's organizers decide, orgB never does.
+    expect(NAMES.filter((n) => policy.can(PEOPLE[n], 'transfer.approveIn', { toBranchId: 3, member: PEOPLE.orgB }))).toEqual(['admin', 'comOrg', 'genOrg', 'branchOrg', 'peerOrg']);
+    // An organizer of the receiving unit moving into it still cannot receive themself.
+    expect(policy.can(PEOPLE.branchOrg, 'transfer.approveIn', { toBranchId: 3, member: PEOPLE.branchOrg })).toBe(false);
+    const seen = { member: PEOPLE.member, requestedBy: 20, fromBranchId: 3, toBranchId: 5 };
+    expect(NAMES.filter((n) => policy.can(PEOPLE[n], 'transfer.see', seen))).toEqual(['admin', 'comOrg', 'genOrg', 'branchOrg', 'peerOrg', 'member']);
+    expect(NAMES.filter((n) => policy.can(PEOPLE[n], 'transfer.see', { ...seen, requestedBy: 12, fromBranchId: 3, toBranchId: 4 }))).toEqual(['admin', 'comOrg', 'genOrg', 'branchOrg', 'peerOrg', 'orgB', 'member']);
   });
 
   it('checkin.call: a call keeps a check-in only between its organizer and its member', () => {

@@ -1,16 +1,20 @@
 import type { Database } from '../database';
 import type { Clock } from '../../domain/ports';
+import { createAuditRepo } from './audit';
 import { createCallsRepo } from './calls';
 import { createCheckinsRepo } from './checkins';
 import { createDuesRepo } from './dues';
 import { createGuestInvitesRepo } from './guestInvites';
 import { createMeetingsRepo } from './meetings';
+import { createMemberLifeRepo } from './memberLife';
 import { createMessagesRepo } from './messages';
 import { createNotificationsRepo } from './notifications';
 import { createOrgsRepo } from './orgs';
 import { createRoomReadsRepo } from './roomReads';
 import { createSendRecordsRepo } from './sendRecords';
 import { createTokensRepo } from './tokens';
+import { createTrainingsRepo } from './trainings';
+import { createTransfersRepo } from './transfers';
 import { createUsersRepo } from './users';
 
 /** Every repository over one database, for one process (stateless: SQL in, domain objects out). */
@@ -28,6 +32,10 @@ export function createRepositories(db: Database, clock: Clock) {
     dues: createDuesRepo(db.knex, db.read, clock),
     sendRecords: createSendRecordsRepo(clock),
     roomReads: createRoomReadsRepo(db.knex, db.read, clock),
+    memberLife: createMemberLifeRepo(db.knex, db.read, clock),
+    transfers: createTransfersRepo(db.knex, db.read, clock),
+    trainings: createTrainingsRepo(db.knex, db.read, clock),
+    audit: createAuditRepo(db.knex, db.read, clock),
   };
 }
 

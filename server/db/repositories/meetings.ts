@@ -23,6 +23,7 @@ interface MeetingRow {
   waitlist_counter: number;
   version: number;
   created_by: number;
+  training_hours: string | number | null;
 }
 
 interface SignupRow {
@@ -72,6 +73,7 @@ const toRecord = (row: MeetingRow): MeetingRecord => ({
   status: row.status as MeetingStatus,
   confirmed: row.confirmed,
   waitlisted: row.waitlisted,
+  trainingHours: row.training_hours === null || row.training_hours === undefined ? null : Number(row.training_hours),
   waitlistCounter: row.waitlist_counter,
   version: row.version,
   createdBy: row.created_by,
@@ -103,11 +105,11 @@ export const toCounts = (m: MeetingRecord): MeetingCounts => ({
 export type NewMeeting = Omit<Meeting, 'id' | 'status' | 'confirmed' | 'waitlisted'> & { createdBy: number };
 
 /** Fields and counters a write may change. */
-export type MeetingChanges = Partial<Pick<MeetingRecord, 'title' | 'topic' | 'description' | 'location' | 'online' | 'onlineUrl' | 'startsAt' | 'endsAt' | 'capacity' | 'status' | 'confirmed' | 'waitlisted' | 'waitlistCounter'>>;
+export type MeetingChanges = Partial<Pick<MeetingRecord, 'title' | 'topic' | 'description' | 'location' | 'online' | 'onlineUrl' | 'startsAt' | 'endsAt' | 'capacity' | 'status' | 'confirmed' | 'waitlisted' | 'waitlistCounter' | 'trainingHours'>>;
 
 const MEETING_COLUMN: Record<keyof MeetingChanges, string> = {
   title: 'title', topic: 'topic', description: 'description', location: 'location', online: 'online', onlineUrl: 'online_url', startsAt: 'starts_at', endsAt: 'ends_at',
-  capacity: 'capacity', status: 'status', confirmed: 'confirmed', waitlisted: 'waitlisted', waitlistCounter: 'waitlist_counter',
+  capacity: 'capacity', status: 'status', confirmed: 'confirmed', waitlisted: 'waitlisted', waitlistCounter: 'waitlist_counter', trainingHours: 'training_hours',
 };
 
 export interface MeetingFilter {
@@ -143,8 +145,8 @@ export function createMeetingsRepo(knex: Knex, read: Knex = knex, clock: Clock =
       const rows: Array<{ id: number }> = await read('meetings').whereIn('host_org_id', orgIds).orderBy('id', 'desc').limit(limit).select('id');
       return rows.map((r) => r.id);
     },
-    async insert(meeting: NewMeeting): Promise<Meeting> {
-      return knex.transaction(async (trx) => {
+    async insert(meeting: NewMeeting, tx?: Tx): Promise<Meeting> {
+      const write = async (trx: Knex) => {
         const [row] = await trx('meetings')
           .insert({
             host_org_id: meeting.hostOrgId,
@@ -158,6 +160,7 @@ export function createMeetingsRepo(knex: Knex, read: Knex = knex, clock: Clock =
             online_url: meeting.onlineUrl,
             capacity: meeting.capacity,
             open_to: meeting.openTo,
+            training_hours: meeting.trainingHours,
             status: 'open',
             created_by: meeting.createdBy,
             created_at: now(),
@@ -165,7 +168,8 @@ export function createMeetingsRepo(knex: Knex, read: Knex = knex, clock: Clock =
           .returning('*');
         await trx('rooms').insert({ id: `meeting:${row.id}`, last_seq: 0 }).onConflict('id').ignore();
         return toMeeting(toRecord(row));
-      });
+      };
+      return tx ? write(sqlOf(tx)) : knex.transaction(write);
     },
 
     async find(id: number, tx?: Tx): Promise<MeetingRecord | null> {

@@ -16,9 +16,11 @@ interface UserRow {
   location: string | null;
   language: string;
   active: number | boolean;
+  in_transit: number | boolean;
+  last_seen_at: string | null;
 }
 
-const COLUMNS = ['id', 'name', 'email', 'password_hash', 'role', 'branch_id', 'timezone', 'mobile', 'location', 'language', 'active'];
+const COLUMNS = ['id', 'name', 'email', 'password_hash', 'role', 'branch_id', 'timezone', 'mobile', 'location', 'language', 'active', 'in_transit', 'last_seen_at'];
 
 export const toUser = (row: UserRow): User => ({
   id: row.id,
@@ -30,6 +32,8 @@ export const toUser = (row: UserRow): User => ({
   location: row.location,
   role: row.role as Role,
   language: (row.language as Language) ?? 'zh-CN',
+  status: !row.active ? 'deactivated' : row.in_transit ? 'in_transit' : 'active',
+  lastSeenAt: row.last_seen_at ?? null,
 });
 
 /** A stored account: the user and whether it is still active. */
@@ -120,7 +124,15 @@ export function createUsersRepo(knex: Knex, read: Knex = knex, clock: Clock = { 
       }
       return out;
     },
-    /** Every active member of these branches (for computations over a unit: dues runs, call logs). */
+    /** Accounts by id, active or not (names in logs and records outlive an account). */
+    async findManyByIds(ids: number[]): Promise<Account[]> {
+      const out: Account[] = [];
+      for (let i = 0; i < ids.length; i += 500) {
+        const rows: UserRow[] = await read('users').select(COLUMNS).whereIn('id', ids.slice(i, i + 500));
+        out.push(...rows.map((row) => ({ ...toUser(row), active: Boolean(row.active) })));
+      }
+      return out;
+    },
     /** Active accounts whose name is exactly one of `names` (by the name index), at most `limit` of them. */
     async findActiveByNames(names: string[], limit: number): Promise<User[]> {
       const out: User[] = [];
@@ -130,6 +142,7 @@ export function createUsersRepo(knex: Knex, read: Knex = knex, clock: Clock = { 
       }
       return out;
     },
+    /** Every active member of these branches (for computations over a unit: dues runs, call logs). */
     async listActiveInBranches(branchIds: number[]): Promise<User[]> {
       if (branchIds.length === 0) return [];
       const rows: UserRow[] = await read('users').select(COLUMNS).whereIn('branch_id', branchIds).andWhere('active', true).orderBy('name');

@@ -1,23 +1,32 @@
 import type { Router } from 'express';
 import type { AppServices } from '../../services';
 import type { Endpoint } from '../endpoint';
+import { auditRoutes } from './audit';
 import { authRoutes } from './auth';
 import { callRoutes } from './calls';
 import { checkinRoutes } from './checkins';
 import { duesRoutes } from './dues';
+import { lifeRoutes } from './life';
 import { meetingRoutes } from './meetings';
 import { memberRoutes } from './members';
 import { notificationRoutes } from './notifications';
 import { orgRoutes } from './orgs';
+import { trainingRoutes } from './trainings';
+import { transferRoutes } from './transfers';
 
 /** One router per resource; a new resource adds its file and a line here. */
 export const ROUTES: Array<(services: AppServices, endpoint: Endpoint) => Router> = [
   authRoutes,
   orgRoutes,
+  // Before the members' routes: `/members/lost-contact` is not a member id.
+  lifeRoutes,
   memberRoutes,
   meetingRoutes,
   notificationRoutes,
   callRoutes,
   checkinRoutes,
   duesRoutes,
+  transferRoutes,
+  trainingRoutes,
+  auditRoutes,
 ];

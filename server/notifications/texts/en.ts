@@ -20,4 +20,12 @@ export const en: NotificationTexts = {
     body: d.count > 1 ? `${d.from.name} tried to video-call you ${d.count} times` : `${d.from.name} tried to video-call you`,
   }),
   mention: (d) => ({ title: `${d.from.name} mentioned you in ${d.roomName}`, body: d.excerpt }),
+  transfer_requested: (d) => ({
+    title: `Transfer to decide: ${d.member.name}`,
+    body: `${d.member.name} asks to move from ${d.fromBranch.name} to ${d.toBranch.name}; it waits for ${d.step === 'out' ? 'the sending' : 'the receiving'} branch.`,
+  }),
+  transfer_approved: (d) => ({ title: `Transfer approved by the sending branch`, body: `${d.by.name} approved ${d.member.name}'s move to ${d.toBranch.name}; it now waits for ${d.toBranch.name}.` }),
+  transfer_returned: (d) => ({ title: `Transfer returned`, body: `${d.by.name} returned ${d.member.name}'s move to ${d.toBranch.name}: ${d.note}` }),
+  transfer_completed: (d) => ({ title: `Transfer completed`, body: `${d.member.name} now belongs to ${d.toBranch.name}.` }),
+  member_reported: (d) => ({ title: `${d.member.name} reported home`, body: `${d.member.name} is now in ${d.location}${d.mobile ? ' (migrant member)' : ''}.` }),
 };

@@ -20,4 +20,12 @@ export const zhCN: NotificationTexts = {
     body: d.count > 1 ? `${d.from.name} 给你打过 ${d.count} 次视频电话` : `${d.from.name} 给你打过视频电话`,
   }),
   mention: (d) => ({ title: `${d.from.name} 在「${d.roomName}」提到了你`, body: d.excerpt }),
+  transfer_requested: (d) => ({
+    title: `待审批的组织关系转接：${d.member.name}`,
+    body: `${d.member.name} 申请从${d.fromBranch.name}转到${d.toBranch.name}，等待${d.step === 'out' ? '转出' : '转入'}党组织审批。`,
+  }),
+  transfer_approved: (d) => ({ title: '组织关系转出已批准', body: `${d.by.name} 已批准 ${d.member.name} 转往${d.toBranch.name}，等待${d.toBranch.name}接收。` }),
+  transfer_returned: (d) => ({ title: '组织关系转接被退回', body: `${d.by.name} 退回了 ${d.member.name} 转往${d.toBranch.name}的申请：${d.note}` }),
+  transfer_completed: (d) => ({ title: '组织关系转接完成', body: `${d.member.name} 的组织关系已转入${d.toBranch.name}。` }),
+  member_reported: (d) => ({ title: `${d.member.name} 向组织报到`, body: `${d.member.name} 现在在${d.location}${d.mobile ? '（流动党员）' : ''}。` }),
 };
