@@ -10,6 +10,7 @@ import { createRepositories } from './db/repositories';
 import { systemClock } from './domain/ports';
 import { UnitOfWork } from './domain/unitOfWork';
 import { NotificationSink } from './notifications/sink';
+import { seedDemoLife } from './demoLife';
 
 export const DEMO_PASSWORD = 'kitestring-demo';
 
@@ -120,5 +121,9 @@ export async function seedDemoDistrict(db: Database): Promise<Array<{ email: str
       { userId: chenJingId, kind: 'missed_call', data: { callId: 'demo', from: { id: liMingId, name: people[2].name }, count: 2, lastAt: now.toISOString() } },
     ]),
   );
-  return people.map(({ email, name, what }) => ({ email, name, what }));
+  const more = await seedDemoLife(db, {
+    admin: ids[0], wangFang, liMing: liMingId, zhangWei: zhangWeiId, chenJing: chenJingId, zhaoLei: ids[5], liuYang: ids[6],
+    committee: committee.id, general: general.id, first: first.id, second: second.id, passwordHash,
+  });
+  return [...people.map(({ email, name, what }) => ({ email, name, what })), ...more];
 }
