@@ -113,6 +113,17 @@ const MANAGES = [
 const ADMIN_ONLY = ['Y Y Y Y Y', ...Array(7).fill('. . . . .')];
 const STRICTLY_ABOVE = ['Y Y Y Y Y', '. Y Y Y Y', '. . Y Y .', '. . . . .', '. . . . .', '. . . . .', '. . . . .', '. . . . .'];
 
+const ROOM_USE = [
+  'Y Y Y Y Y',
+  'Y Y Y Y Y',
+  'Y Y Y Y .',
+  'Y Y Y . .',
+  'Y Y Y . .',
+  'Y Y . Y .',
+  'Y Y Y . .',
+  'Y Y . Y .',
+];
+
 const UNIT_GRIDS: Record<UnitAction, string[]> = {
   'org.edit': ADMIN_ONLY,
   'org.appoint': STRICTLY_ABOVE,
@@ -122,16 +133,6 @@ const UNIT_GRIDS: Record<UnitAction, string[]> = {
   'meeting.manage': MANAGES,
   'room.moderate': MANAGES,
   'training.create': MANAGES,
-  'training.see': [
-    'Y Y Y Y Y',
-    'Y Y Y Y Y',
-    'Y Y Y Y .',
-    'Y Y Y . .',
-    'Y Y Y . .',
-    'Y Y . Y .',
-    'Y Y Y . .',
-    'Y Y . Y .',
-  ],
   // Members of the unit only (the admin belongs to no branch; an organizer of C lives in C2).
   'training.selfReport': [
     '. . . . .',
@@ -149,16 +150,8 @@ const UNIT_GRIDS: Record<UnitAction, string[]> = {
   'project.adopt': MANAGES,
   // From above, and never a rate that applies to oneself (comOrg lives in C2, genOrg in A).
   'dues.setUnitRate': ['Y Y Y Y Y', '. Y Y Y .', '. . . Y .', '. . . . .', '. . . . .', '. . . . .', '. . . . .', '. . . . .'],
-  'room.use': [
-    'Y Y Y Y Y',
-    'Y Y Y Y Y',
-    'Y Y Y Y .',
-    'Y Y Y . .',
-    'Y Y Y . .',
-    'Y Y . Y .',
-    'Y Y Y . .',
-    'Y Y . Y .',
-  ],
+  'room.use': ROOM_USE,
+  'training.see': ROOM_USE, // a training is for whoever may use its unit's room
 };
 
 describe('policy: who may act on whom', () => {

@@ -48,16 +48,7 @@ const toRecord = (r: RecordRow): TrainingRecord => ({
 
 const TRAINING_COLUMNS = ['id', 'org_id', 'title', 'kind', 'description', 'starts_at', 'hours', 'meeting_id'];
 
-export interface NewTraining {
-  orgId: number;
-  title: string;
-  kind: TrainingKind;
-  description: string | null;
-  startsAt: string | null;
-  hours: number;
-  meetingId?: number | null;
-  createdBy: number;
-}
+export type NewTraining = Omit<Training, 'id' | 'meetingId'> & { meetingId?: number | null; createdBy: number };
 
 /** Trainings per unit and each member's records of them. */
 export function createTrainingsRepo(knex: Knex, read: Knex = knex, clock: Clock = { now: Date.now }) {
