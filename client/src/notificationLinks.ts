@@ -10,14 +10,12 @@ const LINKS: { [K in NotificationKind]: (data: NotificationData[K]) => string | 
   checkin_reminder: () => '#/calls',
   missed_call: () => '#/calls',
   mention: (d) => `#/room/${d.roomId}`,
-  ...{
-    // Member life across branches: a transfer's page, or the card of the member who reported home.
-    transfer_requested: (d: { transferId: number }) => `#/transfers/${d.transferId}`,
-    transfer_approved: (d: { transferId: number }) => `#/transfers/${d.transferId}`,
-    transfer_returned: (d: { transferId: number }) => `#/transfers/${d.transferId}`,
-    transfer_completed: (d: { transferId: number }) => `#/transfers/${d.transferId}`,
-    member_reported: (d: { member?: { id: number } }) => (d.member ? `#/members/${d.member.id}/card` : '#/lost-contact'),
-  },
+  // Member life across branches: a transfer's page, or the card of the member who reported home.
+  transfer_requested: (d) => `#/transfers/${d.transferId}`,
+  transfer_approved: (d) => `#/transfers/${d.transferId}`,
+  transfer_returned: (d) => `#/transfers/${d.transferId}`,
+  transfer_completed: (d) => `#/transfers/${d.transferId}`,
+  member_reported: (d) => (d.member ? `#/members/${d.member.id}/card` : '#/lost-contact'),
 };
 
 /** The page a notification links to, or null (an unknown kind from a newer server). */

@@ -1,6 +1,8 @@
 import type { BrowserContextOptions, Page } from 'playwright-core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { en } from '../../client/src/i18n/en';
+import { lifeEn } from '../../client/src/i18n/life/en';
+import { lifeZhCN } from '../../client/src/i18n/life/zh-CN';
 import { zhCN } from '../../client/src/i18n/zh-CN';
 import { periodOf } from '../../server/contract/time';
 import { useBrowserServer } from '../helpers/browser';
@@ -18,9 +20,10 @@ import { Findings, SETTLE_SCRIPT, settle } from '../helpers/routeAudit';
  */
 
 const env = useBrowserServer();
-type Catalog = typeof en;
+// The shared catalog and the part the member-life pages load with them.
+type Catalog = typeof en & typeof lifeEn;
 type Locale = 'zh-CN' | 'en-GB';
-const catalogOf = (locale: Locale): Catalog => (locale === 'zh-CN' ? zhCN : en);
+const catalogOf = (locale: Locale): Catalog => (locale === 'zh-CN' ? { ...zhCN, ...lifeZhCN } : { ...en, ...lifeEn });
 const fill = (text: string, params: Record<string, string | number>) => text.replace(/\{(\w+)\}/g, (_, k) => String(params[k] ?? ''));
 const phone = (locale: Locale): BrowserContextOptions => ({
   locale,
@@ -31,6 +34,9 @@ const phone = (locale: Locale): BrowserContextOptions => ({
 const MEETING_TITLE = '社区议事会：房租与维修 Community council on rents and repairs';
 let meetingId = 0;
 let guestToken = '';
+let transferId = 0;
+let trainingId = 0;
+const TRAINING_TITLE = '党史学习教育专题讲座 A lecture on the Party’s history';
 
 beforeAll(async () => {
   const { d, server } = env;
@@ -94,6 +100,19 @@ beforeAll(async () => {
   guestToken = invite.body.token;
   const call = await ok(amy, 'call:invite', { userId: d.alice.user.id });
   await ok(amy, 'call:hangup', { callId: call.callId });
+
+  // Member life: Amy asks to move to branch B (waiting for orgA), a training with Alice's attendance confirmed and
+  // Amy's self-report waiting, Alice reported home.
+  const life = async (token: string, path: string, body: unknown) => {
+    const res = await api(base, 'POST', path, { token, body });
+    expect(res.status, `${path}: ${JSON.stringify(res.body)}`).toBe(201);
+    return res.body;
+  };
+  transferId = (await life(d.amy.token, '/api/transfers', { toBranchId: d.branchB.id, reason: '随子女到外地生活，就近参加组织生活 Moving to live with my daughter', destination: '杭州 Hangzhou' })).transfer.id;
+  trainingId = (await life(d.orgA.token, '/api/trainings', { orgId: d.branchA.id, title: TRAINING_TITLE, kind: 'lecture', hours: 1.5, description: '第一讲 Lecture one' })).training.id;
+  await life(d.orgA.token, `/api/trainings/${trainingId}/records`, { userId: d.alice.user.id });
+  await life(d.amy.token, `/api/trainings/${trainingId}/self-report`, { hours: 1.5, note: '在线上听了讲座 Listened online' });
+  await life(d.alice.token, '/api/me/report-in', { location: 'London, Imperial College', mobile: true, note: '一切都好 All well' });
 
   for (const s of [alice, amy, orgA, genOrg, admin]) s.close();
 }, 60_000);
@@ -250,19 +269,50 @@ function commonScreens(tr: Catalog, who: Person, homeRoom: { path: string; name:
     { path: '/admin/members', ready: mainReady },
     { path: '/admin/orgs', ready: mainReady },
     { path: '/account', ready: (page) => heading(page, tr['nav.account']) },
+    // Member life: the member's record, and the console's queues and logs ("not found" for a member).
+    { path: '/card', ready: (page) => heading(page, tr['nav.card']) },
+    { path: `/members/${ledgerOf.user.id}/card`, ready: mainReady },
+    { path: '/transfer', ready: (page) => heading(page, tr['nav.transfer']) },
+    { path: '/transfers', ready: mainReady },
+    { path: `/transfers/${transferId}`, ready: mainReady },
+    { path: '/report-in', ready: (page) => heading(page, tr['nav.reportIn']) },
+    { path: '/trainings', ready: (page) => page.getByRole('link', { name: TRAINING_TITLE }).waitFor() },
+    { path: `/trainings/${trainingId}`, ready: (page) => heading(page, TRAINING_TITLE) },
+    { path: '/trainings/pending', ready: mainReady },
+    { path: '/lost-contact', ready: mainReady },
+    { path: '/audit', ready: mainReady },
   ];
 }
 
-/** The console's editors, opened one at a time. */
-function adminExtras(tr: Catalog, admin: boolean): { members: Extra[]; orgs: Extra[] } {
-  const toggle = (name: string, button: (page: Page) => ReturnType<Page['locator']>, shows: (page: Page) => ReturnType<Page['locator']>): Extra => ({
+/** The member-life editors an organizer opens in place: deciding a transfer, a new training, rejecting hours, an entry's changes. */
+function lifeExtras(tr: Catalog, amy: Person): Record<string, Extra[]> {
+  return {
+    '/transfers': [toggle('deciding a transfer', (page) => page.getByRole('button', { name: fill(tr['transfer.decideFor'], { name: amy.user.name }) }), (page) => page.locator('form.decide'))],
+    '/trainings': [toggle('a new training', (page) => page.getByRole('button', { name: tr['training.new'] }), (page) => page.locator('main form'))],
+    '/trainings/pending': [toggle('rejecting hours', (page) => page.getByRole('button', { name: fill(tr['training.rejectOf'], { name: amy.user.name }) }), (page) => page.locator('.card form'))],
+    '/audit': [toggle('an entry’s changes', (page) => page.locator('main details > summary').first(), (page) => page.locator('main details[open] .changes'))],
+  };
+}
+
+function withLifeExtras(screens: Screen[], tr: Catalog, amy: Person): Screen[] {
+  for (const [path, extras] of Object.entries(lifeExtras(tr, amy))) screens = withExtras(screens, path, extras);
+  return screens;
+}
+
+/** An editor or menu opened by a button, and closed by it again. */
+function toggle(name: string, button: (page: Page) => ReturnType<Page['locator']>, shows: (page: Page) => ReturnType<Page['locator']>): Extra {
+  return {
     name,
     open: async (page) => {
       await button(page).click();
       await shows(page).first().waitFor();
     },
     close: (page) => button(page).click(),
-  });
+  };
+}
+
+/** The console's editors, opened one at a time. */
+function adminExtras(tr: Catalog, admin: boolean): { members: Extra[]; orgs: Extra[] } {
   const members = [
     toggle('add-member form open', (page) => page.getByRole('button', { name: tr['admin.addMember'] }).and(page.locator('[aria-expanded]')), (page) => page.locator('main form')),
     toggle('a member being edited', (page) => page.getByRole('button', { name: fill(tr['admin.editOf'], { name: 'Alice' }) }), (page) => page.locator('.card form')),
@@ -338,6 +388,7 @@ describe('every route at 360 px, for each role', () => {
       let screens = commonScreens(tr, d.orgA, { path: `/room/org:${d.branchA.id}`, name: d.branchA.name, others: true }, d.alice);
       screens = withExtras(screens, '/admin/members', members);
       screens = withExtras(screens, '/admin/orgs', orgs);
+      screens = withLifeExtras(screens, tr, d.amy);
       return withExtras(screens, `/meetings/${meetingId}`, [
         {
           name: 'editing the meeting',
@@ -354,7 +405,7 @@ describe('every route at 360 px, for each role', () => {
     const { d } = env;
     await checkRole(d.genOrg, 'general-branch organizer', 'zh-CN', (tr) => {
       const { members, orgs } = adminExtras(tr, false);
-      const screens = commonScreens(tr, d.genOrg, { path: `/room/org:${d.general.id}`, name: d.general.name, others: true }, d.alice);
+      const screens = withLifeExtras(commonScreens(tr, d.genOrg, { path: `/room/org:${d.general.id}`, name: d.general.name, others: true }, d.alice), tr, d.amy);
       return withExtras(withExtras(screens, '/admin/members', members.slice(0, 1)), '/admin/orgs', orgs);
     });
   });

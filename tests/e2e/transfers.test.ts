@@ -55,7 +55,7 @@ describe('a relationship transfer, decided by both branches in their own pages',
       await alice.getByRole('button', { name: zh['nav.account'], exact: true }).click();
       await alice.getByRole('menuitem', { name: zh['nav.record'] }).click();
       await alice.getByRole('heading', { level: 1, name: zh['nav.card'] }).waitFor();
-      await alice.getByRole('navigation', { name: zh['nav.record'] }).getByRole('link', { name: zh['nav.transfer'] }).click();
+      await alice.getByRole('navigation', { name: zh['nav.record'] }).getByRole('link', { name: zh['record.transfer'] }).click();
       await alice.getByRole('heading', { level: 1, name: zh['nav.transfer'] }).waitFor();
       await alice.getByText(fill(zh['transfer.currentBranch'], { unit: d.branchA.name })).waitFor();
 

@@ -386,7 +386,7 @@ export const zhCN = {
   'nav.record': '我的档案',
   'nav.card': '党员活动证',
   'nav.transfer': '转接组织关系',
-  'nav.transfers': '关系转接审批',
+  'nav.transfers': '转接审批',
   'nav.lostContact': '失联党员',
   'nav.reportIn': '向组织报到',
   'nav.trainings': '学习培训',

@@ -6,6 +6,11 @@
 export const lifeZhCN = {
   'life.hours': '{hours} 学时',
 
+  'record.card': '活动证',
+  'record.transfer': '关系转接',
+  'record.report': '报到',
+  'record.trainings': '学习培训',
+
   'transfer.intro': '工作、上学或随家人搬到外地，可以把组织关系转到那里的支部。要先后经转出支部和接收支部同意；转接完成前，你仍在原支部过组织生活、交党费。',
   'transfer.request': '申请转接组织关系',
   'transfer.currentBranch': '现在所在支部：{unit}',
@@ -13,6 +18,7 @@ export const lifeZhCN = {
   'transfer.from': '转出支部',
   'transfer.pickBranch': '请选择支部',
   'transfer.destination': '去向（城市、单位或学校）',
+  'transfer.destinationShort': '去向',
   'transfer.destinationHint': '可不填，例如“深圳 · 某某科技公司”',
   'transfer.reason': '转接原因',
   'transfer.submit': '提交申请',
@@ -67,7 +73,7 @@ export const lifeZhCN = {
   'transfer.status.completed': '已完成',
   'transfer.status.returned': '已退回',
   'transfer.status.withdrawn': '已撤回',
-  'transfer.step.requested.done': '{member} 提出申请',
+  'transfer.step.requested.done': '提出申请',
   'transfer.step.sending.done': '{unit} 同意转出',
   'transfer.step.sending.current': '等待 {unit} 审批转出',
   'transfer.step.sending.upcoming': '{unit} 审批转出',
@@ -93,7 +99,6 @@ export const lifeZhCN = {
   'lost.card': '活动证',
 
   'report.intro': '告诉支部你现在在哪里、过得怎样。支部组织员会收到通知，你的所在地也会一起更新。',
-  'report.formTitle': '报到',
   'report.location': '我现在在',
   'report.locationHint': '城市、单位或学校，例如“伦敦 · 帝国理工学院”',
   'report.mobile': '我在外地（流动党员）',

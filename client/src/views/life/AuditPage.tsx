@@ -86,14 +86,15 @@ export function AuditPage({ token, me }: { token: string; me: Me }) {
                     {formatFullTime(e.at, zone)}
                   </time>
                 </div>
-                <span class="small">
-                  {tl('audit.by')}{' '}
-                  <button type="button" class="link inline-link" onClick={() => setActor(e.actor)} aria-label={tl('audit.onlyBy', { name: e.actor.name })}>
-                    {e.actor.name}
-                  </button>
-                  {e.orgId !== null && nameOf(orgs, e.orgId) ? ` · ${nameOf(orgs, e.orgId)}` : ''}
-                  {' · '}
-                  {targetLink(e.target) ? <a href={targetLink(e.target)!}>{tl('audit.target', { type: typeLabel(e.target.type), id: e.target.id })}</a> : tl('audit.target', { type: typeLabel(e.target.type), id: e.target.id })}
+                <span class="small meta-row">
+                  <span>
+                    {tl('audit.by')}{' '}
+                    <button type="button" class="link inline-link" onClick={() => setActor(e.actor)} aria-label={tl('audit.onlyBy', { name: e.actor.name })}>
+                      {e.actor.name}
+                    </button>
+                  </span>
+                  {e.orgId !== null && nameOf(orgs, e.orgId) && <span>{nameOf(orgs, e.orgId)}</span>}
+                  {targetLink(e.target) ? <a href={targetLink(e.target)!}>{tl('audit.target', { type: typeLabel(e.target.type), id: e.target.id })}</a> : <span>{tl('audit.target', { type: typeLabel(e.target.type), id: e.target.id })}</span>}
                 </span>
                 {changes.length > 0 && (
                   <details>

@@ -54,8 +54,7 @@ export function ReportIn({ token, me }: { token: string; me: Me }) {
         <RecordNav current="report" />
         <p class="muted">{tl('report.intro')}</p>
         {say && <Notice tone={say.tone} onClose={() => setSay(null)}>{say.text}</Notice>}
-        <form class="stack" onSubmit={report} aria-labelledby="report-title">
-          <h2 id="report-title">{tl('report.formTitle')}</h2>
+        <form class="stack" onSubmit={report} aria-label={t('nav.reportIn')}>
           <label for="rep-location">{tl('report.location')}</label>
           <input id="rep-location" name="location" required maxLength={200} defaultValue={user.location ?? ''} aria-describedby="rep-location-hint" />
           <small id="rep-location-hint" class="muted">

@@ -119,7 +119,7 @@ export function TrainingDetail({ id, token, me }: { id: number; token: string; m
             {(mine.length > 0 || mayReport) && <h2>{tl('training.mine')}</h2>}
             <ul class="cards">
               {mine.map((r) => (
-                <RecordItem key={r.id} record={r} token={token} timeZone={zone} decide={false} onChange={update} />
+                <RecordItem key={r.id} record={r} token={token} timeZone={zone} decide={false} mine onChange={update} />
               ))}
             </ul>
             {mayReport && (

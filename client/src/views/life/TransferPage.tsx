@@ -90,7 +90,7 @@ export function TransferPage({ token, me, socket }: { token: string; me: Me; soc
               <TransferStatus transfer={shown} />
             </div>
             {pending && <p class="muted">{tl('transfer.inTransit', { unit: nameOf(orgs, pending.fromBranchId) })}</p>}
-            <TransferFacts transfer={shown} orgs={orgs} timeZone={zone} />
+            <TransferFacts transfer={shown} orgs={orgs} timeZone={zone} own />
             <h3>{tl('transfer.progress')}</h3>
             <TransferProgress transfer={shown} orgs={orgs} timeZone={zone} />
             {pending && pending.mayWithdraw !== false && (

@@ -75,17 +75,17 @@ export const nameOf = (orgs: readonly Org[] | null, id: number | null | undefine
 
 /** The member's own record pages: the card, moving the membership, reporting home, training. */
 export function RecordNav({ current }: { current: 'card' | 'transfer' | 'report' | 'trainings' }) {
-  const links: Array<[typeof current, string, MessageKey]> = [
-    ['card', '#/card', 'nav.card'],
-    ['transfer', '#/transfer', 'nav.transfer'],
-    ['report', '#/report-in', 'nav.reportIn'],
-    ['trainings', '#/trainings', 'nav.trainings'],
+  const links: Array<[typeof current, string, LifeKey]> = [
+    ['card', '#/card', 'record.card'],
+    ['transfer', '#/transfer', 'record.transfer'],
+    ['report', '#/report-in', 'record.report'],
+    ['trainings', '#/trainings', 'record.trainings'],
   ];
   return (
     <nav class="subnav no-print" aria-label={t('nav.record')}>
       {links.map(([id, href, label]) => (
         <a key={id} href={href} aria-current={current === id ? 'page' : undefined}>
-          {t(label)}
+          {tl(label)}
         </a>
       ))}
     </nav>

@@ -13,12 +13,14 @@ export const recordStatus = (record: TrainingRecord) => <span class={`pill recor
  * One attendance or self-report: whose, how many hours, its state and note; an organizer over the member
  * confirms a pending one, or rejects it with a reason (the member reads it).
  */
-export function RecordItem({ record, token, timeZone, decide, showTraining, onChange }: {
+export function RecordItem({ record, token, timeZone, decide, showTraining, mine, onChange }: {
   record: TrainingRecord;
   token: string;
   timeZone: string;
   decide: boolean;
   showTraining?: boolean;
+  /** One's own record: its hours, not one's name. */
+  mine?: boolean;
   onChange: (record: TrainingRecord, say: Say) => void;
 }) {
   const [rejecting, setRejecting] = useState(false);
@@ -53,10 +55,11 @@ export function RecordItem({ record, token, timeZone, decide, showTraining, onCh
     <li class="card">
       <div class="card-row">
         <span class="grow lines">
-          <strong>{showTraining ? record.training.title : record.user.name}</strong>
+          <strong>{mine ? formatHours(record.hours) : showTraining ? record.training.title : record.user.name}</strong>
           <span class="muted small">
             {showTraining ? `${record.user.name} · ` : ''}
-            {formatHours(record.hours)} · {formatFullTime(record.at, timeZone)}
+            {mine ? '' : `${formatHours(record.hours)} · `}
+            {formatFullTime(record.at, timeZone)}
           </span>
         </span>
         {recordStatus(record)}

@@ -44,18 +44,22 @@ export function TransferProgress({ transfer, orgs, timeZone }: { transfer: Trans
 }
 
 /** What a transfer is: who, from where to where, why. */
-export function TransferFacts({ transfer, orgs, timeZone }: { transfer: TransferView; orgs: Org[] | null; timeZone: string }) {
+export function TransferFacts({ transfer, orgs, timeZone, own }: { transfer: TransferView; orgs: Org[] | null; timeZone: string; own?: boolean }) {
   return (
     <dl class="facts">
-      <dt>{tl('transfer.member')}</dt>
-      <dd>{transfer.member.name}</dd>
+      {!own && (
+        <>
+          <dt>{tl('transfer.member')}</dt>
+          <dd>{transfer.member.name}</dd>
+        </>
+      )}
       <dt>{tl('transfer.from')}</dt>
       <dd>{nameOf(orgs, transfer.fromBranchId)}</dd>
       <dt>{tl('transfer.to')}</dt>
       <dd>{nameOf(orgs, transfer.toBranchId)}</dd>
       {transfer.destination && (
         <>
-          <dt>{tl('transfer.destination')}</dt>
+          <dt>{tl('transfer.destinationShort')}</dt>
           <dd>{transfer.destination}</dd>
         </>
       )}
@@ -111,10 +115,10 @@ export function DecideForm({ transfer, token, onDone, idPrefix }: { transfer: Tr
         {tl('transfer.noteHint')}
       </small>
       <div class="actions">
-        <button type="submit" disabled={busy}>
+        <button type="submit" class="approve" disabled={busy}>
           {tl('transfer.approve')}
         </button>
-        <button type="button" class="danger" disabled={busy} onClick={(e) => decide(e, 'return')}>
+        <button type="button" class="return" disabled={busy} onClick={(e) => decide(e, 'return')}>
           {tl('transfer.return')}
         </button>
       </div>
