@@ -17,6 +17,10 @@ export async function deactivateMember(deps: CommandDeps, actor: Actor, userId: 
   await uow.run(async (tx, effects) => {
     if (user.role === 'admin' && (await repos.users.countActiveAdmins(tx)) <= 1) throw conflict('the last active admin cannot be deactivated');
     await repos.users.deactivate(userId, tx);
+    // A transfer under way ends with the account: nobody is left to decide on a member who is gone.
+    const pending = await repos.transfers.pendingOf(userId, tx);
+    if (pending) await repos.transfers.advance(tx, pending.id, pending.status, 'withdrawn', { action: 'withdrawn', by: actor.id, note: 'account deactivated' });
+    await repos.memberLife.setInTransit(tx, userId, false);
     await deps.audit.append(tx, [auditEntry(actor, 'member.deactivate', { type: 'user', id: userId }, user.branchId, { before: { status: user.status }, after: { status: 'deactivated' } })]);
     await repos.tokens.revokeAllOf(userId, tx);
     const guests = await repos.guestInvites.revokeAllOf(userId, tx);

@@ -101,6 +101,8 @@ export interface CardCheckin {
   scheduledAt: string;
   status: string;
   note: string | null;
+  /** The call that kept it, once done. */
+  callId: string | null;
 }
 
 export interface CardDuesPeriod {

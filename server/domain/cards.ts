@@ -59,7 +59,7 @@ export function createCardService(deps: {
         transfers,
         meetings,
         calls: calls.items,
-        checkins: checkins.filter((c) => c.member.id === memberId).map((c) => ({ id: c.id, organizer: c.organizer, scheduledAt: c.scheduledAt, status: c.status, note: c.note })),
+        checkins: checkins.filter((c) => c.member.id === memberId).map((c) => ({ id: c.id, organizer: c.organizer, scheduledAt: c.scheduledAt, status: c.status, note: c.note, callId: c.callId })),
         dues: { rate: dues.rate, periods: dues.periods, balanceDue: dues.balanceDue },
         trainings,
         trainingHours: { year, hours },

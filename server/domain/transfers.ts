@@ -112,6 +112,8 @@ export function createTransferService(deps: {
       const t = await load(id);
       const policy = await directory.policy();
       if (!PENDING_TRANSFER.includes(t.status)) throw conflict(`this transfer is ${t.status}`);
+      // A deactivated account is not moved (its transfer can still be returned or withdrawn).
+      if (!(await repos.users.findById(t.member.id))?.active) throw conflict("the member's account is deactivated");
       if (t.status === 'pending_out') {
         policy.assert(actor, 'transfer.approveOut', memberOf(t));
         await uow.run(async (tx, effects) => {

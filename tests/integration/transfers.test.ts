@@ -128,6 +128,17 @@ describe('relationship transfers', () => {
     expect((await get('/api/me', kite.token)).body.user).toMatchObject({ status: 'active', branchId: env.d.branchA.id });
   });
 
+  it('deactivating a member in transit ends the transfer: withdrawn with a step, nothing left to approve', async () => {
+    const { admin, orgA } = env.d;
+    const gone = await addMember(env.server.url, admin, env.d.branchA.id, 'Gone');
+    const t = (await post('/api/transfers', gone.token, { toBranchId: env.d.branchB.id, reason: 'leaving' })).body.transfer;
+    expect((await api(env.server.url, 'DELETE', `/api/members/${gone.user.id}`, { token: orgA.token })).status).toBe(204);
+    const after = (await get(`/api/transfers/${t.id}`, admin.token)).body.transfer;
+    expect(after).toMatchObject({ status: 'withdrawn', mayDecide: false });
+    expect(after.steps.at(-1)).toMatchObject({ action: 'withdrawn', by: { id: orgA.user.id }, note: 'account deactivated' });
+    expect((await post(`/api/transfers/${t.id}/approve`, orgA.token)).status).toBe(409);
+  });
+
   it('two racing approvals of one step: exactly one succeeds, the other is a conflict, one step is recorded', async () => {
     const { orgA, genOrg, orgB, admin } = env.d;
     for (let round = 0; round < 3; round++) {

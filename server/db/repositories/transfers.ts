@@ -117,6 +117,11 @@ export function createTransfersRepo(knex: Knex, read: Knex = knex, clock: Clock 
       }
       return withSteps(read, await query);
     },
+    /** The member's pending transfer, if any (at most one: a unique index holds it). */
+    async pendingOf(memberId: number, tx?: Tx): Promise<{ id: number; status: TransferStatus } | null> {
+      const row = await within(tx, read)('transfers').where({ member_id: memberId }).whereIn('status', ['pending_out', 'pending_in']).first('id', 'status');
+      return row ? { id: row.id, status: row.status as TransferStatus } : null;
+    },
     /** Every transfer of one member, oldest first (the activity card). */
     async ofMember(memberId: number): Promise<Transfer[]> {
       return withSteps(read, await base(read).where('t.member_id', memberId).orderBy('t.id').limit(100));
