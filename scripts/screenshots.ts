@@ -106,6 +106,20 @@ async function walk(browser: Browser, base: string) {
   await go(member, '#/calls', 'calls');
   await go(member, '#/account', 'account');
   const memberId = ((await api(member, '/api/me')).user as { id: number }).id;
+  // Her record: the activity card (on screen, and as printed on A4), reporting home, training.
+  await go(member, '#/card', 'card', (p) => p.getByRole('region').first().waitFor());
+  await member.setViewportSize({ width: 794, height: 1123 });
+  await member.emulateMedia({ media: 'print' });
+  await shoot(member, 'card-print');
+  await member.emulateMedia({ media: 'screen' });
+  await member.setViewportSize(viewport);
+  await go(member, '#/report-in', 'report-in');
+  await go(member, '#/trainings', 'trainings');
+  const trainings = (await api(member, '/api/trainings')).trainings as Array<{ id: number }>;
+
+  // A member whose transfer waits for the receiving branch.
+  const moving = await signIn('liu.yang');
+  await go(moving, '#/transfer', 'transfer-member', (p) => p.locator('[aria-current="step"]').waitFor());
   const guest = await api(member, '/api/guest-invites', { method: 'POST', body: { label: '妈妈' } });
 
   // An organizer of the general branch.
@@ -114,6 +128,16 @@ async function walk(browser: Browser, base: string) {
   if (meetings[0]) await go(organizer, `#/meetings/${meetings[0].id}`, 'meeting-organizer', (p) => p.getByRole('heading', { level: 1 }).waitFor());
   await go(organizer, '#/dues', 'dues-organizer');
   await go(organizer, `#/dues/members/${memberId}`, 'dues-member-ledger');
+
+  // The first branch's organizer: the transfer waiting for them, lost contact, training, the audit log.
+  const branchOrganizer = await signIn('li.ming');
+  await go(branchOrganizer, '#/transfers', 'transfers-queue');
+  const waiting = (await api(branchOrganizer, '/api/transfers?status=pending')).transfers as Array<{ id: number }>;
+  if (waiting[0]) await go(branchOrganizer, `#/transfers/${waiting[0].id}`, 'transfer-detail', (p) => p.locator('form.decide').waitFor());
+  await go(branchOrganizer, '#/lost-contact', 'lost-contact', (p) => p.locator('li.card').first().waitFor());
+  if (trainings[0]) await go(branchOrganizer, `#/trainings/${trainings[0].id}`, 'training-detail');
+  await go(branchOrganizer, '#/trainings/pending', 'training-queue');
+  await go(branchOrganizer, '#/audit', 'audit', (p) => p.locator('li.card').first().waitFor());
 
   // The district admin's console.
   const admin = await signIn('admin');

@@ -117,6 +117,7 @@ export const lifeEn: Record<LifeKey, string> = {
   'training.kind.self_study': 'Self-study',
   'training.hoursLabel': 'Hours',
   'training.startsAt': 'When (optional)',
+  'training.when': 'When',
   'training.badHours': 'Hours must be above 0, in quarters of an hour, e.g. 1.5',
   'training.none': 'No trainings yet.',
   'training.all': 'All trainings',
@@ -151,7 +152,6 @@ export const lifeEn: Record<LifeKey, string> = {
   'training.confirmed': "Confirmed {name}'s {hours}",
   'training.rejected': "Rejected {name}'s {hours}",
   'training.decidedMeanwhile': 'Someone dealt with this record meanwhile',
-  'training.open': 'Open “{title}”',
   'training.pendingCount': 'Reported hours to confirm: {count}',
   'training.nonePending': 'No reported hours to confirm.',
 

@@ -119,6 +119,7 @@ export const lifeZhCN = {
   'training.kind.self_study': '自学',
   'training.hoursLabel': '学时',
   'training.startsAt': '时间（可不填）',
+  'training.when': '时间',
   'training.badHours': '学时要填大于 0 的数，按一刻钟（0.25）计，例如 1.5',
   'training.none': '还没有培训。',
   'training.all': '全部培训',
@@ -153,7 +154,6 @@ export const lifeZhCN = {
   'training.confirmed': '已确认 {name} 的 {hours}',
   'training.rejected': '已退回 {name} 的 {hours}',
   'training.decidedMeanwhile': '这条记录已经有人处理了',
-  'training.open': '打开“{title}”',
   'training.pendingCount': '{count} 条自报学时等你确认',
   'training.nonePending': '没有待确认的自报学时。',
 

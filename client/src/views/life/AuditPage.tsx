@@ -32,6 +32,7 @@ export function AuditPage({ token, me }: { token: string; me: Me }) {
 
   async function load(cursor?: string) {
     const query = new URLSearchParams({ limit: '30', ...(orgId ? { orgId } : {}), ...(action ? { action } : {}), ...(actor ? { actorId: String(actor.id) } : {}), ...(cursor ? { before: cursor } : {}) });
+    if (!cursor) setEntries(null); // a new filter: no stale rows meanwhile
     try {
       const page = await apiRequest<{ entries: AuditEntry[]; nextCursor?: string | null }>('GET', `/api/audit?${query}`, token);
       setEntries((old) => (cursor ? [...(old ?? []), ...page.entries] : page.entries));
@@ -93,21 +94,23 @@ export function AuditPage({ token, me }: { token: string; me: Me }) {
                       {e.actor.name}
                     </button>
                   </span>
-                  {e.orgId !== null && nameOf(orgs, e.orgId) && <span>{nameOf(orgs, e.orgId)}</span>}
-                  {targetLink(e.target) ? <a href={targetLink(e.target)!}>{tl('audit.target', { type: typeLabel(e.target.type), id: e.target.id })}</a> : <span>{tl('audit.target', { type: typeLabel(e.target.type), id: e.target.id })}</span>}
+                  {e.orgId !== null && nameOf(orgs, e.orgId) ? <span>{nameOf(orgs, e.orgId)}</span> : null}
                 </span>
-                {changes.length > 0 && (
-                  <details>
-                    <summary>{tl('audit.changes', { count: changes.length })}</summary>
-                    <ul class="changes">
-                      {changes.map((c) => (
-                        <li key={c.field}>
-                          {c.field && <code>{c.field}</code>} {c.before !== null && <del>{c.before}</del>} {c.before !== null && c.after !== null && '→'} {c.after !== null && <ins>{c.after}</ins>}
-                        </li>
-                      ))}
-                    </ul>
-                  </details>
-                )}
+                <div class="small meta-row">
+                  {targetLink(e.target) ? <a href={targetLink(e.target)!}>{tl('audit.target', { type: typeLabel(e.target.type), id: e.target.id })}</a> : <span>{tl('audit.target', { type: typeLabel(e.target.type), id: e.target.id })}</span>}
+                  {changes.length > 0 && (
+                    <details>
+                      <summary>{tl('audit.changes', { count: changes.length })}</summary>
+                      <ul class="changes">
+                        {changes.map((c) => (
+                          <li key={c.field}>
+                            {c.field && <code>{c.field}</code>} {c.before !== null && <del>{c.before}</del>} {c.before !== null && c.after !== null && '→'} {c.after !== null && <ins>{c.after}</ins>}
+                          </li>
+                        ))}
+                      </ul>
+                    </details>
+                  )}
+                </div>
               </li>
             );
           })}

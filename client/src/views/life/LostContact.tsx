@@ -48,7 +48,7 @@ export function LostContact({ token, me, startCall }: { token: string; me: Me; s
         <AdminNav current="lostContact" />
         <p class="muted">{tl('lost.intro')}</p>
         {say && <Notice tone={say.tone} onClose={() => setSay(null)}>{say.text}</Notice>}
-        <div class="filters" role="search">
+        <div class="filters unit-first" role="search">
           <UnitPicker label="admin.unit" units={units} value={orgId} onChange={setOrgId} />
           <label>
             {tl('lost.days')}

@@ -104,7 +104,7 @@ export function TrainingDetail({ id, token, me }: { id: number; token: string; m
               <dd>{formatHours(training.hours)}</dd>
               {training.startsAt && (
                 <>
-                  <dt>{tl('training.startsAt')}</dt>
+                  <dt>{tl('training.when')}</dt>
                   <dd>{formatFullTime(training.startsAt, zone)}</dd>
                 </>
               )}
@@ -114,24 +114,6 @@ export function TrainingDetail({ id, token, me }: { id: number; token: string; m
               <p>
                 <a href={`#/meetings/${training.meetingId}`}>{tl('training.meeting')}</a>
               </p>
-            )}
-
-            {(mine.length > 0 || mayReport) && <h2>{tl('training.mine')}</h2>}
-            <ul class="cards">
-              {mine.map((r) => (
-                <RecordItem key={r.id} record={r} token={token} timeZone={zone} decide={false} mine onChange={update} />
-              ))}
-            </ul>
-            {mayReport && (
-              <form class="stack tools" onSubmit={selfReport} aria-labelledby="self-title">
-                <h3 id="self-title">{tl('training.selfReport')}</h3>
-                <p class="muted small">{tl('training.selfReportHint')}</p>
-                <label for="sr-hours">{tl('training.hoursLabel')}</label>
-                <input id="sr-hours" name="hours" type="number" min={0.25} max={1000} step={0.25} required defaultValue={String(training.hours)} inputMode="decimal" />
-                <label for="sr-note">{tl('training.selfNote')}</label>
-                <textarea id="sr-note" name="note" rows={2} maxLength={1000} required />
-                <button type="submit">{tl('training.selfSubmit')}</button>
-              </form>
             )}
 
             {manages && (
@@ -166,6 +148,23 @@ export function TrainingDetail({ id, token, me }: { id: number; token: string; m
                   ))}
                 </ul>
               </section>
+            )}
+            {(mine.length > 0 || mayReport) && <h2>{tl('training.mine')}</h2>}
+            <ul class="cards">
+              {mine.map((r) => (
+                <RecordItem key={r.id} record={r} token={token} timeZone={zone} decide={false} mine onChange={update} />
+              ))}
+            </ul>
+            {mayReport && (
+              <form class="stack tools" onSubmit={selfReport} aria-labelledby="self-title">
+                <h3 id="self-title">{tl('training.selfReport')}</h3>
+                <p class="muted small">{tl('training.selfReportHint')}</p>
+                <label for="sr-hours">{tl('training.hoursLabel')}</label>
+                <input id="sr-hours" name="hours" type="number" min={0.25} max={1000} step={0.25} required defaultValue={String(training.hours)} inputMode="decimal" />
+                <label for="sr-note">{tl('training.selfNote')}</label>
+                <textarea id="sr-note" name="note" rows={2} maxLength={1000} required />
+                <button type="submit">{tl('training.selfSubmit')}</button>
+              </form>
             )}
           </>
         )}

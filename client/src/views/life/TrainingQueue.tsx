@@ -38,7 +38,7 @@ export function TrainingQueue({ token, me }: { token: string; me: Me }) {
           </a>
         </div>
         {say && <Notice tone={say.tone} onClose={() => setSay(null)}>{say.text}</Notice>}
-        <div class="filters" role="search">
+        <div class="filters unit-first" role="search">
           <UnitPicker label="admin.unit" units={units} value={orgId} onChange={setOrgId} any="meetings.any" />
         </div>
         {records === null && <p role="status">{t('status.loading')}</p>}

@@ -108,7 +108,7 @@ export function Trainings({ token, me }: { token: string; me: Me }) {
             <button type="submit">{tl('training.create')}</button>
           </form>
         )}
-        <div class="filters">
+        <div class="filters unit-first">
           <UnitPicker label="admin.unit" units={units} value={orgId} onChange={setOrgId} any="meetings.any" />
         </div>
         {trainings === null && <p role="status">{t('status.loading')}</p>}

@@ -77,7 +77,6 @@ export function TransferPage({ token, me, socket }: { token: string; me: Me; soc
       <div class="inner">
         <h1>{t('nav.transfer')}</h1>
         <RecordNav current="transfer" />
-        <p class="muted">{tl('transfer.intro')}</p>
         {say && <Notice tone={say.tone} onClose={() => setSay(null)}>{say.text}</Notice>}
         {mine === null && <p role="status">{t('status.loading')}</p>}
 
@@ -90,9 +89,9 @@ export function TransferPage({ token, me, socket }: { token: string; me: Me; soc
               <TransferStatus transfer={shown} />
             </div>
             {pending && <p class="muted">{tl('transfer.inTransit', { unit: nameOf(orgs, pending.fromBranchId) })}</p>}
-            <TransferFacts transfer={shown} orgs={orgs} timeZone={zone} own />
             <h3>{tl('transfer.progress')}</h3>
             <TransferProgress transfer={shown} orgs={orgs} timeZone={zone} />
+            <TransferFacts transfer={shown} orgs={orgs} timeZone={zone} own />
             {pending && pending.mayWithdraw !== false && (
               <div class="actions">
                 <button type="button" class="danger" disabled={busy} onClick={() => void withdraw(pending)}>
@@ -106,6 +105,7 @@ export function TransferPage({ token, me, socket }: { token: string; me: Me; soc
         {mine !== null && !pending && (
           <form class="stack" onSubmit={request} aria-labelledby="request-title">
             <h2 id="request-title">{tl('transfer.request')}</h2>
+            <p class="muted">{tl('transfer.intro')}</p>
             <p class="muted">{tl('transfer.currentBranch', { unit: nameOf(orgs, me.user.branchId) || '—' })}</p>
             <label for="tr-to">{tl('transfer.to')}</label>
             <select id="tr-to" name="toBranchId" required>

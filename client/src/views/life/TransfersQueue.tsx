@@ -24,6 +24,7 @@ export function TransfersQueue({ token, me, socket }: { token: string; me: Me; s
 
   async function load(cursor?: string) {
     const query = new URLSearchParams({ limit: '30', ...(status ? { status } : {}), ...(orgId ? { orgId } : {}), ...(cursor ? { before: cursor } : {}) });
+    if (!cursor) setList(null); // a new filter: no stale rows meanwhile
     try {
       const page = await apiRequest<{ transfers: TransferView[]; nextCursor?: string | null }>('GET', `/api/transfers?${query}`, token);
       setList((old) => (cursor ? [...(old ?? []), ...page.transfers] : page.transfers));
@@ -46,6 +47,7 @@ export function TransfersQueue({ token, me, socket }: { token: string; me: Me; s
         <AdminNav current="transfers" />
         {say && <Notice tone={say.tone} onClose={() => setSay(null)}>{say.text}</Notice>}
         <div class="filters" role="search">
+          <UnitPicker label="admin.unit" units={units} value={orgId} onChange={setOrgId} any="meetings.any" />
           <label>
             {tl('transfer.filterStatus')}
             <select value={status} onChange={(e) => setStatus(e.currentTarget.value as typeof status)}>
@@ -56,7 +58,6 @@ export function TransfersQueue({ token, me, socket }: { token: string; me: Me; s
               ))}
             </select>
           </label>
-          <UnitPicker label="admin.unit" units={units} value={orgId} onChange={setOrgId} any="meetings.any" />
         </div>
         {list === null && <p role="status">{t('status.loading')}</p>}
         {status === 'pending' && list !== null && <p class="seats">{mine > 0 ? tl('transfer.waitingForYou', { count: mine }) : tl('transfer.nothingForYou')}</p>}

@@ -55,26 +55,21 @@ export function RecordItem({ record, token, timeZone, decide, showTraining, mine
     <li class="card">
       <div class="card-row">
         <span class="grow lines">
-          <strong>{mine ? formatHours(record.hours) : showTraining ? record.training.title : record.user.name}</strong>
+          <strong>{mine ? formatHours(record.hours) : record.user.name}</strong>
+          {showTraining && <a href={`#/trainings/${record.trainingId}`}>{record.training.title}</a>}
           <span class="muted small">
-            {showTraining ? `${record.user.name} · ` : ''}
             {mine ? '' : `${formatHours(record.hours)} · `}
             {formatFullTime(record.at, timeZone)}
           </span>
         </span>
         {recordStatus(record)}
       </div>
-      {showTraining && (
-        <a class="small" href={`#/trainings/${record.trainingId}`}>
-          {tl('training.open', { title: record.training.title })}
-        </a>
-      )}
       {record.note && <span class="description small">{tl(record.status === 'rejected' ? 'training.rejectedBecause' : 'training.noteSaid', { note: record.note })}</span>}
       {record.confirmedBy && record.status !== 'pending' && <span class="muted small">{tl(record.status === 'rejected' ? 'training.rejectedBy' : 'training.confirmedBy', { name: record.confirmedBy.name })}</span>}
       {say && <Notice tone={say.tone} onClose={() => setSay(null)}>{say.text}</Notice>}
       {decide && record.status === 'pending' && (
         <div class="actions">
-          <button type="button" disabled={busy} onClick={() => void act('confirm')} aria-label={tl('training.confirmOf', { name: record.user.name })}>
+          <button type="button" class="approve" disabled={busy} onClick={() => void act('confirm')} aria-label={tl('training.confirmOf', { name: record.user.name })}>
             {tl('training.confirm')}
           </button>
           <button type="button" class="quiet" aria-expanded={rejecting} onClick={() => setRejecting(!rejecting)} aria-label={tl('training.rejectOf', { name: record.user.name })}>
