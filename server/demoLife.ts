@@ -58,11 +58,11 @@ export async function seedDemoLife(
   });
   when(10);
   await db.transactions.write(async (tx) => {
-    await repos.trainings.upsertRecord(tx, { trainingId: course.id, userId: d.zhangWei, hours: 4, status: 'confirmed', note: null, confirmedBy: d.liMing });
+    await repos.trainings.upsertRecord(tx, { trainingId: course.id, userId: d.zhangWei, hours: 4, status: 'confirmed', note: null, confirmedBy: d.liMing }, []);
     await repos.audit.append(tx, [auditEntry({ id: d.liMing }, 'training.record', { type: 'user', id: d.zhangWei }, d.first, { after: { trainingId: course.id, hours: 4 } })]);
   });
   when(1);
-  await db.transactions.write((tx) => repos.trainings.upsertRecord(tx, { trainingId: course.id, userId: d.chenJing, hours: 3, status: 'pending', note: '在伦敦看了前三节的回放。Watched the first three recordings in London.', confirmedBy: null }));
+  await db.transactions.write((tx) => repos.trainings.upsertRecord(tx, { trainingId: course.id, userId: d.chenJing, hours: 3, status: 'pending', note: '在伦敦看了前三节的回放。Watched the first three recordings in London.', confirmedBy: null }, []));
 
   // Liu Yang asks to move to the first branch; the second branch approved; the first branch decides.
   when(3);

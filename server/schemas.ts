@@ -21,14 +21,17 @@ export const period = z.string().refine(isPeriod, 'period must be YYYY-MM');
 /** An ISO 8601 time with an offset, stored as UTC. */
 export const isoTime = z.iso.datetime({ offset: true }).transform((t) => new Date(t).toISOString());
 
-/** Trimmed text of at most `max` characters. */
-export const text = (max: number) => z.string().trim().max(max);
+/** Control characters other than tab and line breaks (a NUL is refused by PostgreSQL, the rest is junk). */
+const CONTROL = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F]/;
+
+/** Trimmed text of at most `max` characters, without control characters (tab and line breaks allowed). */
+export const text = (max: number) => z.string().trim().max(max).refine((s) => !CONTROL.test(s), 'control characters are not allowed');
 
 /** An opaque list cursor (the `nextCursor` of the previous page). */
 export const cursor = z
   .string()
   .max(300)
-  .refine((c) => /^\d{1,12}$/.test(c) || decodeCursor(c) !== null, 'not a cursor this server handed out');
+  .refine((c) => (/^\d{1,12}$/.test(c) ? Number(c) <= MAX_ID : decodeCursor(c) !== null), 'not a cursor this server handed out');
 
 /** `?limit=&before=` of every list: at most 200, 50 by default. */
 export const pageQuery = z.object({

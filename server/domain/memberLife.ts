@@ -4,7 +4,7 @@ import type { MemberLifeRepo } from '../db/repositories/memberLife';
 import type { UsersRepo } from '../db/repositories/users';
 import { notFound } from '../errors';
 import type { OrgDirectory } from './orgDirectory';
-import type { OrgTree } from './orgTree';
+import type { Person, Policy } from './policy';
 import type { Clock } from './ports';
 import type { SignsOfLife } from './signsOfLife';
 import type { UnitOfWork } from './unitOfWork';
@@ -15,9 +15,11 @@ const DAY_MS = 86_400_000;
  * Who hears that a member reported home: the organizers of their branch, or if it has none, of the nearest
  * unit above that has some (never the member themself).
  */
-export function nearestOrganizers(tree: OrgTree, branchId: number, except: number): number[] {
-  for (const org of tree.lineage(branchId)) {
-    const ids = tree.organizersOfUnit(org.id).filter((id) => id !== except);
+export function nearestOrganizers(policy: Policy, member: Person): number[] {
+  if (member.branchId === null) return [];
+  for (const org of policy.tree.lineage(member.branchId)) {
+    // Only organizers over the member: a report home is their record, not news for a peer or a subordinate.
+    const ids = policy.tree.organizersOfUnit(org.id).filter((id) => policy.isOver({ id, role: 'member', branchId: null }, member));
     if (ids.length > 0) return ids;
   }
   return [];
@@ -56,7 +58,7 @@ export function createMemberLifeService(deps: { life: MemberLifeRepo; users: Use
         const saved = await life.insertReport(tx, actor.id, { location: input.location, mobile: input.mobile, note: input.note ?? null });
         if (user.branchId !== null) {
           await effects.notify(
-            nearestOrganizers(policy.tree, user.branchId, actor.id).map((userId) => ({
+            nearestOrganizers(policy, user).map((userId) => ({
               userId,
               kind: 'member_reported' as const,
               data: { reportId: saved.id, member: { id: user.id, name: user.name }, location: saved.location, mobile: saved.mobile },

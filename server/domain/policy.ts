@@ -110,9 +110,10 @@ const RULES: { [A in Action]: { allow: Rule<A>; refusal: string } } = {
   'checkin.schedule': { allow: over, refusal: 'only an organizer over the member schedules their check-ins' },
   'transfer.request': { allow: selfOrOver, refusal: 'a transfer is requested by the member or an organizer over them' },
   'transfer.approveOut': { allow: over, refusal: 'the sending side is decided by an organizer over the member (never the member)' },
+  // Over the receiving branch and over the member there: the member organizes neither the deciding unit nor one above it.
   'transfer.approveIn': {
-    allow: (p, actor, t) => actor.id !== t.member.id && p.manages(actor, t.toBranchId),
-    refusal: 'the receiving side is decided by an organizer over the receiving branch (never the member)',
+    allow: (p, actor, t) => actor.id !== t.member.id && (admin(actor) || p.tree.organizerOf(actor.id).some((unit) => p.tree.isAtOrBelow(t.toBranchId, unit) && !p.tree.organizesOver(t.member.id, unit))),
+    refusal: 'the receiving side is decided by an organizer over the receiving branch who is over the member (never the member, a peer or a superior)',
   },
   'transfer.see': {
     allow: (p, actor, t) => actor.id === t.member.id || actor.id === t.requestedBy || p.manages(actor, t.fromBranchId) || p.manages(actor, t.toBranchId),

@@ -68,14 +68,17 @@ export function createTrainingService(deps: { trainings: TrainingsRepo; users: U
       return t;
     },
 
-    /** A training's records: an organizer sees those of members under them, a member their own. */
-    async records(actor: Actor, id: number): Promise<TrainingRecord[]> {
+    /**
+     * A page of a training's records: a member sees their own; an organizer also those of the members under
+     * the units they run (never a peer's or a superior's); the admin all.
+     */
+    async records(actor: Actor, id: number, page: { limit: number; beforeId?: number }): Promise<{ records: TrainingRecord[]; nextCursor: string | null }> {
       const t = await training(id);
       const policy = await directory.policy();
       policy.assert(actor, 'training.see', t.orgId);
-      const all = await trainings.recordsOfTraining(id, { limit: 500 });
-      const people = new Map((await users.findManyByIds(all.map((r) => r.user.id))).map((u) => [u.id, u]));
-      return all.filter((r) => r.user.id === actor.id || (people.has(r.user.id) && policy.isOver(actor, people.get(r.user.id)!)));
+      const branchIds = actor.role === 'admin' ? null : [...new Set(policy.unitsRunBy(actor).flatMap((u) => policy.tree.branchesUnder(u)))];
+      const found = await trainings.recordsOfTraining(id, { ownId: actor.id, branchIds, excludeIds: policy.outsideLists(actor), ...page });
+      return { records: found, nextCursor: found.length === page.limit ? String(found.at(-1)!.id) : null };
     },
 
     /** An organizer over the member records their training: confirmed at once. */
@@ -84,9 +87,12 @@ export function createTrainingService(deps: { trainings: TrainingsRepo; users: U
       const member = await users.findById(input.userId);
       if (!member || !member.active) throw notFound('member');
       const policy = await directory.policy();
+      policy.assert(actor, 'training.see', t.orgId);
       policy.assert(actor, 'training.record', member);
+      if (member.branchId === null || !policy.tree.isAtOrBelow(member.branchId, t.orgId)) throw invalid("this training is for another unit's members");
       return uow.run(async (tx) => {
-        const saved = await trainings.upsertRecord(tx, { trainingId: t.id, userId: member.id, hours: input.hours ?? t.hours, status: 'confirmed', note: null, confirmedBy: actor.id });
+        // An organizer's record replaces a pending or rejected self-report (never a confirmed record).
+        const saved = await trainings.upsertRecord(tx, { trainingId: t.id, userId: member.id, hours: input.hours ?? t.hours, status: 'confirmed', note: null, confirmedBy: actor.id }, ['pending', 'rejected']);
         if (!saved) throw conflict('this member already has a confirmed record of this training');
         await audit.append(tx, [auditEntry(actor, 'training.record', { type: 'user', id: member.id }, member.branchId, { after: { trainingId: t.id, recordId: saved.id, hours: saved.hours } })]);
         return saved;
@@ -99,8 +105,9 @@ export function createTrainingService(deps: { trainings: TrainingsRepo; users: U
       (await directory.policy()).assert(actor, 'training.selfReport', t.orgId);
       if (input.hours > t.hours) throw invalid(`at most the training's ${t.hours} hours`);
       return uow.run(async (tx) => {
-        const saved = await trainings.upsertRecord(tx, { trainingId: t.id, userId: actor.id, hours: input.hours, status: 'pending', note: input.note, confirmedBy: null });
-        if (!saved) throw conflict('you already have a confirmed record of this training');
+        // Only a rejected report may be made again: a pending one waits as the organizer saw it.
+        const saved = await trainings.upsertRecord(tx, { trainingId: t.id, userId: actor.id, hours: input.hours, status: 'pending', note: input.note, confirmedBy: null }, ['rejected']);
+        if (!saved) throw conflict('you already reported this training; it is waiting for (or has) a confirmation');
         return saved;
       });
     },
@@ -137,23 +144,23 @@ export function createTrainingService(deps: { trainings: TrainingsRepo; users: U
     },
 
     /** A member's records (the member, an organizer over them, the admin). */
-    async ofMember(actor: Actor, userId: number): Promise<TrainingRecord[]> {
+    async ofMember(actor: Actor, userId: number, page: { limit: number; beforeId?: number }): Promise<TrainingRecord[]> {
       const member = await users.findById(userId);
       if (!member) throw notFound('member');
       (await directory.policy()).assert(actor, 'member.read', member);
-      return trainings.recordsOfUser(userId);
+      return trainings.recordsOfUser(userId, page);
     },
 
     /**
-     * Attending a meeting with training hours records them, confirmed, as a `lecture` linked to the meeting
-     * (created with the first attendance). Runs in the attendance's own transaction.
+     * Attending a meeting with training hours records them as a `lecture` linked to the meeting (made with the
+     * first attendance), in the attendance's own transaction: confirmed when an organizer checks a member in,
+     * pending when organizers check themselves in (nobody confirms their own training).
      */
     async recordAttendance(tx: Tx, meeting: { id: number; hostOrgId: number; title: string; startsAt: string; trainingHours: number | null }, userId: number, by: number): Promise<void> {
       if (!meeting.trainingHours || meeting.trainingHours <= 0) return;
-      const t =
-        (await trainings.ofMeeting(meeting.id, tx)) ??
-        (await trainings.insert({ orgId: meeting.hostOrgId, title: meeting.title, kind: 'lecture', description: null, startsAt: meeting.startsAt, hours: meeting.trainingHours, meetingId: meeting.id, createdBy: by }, tx));
-      await trainings.upsertRecord(tx, { trainingId: t.id, userId, hours: t.hours, status: 'confirmed', note: null, confirmedBy: by });
+      const t = await trainings.ensureForMeeting(tx, { orgId: meeting.hostOrgId, title: meeting.title, kind: 'lecture', description: null, startsAt: meeting.startsAt, hours: meeting.trainingHours, meetingId: meeting.id, createdBy: by });
+      const own = userId === by;
+      await trainings.upsertRecord(tx, { trainingId: t.id, userId, hours: t.hours, status: own ? 'pending' : 'confirmed', note: own ? 'checked in by themself' : null, confirmedBy: own ? null : by }, ['pending', 'rejected']);
     },
   };
 }

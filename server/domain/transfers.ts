@@ -35,7 +35,7 @@ function decidersOf(policy: Policy, t: Transfer, step: 'out' | 'in'): number[] {
   for (const org of policy.tree.lineage(branchId)) {
     const ids = policy.tree.organizersOfUnit(org.id).filter((id) => {
       const who = { id, role: 'member' as const, branchId: null };
-      return step === 'out' ? policy.isOver(who, memberOf(t)) : id !== t.member.id;
+      return step === 'out' ? policy.isOver(who, memberOf(t)) : policy.can(who, 'transfer.approveIn', { toBranchId: t.toBranchId, member: memberOf(t) });
     });
     if (ids.length > 0) return ids;
   }
@@ -91,9 +91,16 @@ export function createTransferService(deps: {
       if (!to || to.kind !== 'branch') throw invalid('toBranchId must be a branch');
       if (to.id === member.branchId) throw invalid('the member already belongs to this branch');
       const id = await uow.run(async (tx, effects) => {
+        // The branch it starts from is read under a lock on the member: a transfer completing meanwhile has
+        // moved them, and the new one must start where they are now.
+        await repos.users.lock(memberId, tx);
+        const fromBranchId = (await repos.users.findById(memberId, tx))?.branchId ?? null;
+        if (fromBranchId === null) throw invalid('this account belongs to no branch');
+        if (fromBranchId === to.id) throw invalid('the member already belongs to this branch');
+        if (fromBranchId !== member.branchId) throw conflict('the member has just moved branch; ask again');
         let id: number;
         try {
-          id = await repos.transfers.insert(tx, { memberId, fromBranchId: member.branchId!, toBranchId: to.id, reason: input.reason, destination: input.destination ?? null, requestedBy: actor.id }, null);
+          id = await repos.transfers.insert(tx, { memberId, fromBranchId, toBranchId: to.id, reason: input.reason, destination: input.destination ?? null, requestedBy: actor.id }, null);
         } catch (error) {
           if (isUniqueViolation(error)) throw conflict('this member already has a pending transfer');
           throw error;
@@ -112,8 +119,11 @@ export function createTransferService(deps: {
       const t = await load(id);
       const policy = await directory.policy();
       if (!PENDING_TRANSFER.includes(t.status)) throw conflict(`this transfer is ${t.status}`);
-      // A deactivated account is not moved (its transfer can still be returned or withdrawn).
-      if (!(await repos.users.findById(t.member.id))?.active) throw conflict("the member's account is deactivated");
+      // A deactivated account is not moved (its transfer can still be returned or withdrawn); a transfer that
+      // no longer starts where the member is cannot be decided.
+      const member = await repos.users.findById(t.member.id);
+      if (!member?.active) throw conflict("the member's account is deactivated");
+      if (member.branchId !== t.fromBranchId) throw conflict('the member is no longer in the sending branch');
       if (t.status === 'pending_out') {
         policy.assert(actor, 'transfer.approveOut', memberOf(t));
         await uow.run(async (tx, effects) => {

@@ -221,6 +221,11 @@ describe('policy: who may act on whom', () => {
     expect(NAMES.filter((n) => policy.can(PEOPLE[n], 'transfer.approveIn', { toBranchId: 3, member: PEOPLE.orgB }))).toEqual(['admin', 'comOrg', 'genOrg', 'branchOrg', 'peerOrg']);
     // An organizer of the receiving unit moving into it still cannot receive themself.
     expect(policy.can(PEOPLE.branchOrg, 'transfer.approveIn', { toBranchId: 3, member: PEOPLE.branchOrg })).toBe(false);
+    // genOrg (over G) moving into B: orgB is under them and may not decide; those above G and the admin may.
+    expect(NAMES.filter((n) => policy.can(PEOPLE[n], 'transfer.approveIn', { toBranchId: 4, member: PEOPLE.genOrg }))).toEqual(['admin', 'comOrg']);
+    // branchOrg (organizer of A) moving to A… from elsewhere is odd; peerOrg, their peer, may not receive them.
+    expect(policy.can(PEOPLE.peerOrg, 'transfer.approveIn', { toBranchId: 3, member: PEOPLE.branchOrg })).toBe(false);
+    expect(policy.can(PEOPLE.genOrg, 'transfer.approveIn', { toBranchId: 3, member: PEOPLE.branchOrg })).toBe(true);
     const seen = { member: PEOPLE.member, requestedBy: 20, fromBranchId: 3, toBranchId: 5 };
     expect(NAMES.filter((n) => policy.can(PEOPLE[n], 'transfer.see', seen))).toEqual(['admin', 'comOrg', 'genOrg', 'branchOrg', 'peerOrg', 'member']);
     expect(NAMES.filter((n) => policy.can(PEOPLE[n], 'transfer.see', { ...seen, requestedBy: 12, fromBranchId: 3, toBranchId: 4 }))).toEqual(['admin', 'comOrg', 'genOrg', 'branchOrg', 'peerOrg', 'orgB', 'member']);

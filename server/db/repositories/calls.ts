@@ -1,6 +1,6 @@
 import type { Knex } from 'knex';
 import type { CallEndReason, CallRecord, CallStatus, Party } from '../../contract/model';
-import { decodeCursor, encodeCursor, type Page } from '../../util/paging';
+import { decodeKey, encodeCursor, type Page } from '../../util/paging';
 
 interface CallRow {
   id: string;
@@ -85,7 +85,7 @@ export function createCallsRepo(knex: Knex, read: Knex = knex) {
       if (userIds !== 'all' && userIds.length === 0) return { items: [], nextCursor: null };
       const query = withNames();
       if (userIds !== 'all') query.where((q) => q.whereIn('calls.caller_id', userIds).orWhereIn('calls.callee_id', userIds));
-      const after = decodeCursor<[string, string]>(opts.cursor);
+      const after = decodeKey<[string, string]>(opts.cursor, ['string', 'string']);
       if (after) query.where((q) => q.where('calls.started_at', '<', after[0]).orWhere((q2) => q2.where('calls.started_at', after[0]).andWhere('calls.id', '<', after[1])));
       const rows: CallRow[] = await query.orderBy([{ column: 'calls.started_at', order: 'desc' }, { column: 'calls.id', order: 'desc' }]).limit(opts.limit + 1);
       const items = rows.slice(0, opts.limit).map(toRecord);

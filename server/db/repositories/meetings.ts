@@ -2,7 +2,7 @@ import type { Knex } from 'knex';
 import type { Meeting, MeetingCounts, MeetingStatus, OpenTo, SignupStatus } from '../../contract/model';
 import type { Clock, Tx } from '../../domain/ports';
 import { sqlOf, within } from '../tx';
-import { decodeCursor, encodeCursor, type Page } from '../../util/paging';
+import { decodeKey, encodeCursor, type Page } from '../../util/paging';
 
 interface MeetingRow {
   id: number;
@@ -203,7 +203,7 @@ export function createMeetingsRepo(knex: Knex, read: Knex = knex, clock: Clock =
      */
     async list(filter: MeetingFilter, opts: { limit: number; cursor?: string }): Promise<Page<Meeting>> {
       const at = now();
-      const cursor = decodeCursor<{ part: 'upcoming' | 'past'; startsAt: string; id: number }>(opts.cursor);
+      const cursor = decodeKey<{ part: 'upcoming' | 'past'; startsAt: string; id: number }>(opts.cursor, { part: ['upcoming', 'past'], startsAt: 'string', id: 'int' });
       const out: MeetingRecord[] = [];
       let more = false;
       if (!cursor || cursor.part === 'upcoming') {
@@ -318,7 +318,7 @@ export function createMeetingsRepo(knex: Knex, read: Knex = knex, clock: Clock =
      * in order with each one's place. The cursor remembers the part and the last one shown.
      */
     async signupsWithUsers(meetingId: number, opts: { limit: number; cursor?: string }) {
-      const cursor = decodeCursor<{ part: 'seats' | 'waiting'; key: number }>(opts.cursor);
+      const cursor = decodeKey<{ part: 'seats' | 'waiting'; key: number }>(opts.cursor, { part: ['seats', 'waiting'], key: 'int' });
       const base = () =>
         read('meeting_signups')
           .join('users', 'users.id', 'meeting_signups.user_id')

@@ -2,7 +2,7 @@ import type { Knex } from 'knex';
 import type { BranchStint, Report } from '../../contract/memberLife';
 import type { User } from '../../contract/model';
 import type { Clock, Tx } from '../../domain/ports';
-import { decodeCursor, encodeCursor, type Page } from '../../util/paging';
+import { decodeKey, encodeCursor, type Page } from '../../util/paging';
 import { within } from '../tx';
 import { toUser } from './users';
 
@@ -60,7 +60,7 @@ export function createMemberLifeRepo(knex: Knex, read: Knex = knex, clock: Clock
         .orderByRaw('coalesce(last_seen_at, created_at), id')
         .limit(opts.limit + 1);
       if (opts.excludeIds.length > 0) query.whereNotIn('id', opts.excludeIds);
-      const after = decodeCursor<[string, number]>(opts.cursor);
+      const after = decodeKey<[string, number]>(opts.cursor, ['string', 'int']);
       if (after) query.where((w) => w.where(since, '>', after[0]).orWhere((w2) => w2.where(since, '=', after[0]).andWhere('id', '>', after[1])));
       const rows = (await query) as Array<Parameters<typeof toUser>[0] & { silent_since: string }>;
       const items = rows.slice(0, opts.limit).map((r) => ({ user: toUser(r), silentSince: r.silent_since }));

@@ -87,23 +87,25 @@ export function createTrainingsRepo(knex: Knex, read: Knex = knex, clock: Clock 
       return row ? toRecord(row) : null;
     },
     /**
-     * Writes a member's record of a training: a new one, or (same training and member) the existing one
-     * rewritten, unless it is already confirmed. Returns null when a confirmed record was already there.
+     * Writes a member's record of a training: a new one, or the existing one of that training and member
+     * rewritten if its status is one of `replaces` (never a confirmed one). Returns null when a record was
+     * there that may not be rewritten. Safe under concurrency: the insert yields to the unique index, the
+     * rewrite is conditional on the status it replaces.
      */
-    async upsertRecord(tx: Tx, r: { trainingId: number; userId: number; hours: number; status: TrainingRecordStatus; note: string | null; confirmedBy: number | null }): Promise<TrainingRecord | null> {
+    async upsertRecord(
+      tx: Tx,
+      r: { trainingId: number; userId: number; hours: number; status: TrainingRecordStatus; note: string | null; confirmedBy: number | null },
+      replaces: TrainingRecordStatus[],
+    ): Promise<TrainingRecord | null> {
       const db = within(tx, knex);
-      const existing: { id: number; status: string } | undefined = await db('training_records').where({ training_id: r.trainingId, user_id: r.userId }).first('id', 'status');
       const values = { hours: r.hours, status: r.status, note: r.note, confirmed_by: r.confirmedBy, at: now() };
-      let id: number;
-      if (existing) {
-        if (existing.status === 'confirmed') return null;
-        await db('training_records').where({ id: existing.id }).update(values);
-        id = existing.id;
-      } else {
-        const [row] = await db('training_records').insert({ training_id: r.trainingId, user_id: r.userId, ...values }).returning('id');
-        id = typeof row === 'object' ? row.id : row;
+      const inserted: Array<{ id: number }> = await db('training_records').insert({ training_id: r.trainingId, user_id: r.userId, ...values }).onConflict(['training_id', 'user_id']).ignore().returning('id');
+      let id: number | undefined = inserted[0]?.id;
+      if (id === undefined) {
+        const changed: Array<{ id: number }> = await db('training_records').where({ training_id: r.trainingId, user_id: r.userId }).whereIn('status', replaces).update(values).returning('id');
+        id = changed[0]?.id;
       }
-      return toRecord(await records(db).where('r.id', id).first());
+      return id === undefined ? null : toRecord(await records(db).where('r.id', id).first());
     },
     /** Decides a pending record (confirm or reject), only if it is still pending (racing decisions: one wins). */
     async decide(tx: Tx, id: number, decision: { status: 'confirmed' | 'rejected'; by: number; note?: string | null }): Promise<TrainingRecord | null> {
@@ -114,13 +116,39 @@ export function createTrainingsRepo(knex: Knex, read: Knex = knex, clock: Clock 
       if (changed === 0) return null;
       return toRecord(await records(db).where('r.id', id).first());
     },
-    async recordsOfTraining(trainingId: number, opts: { userIds?: number[]; limit: number }): Promise<TrainingRecord[]> {
+    /**
+     * A page of a training's records, newest first: those of `ownId`, and of members of `branchIds` (null:
+     * every branch) other than `excludeIds`.
+     */
+    async recordsOfTraining(trainingId: number, opts: { ownId: number; branchIds: number[] | null; excludeIds: number[]; limit: number; beforeId?: number }): Promise<TrainingRecord[]> {
       const query = records(read).where('r.training_id', trainingId).orderBy('r.id', 'desc').limit(opts.limit);
-      if (opts.userIds) query.whereIn('r.user_id', opts.userIds);
+      if (opts.beforeId !== undefined) query.where('r.id', '<', opts.beforeId);
+      query.where((w) => {
+        w.where('r.user_id', opts.ownId);
+        if (opts.branchIds === null || opts.branchIds.length > 0) {
+          w.orWhere((others) => {
+            if (opts.branchIds !== null) others.whereIn('u.branch_id', opts.branchIds);
+            if (opts.excludeIds.length > 0) others.whereNotIn('r.user_id', opts.excludeIds);
+            others.whereNot('r.user_id', opts.ownId);
+          });
+        }
+      });
       return ((await query) as RecordRow[]).map(toRecord);
     },
-    async recordsOfUser(userId: number, limit = 200): Promise<TrainingRecord[]> {
-      return ((await records(read).where('r.user_id', userId).orderBy('r.at', 'desc').limit(limit)) as RecordRow[]).map(toRecord);
+    /** A page of a member's records, newest first. */
+    async recordsOfUser(userId: number, opts: { limit: number; beforeId?: number } = { limit: 200 }): Promise<TrainingRecord[]> {
+      const query = records(read).where('r.user_id', userId).orderBy('r.id', 'desc').limit(opts.limit);
+      if (opts.beforeId !== undefined) query.where('r.id', '<', opts.beforeId);
+      return ((await query) as RecordRow[]).map(toRecord);
+    },
+    /** The training a meeting's attendance records, made once however many attendances race to make it. */
+    async ensureForMeeting(tx: Tx, t: NewTraining & { meetingId: number }): Promise<Training> {
+      const db = within(tx, knex);
+      await db('trainings')
+        .insert({ org_id: t.orgId, title: t.title, kind: t.kind, description: t.description, starts_at: t.startsAt, hours: t.hours, meeting_id: t.meetingId, created_by: t.createdBy, created_at: now() })
+        .onConflict('meeting_id')
+        .ignore();
+      return toTraining(await db('trainings').where({ meeting_id: t.meetingId }).first(TRAINING_COLUMNS));
     },
     /** Records waiting for a decision from members of these branches. */
     async pendingInBranches(branchIds: number[], opts: { excludeIds: number[]; limit: number; beforeId?: number }): Promise<TrainingRecord[]> {

@@ -2,7 +2,7 @@ import type { Knex } from 'knex';
 import type { Language, Role, User } from '../../contract/model';
 import type { Clock, Tx } from '../../domain/ports';
 import { within } from '../tx';
-import { decodeCursor, encodeCursor, type Page } from '../../util/paging';
+import { decodeKey, encodeCursor, type Page } from '../../util/paging';
 
 interface UserRow {
   id: number;
@@ -161,7 +161,7 @@ export function createUsersRepo(knex: Knex, read: Knex = knex, clock: Clock = { 
         query.where((w) => w.whereRaw("lower(name) like ? escape '\\'", [pattern]).orWhereRaw("lower(email) like ? escape '\\'", [pattern]));
       }
       if (opts.mobile !== undefined) query.where('mobile', opts.mobile);
-      const after = decodeCursor<[string, number]>(opts.cursor);
+      const after = decodeKey<[string, number]>(opts.cursor, ['string', 'int']);
       if (after) query.where((q) => q.where('name', '>', after[0]).orWhere((q2) => q2.where('name', after[0]).andWhere('id', '>', after[1])));
       const rows: UserRow[] = await query.orderBy([{ column: 'name' }, { column: 'id' }]).limit(opts.limit + 1);
       const items = rows.slice(0, opts.limit).map(toUser);

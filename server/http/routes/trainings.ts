@@ -28,13 +28,16 @@ export function trainingRoutes(services: AppServices, endpoint: Endpoint): Route
   router.post('/trainings', endpoint({ body: createTrainingSchema }, async ({ caller, body }) => ({ training: await trainings.create(caller.actor, body) }), { status: 201 }));
   router.get('/trainings', endpoint({ query: listTrainingsQuery }, async ({ caller, query }) => ({ trainings: await trainings.list(caller.actor, { orgId: query.orgId, limit: query.limit, beforeId: beforeId(query.before) }) })));
   router.get('/trainings/:id', endpoint({ params: idParams }, async ({ caller, params }) => ({ training: await trainings.get(caller.actor, params.id) })));
-  router.get('/trainings/:id/records', endpoint({ params: idParams }, async ({ caller, params }) => ({ records: await trainings.records(caller.actor, params.id) })));
+  router.get('/trainings/:id/records', endpoint({ params: idParams, query: pageQuery }, ({ caller, params, query }) => trainings.records(caller.actor, params.id, { limit: query.limit, beforeId: beforeId(query.before) })));
   router.post('/trainings/:id/records', endpoint({ params: idParams, body: recordTrainingSchema }, async ({ caller, params, body }) => ({ record: await trainings.record(caller.actor, params.id, body) }), { status: 201 }));
   router.post('/trainings/:id/self-report', endpoint({ params: idParams, body: selfReportSchema }, async ({ caller, params, body }) => ({ record: await trainings.selfReport(caller.actor, params.id, body) }), { status: 201 }));
   router.get(
     '/training-records',
     endpoint({ query: listRecordsQuery }, async ({ caller, query }) => ({
-      records: query.userId !== undefined ? await trainings.ofMember(caller.actor, query.userId) : await trainings.pending(caller.actor, { orgId: query.orgId, limit: query.limit, beforeId: beforeId(query.before) }),
+      records:
+        query.userId !== undefined
+          ? await trainings.ofMember(caller.actor, query.userId, { limit: query.limit, beforeId: beforeId(query.before) })
+          : await trainings.pending(caller.actor, { orgId: query.orgId, limit: query.limit, beforeId: beforeId(query.before) }),
     })),
   );
   router.post('/training-records/:id/confirm', endpoint({ params: idParams }, async ({ caller, params }) => ({ record: await trainings.decide(caller.actor, params.id, { status: 'confirmed' }) })));
