@@ -118,6 +118,7 @@ export const lifeEn: Record<LifeKey, string> = {
   'training.hoursLabel': 'Hours',
   'training.startsAt': 'When (optional)',
   'training.when': 'When',
+  'training.yearTotal': 'Confirmed in {year}: {hours}',
   'training.badHours': 'Hours must be above 0, in quarters of an hour, e.g. 1.5',
   'training.none': 'No trainings yet.',
   'training.all': 'All trainings',

@@ -120,6 +120,7 @@ export const lifeZhCN = {
   'training.hoursLabel': '学时',
   'training.startsAt': '时间（可不填）',
   'training.when': '时间',
+  'training.yearTotal': '{year} 年已确认 {hours}',
   'training.badHours': '学时要填大于 0 的数，按一刻钟（0.25）计，例如 1.5',
   'training.none': '还没有培训。',
   'training.all': '全部培训',

@@ -1,5 +1,5 @@
 import { useEffect, useState } from 'preact/hooks';
-import { TRAINING_KINDS, type Training } from '../../../../server/contract/memberLife';
+import { TRAINING_KINDS, type Training, type TrainingRecord } from '../../../../server/contract/memberLife';
 import { apiRequest, type Me } from '../../api';
 import { Notice } from '../../errors';
 import { t } from '../../i18n';
@@ -7,7 +7,10 @@ import { zonedInputToIso } from '../../time';
 import { UnitPicker } from '../controls';
 import { formatDate, formatHours, lifeError, nameOf, RecordNav, tl, useOrgs, type Say } from './common';
 import { managedUnits, parseHours, unitPath } from './logic';
-import { kindLabel } from './trainingParts';
+import { kindLabel, recordStatus } from './trainingParts';
+
+/** The calendar year of an instant in the viewer's zone. */
+const yearOf = (iso: string, timeZone: string) => Number(new Intl.DateTimeFormat('en', { timeZone, year: 'numeric' }).format(new Date(iso)));
 
 /** Trainings of the viewer's units and those above them; organizers add one for a unit they run. */
 export function Trainings({ token, me }: { token: string; me: Me }) {
@@ -30,6 +33,15 @@ export function Trainings({ token, me }: { token: string; me: Me }) {
         setSay({ tone: 'error', text: lifeError(e) });
       });
   useEffect(load, [orgId]);
+  // The viewer's own hours: what is confirmed this year, and what still waits.
+  const [mine, setMine] = useState<TrainingRecord[] | null>(null);
+  useEffect(() => {
+    void apiRequest<{ records: TrainingRecord[] }>('GET', `/api/training-records?userId=${me.user.id}`, token)
+      .then((r) => setMine(r.records))
+      .catch(() => setMine([]));
+  }, [token]);
+  const year = yearOf(new Date().toISOString(), zone);
+  const yearHours = (mine ?? []).filter((r) => r.status === 'confirmed' && yearOf(r.at, zone) === year).reduce((n, r) => n + r.hours, 0);
 
   async function create(event: Event) {
     event.preventDefault();
@@ -126,6 +138,27 @@ export function Trainings({ token, me }: { token: string; me: Me }) {
             </li>
           ))}
         </ul>
+        {mine && mine.length > 0 && (
+          <section aria-labelledby="my-hours">
+            <h2 id="my-hours">{tl('training.mine')}</h2>
+            <p>{tl('training.yearTotal', { year, hours: formatHours(yearHours) })}</p>
+            <ul class="cards">
+              {mine.map((r) => (
+                <li key={r.id} class="card">
+                  <div class="card-row">
+                    <a class="grow" href={`#/trainings/${r.trainingId}`}>
+                      {r.training.title}
+                    </a>
+                    {recordStatus(r)}
+                  </div>
+                  <span class="muted small">
+                    {formatHours(r.hours)} · {formatDate(r.at, zone)}
+                  </span>
+                </li>
+              ))}
+            </ul>
+          </section>
+        )}
       </div>
     </main>
   );
