@@ -276,7 +276,7 @@ function commonScreens(tr: Catalog, who: Person, homeRoom: { path: string; name:
     { path: '/transfers', ready: mainReady },
     { path: `/transfers/${transferId}`, ready: mainReady },
     { path: '/report-in', ready: (page) => heading(page, tr['nav.reportIn']) },
-    { path: '/trainings', ready: (page) => page.getByRole('link', { name: TRAINING_TITLE }).waitFor() },
+    { path: '/trainings', ready: (page) => page.getByRole('link', { name: TRAINING_TITLE }).first().waitFor() },
     { path: `/trainings/${trainingId}`, ready: (page) => heading(page, TRAINING_TITLE) },
     { path: '/trainings/pending', ready: mainReady },
     { path: '/lost-contact', ready: mainReady },
