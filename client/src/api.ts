@@ -48,7 +48,14 @@ export function errorMessage(error: unknown, generic: string): string {
 
 /** Downloads a file the API serves only with the bearer token (a plain link cannot send it). */
 export async function downloadWithToken(path: string, token: string, filename: string): Promise<void> {
-  const res = await fetch(path, { headers: { authorization: `Bearer ${token}` } });
+  const res = await fetch(path, { headers: { authorization: `Bearer ${token}` } }).catch(() => {
+    throw new ApiError(0, 'offline', 'network unreachable');
+  });
+  // A refusal is an error to show, not a file of JSON to save.
+  if (!res.ok) {
+    const data = await res.json().catch(() => undefined);
+    throw new ApiError(res.status, data?.error?.code ?? 'internal', data?.error?.message ?? res.statusText);
+  }
   const url = URL.createObjectURL(await res.blob());
   Object.assign(document.createElement('a'), { href: url, download: filename }).click();
   setTimeout(() => URL.revokeObjectURL(url), 10_000);
