@@ -34,6 +34,9 @@ export interface Transfer {
   completedAt: string | null;
 }
 
+/** A transfer as its reader gets it: whether they decide its current step, and may withdraw it. */
+export type TransferView = Transfer & { mayDecide: boolean; mayWithdraw: boolean };
+
 /** A member reporting home: where they are now. */
 export interface Report {
   id: number;
@@ -135,7 +138,8 @@ export interface AuditEntry {
   actor: UserRef;
   /** `member.update`, `dues.correct`, `transfer.approve`, … (docs/api.md lists them). */
   action: string;
-  target: { type: string; id: number };
+  /** What was changed, with its name (a member's, a unit's, a meeting's or training's title) when it still exists. */
+  target: { type: string; id: number; name: string | null };
   orgId: number | null;
   before: unknown;
   after: unknown;

@@ -1,4 +1,4 @@
-import { PENDING_TRANSFER, type Transfer, type TransferStatus } from '../contract/memberLife';
+import { PENDING_TRANSFER, type Transfer, type TransferStatus, type TransferView } from '../contract/memberLife';
 import type { Actor } from '../contract/model';
 import { periodOf } from '../contract/time';
 import type { Repositories } from '../db/repositories';
@@ -11,8 +11,7 @@ import type { Person, Policy } from './policy';
 import type { Clock, Sessions } from './ports';
 import type { UnitOfWork } from './unitOfWork';
 
-/** A transfer as its reader sees it: whether they decide its current step, and may withdraw it. */
-export type TransferView = Transfer & { mayDecide: boolean; mayWithdraw: boolean };
+export type { TransferView };
 
 const isUniqueViolation = (error: unknown) => /unique|duplicate/i.test(String((error as Error)?.message));
 

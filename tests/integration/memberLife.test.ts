@@ -179,6 +179,8 @@ describe('the audit log', () => {
     const about = entries.filter((e) => (e.target.type === 'user' && e.target.id === subject.user.id) || (e.target.type === 'transfer' && e.target.id === t.id));
     expect(about.map((e) => e.action)).toEqual(['transfer.approve', 'dues.correct', 'dues.setRate', 'member.update', 'member.create']);
     expect(about.every((e) => e.actor.id === orgA.user.id && e.orgId === env.d.branchA.id)).toBe(true);
+    // Targets carry their current name (a transfer is named after its member).
+    expect(about.every((e) => (e as unknown as { target: { name: string } }).target.name === 'Audited Two')).toBe(true);
     const update = about.find((e) => e.action === 'member.update')!;
     expect(update.before).toEqual({ name: 'Audited', location: null });
     expect(update.after).toEqual({ name: 'Audited Two', location: 'Chengdu' });

@@ -25,6 +25,14 @@ interface AuditRow {
   after: string | null;
 }
 
+/** Where each kind of target's name is kept (a transfer is named after its member). */
+const TARGET_NAMES: Array<[type: string, table: string, column: string]> = [
+  ['user', 'users', 'name'],
+  ['org', 'orgs', 'name'],
+  ['meeting', 'meetings', 'title'],
+  ['training', 'trainings', 'title'],
+];
+
 const parse = (json: string | null) => (json === null ? null : (JSON.parse(json) as unknown));
 
 /**
@@ -32,6 +40,23 @@ const parse = (json: string | null) => (json === null ? null : (JSON.parse(json)
  * deletes an entry.
  */
 export function createAuditRepo(knex: Knex, read: Knex = knex, clock: Clock = { now: Date.now }) {
+  /** The targets' names, one query per kind of target on the page (a page holds at most 200 entries). */
+  async function namesOf(rows: AuditRow[]): Promise<Map<string, string>> {
+    const out = new Map<string, string>();
+    for (const [type, table, column] of TARGET_NAMES) {
+      const ids = [...new Set(rows.filter((r) => r.target_type === type).map((r) => r.target_id))];
+      if (ids.length === 0) continue;
+      const found: Array<{ id: number; name: string }> = await read(table).whereIn('id', ids).select('id', `${column} as name`);
+      for (const f of found) out.set(`${type}:${f.id}`, f.name);
+    }
+    const transfers = [...new Set(rows.filter((r) => r.target_type === 'transfer').map((r) => r.target_id))];
+    if (transfers.length > 0) {
+      const found: Array<{ id: number; name: string }> = await read('transfers as t').join('users as u', 'u.id', 't.member_id').whereIn('t.id', transfers).select('t.id', 'u.name as name');
+      for (const f of found) out.set(`transfer:${f.id}`, f.name);
+    }
+    return out;
+  }
+
   return {
     /** Writes entries in the caller's transaction: they commit with the change or not at all. */
     async append(tx: Tx, entries: NewAuditEntry[]): Promise<void> {
@@ -60,12 +85,14 @@ export function createAuditRepo(knex: Knex, read: Knex = knex, clock: Clock = { 
       if (filter.actorId !== undefined) query.where('a.actor_id', filter.actorId);
       if (filter.action !== undefined) query.where('a.action', filter.action);
       if (filter.beforeId !== undefined) query.where('a.id', '<', filter.beforeId);
-      return ((await query) as AuditRow[]).map((r) => ({
+      const rows = (await query) as AuditRow[];
+      const names = await namesOf(rows);
+      return rows.map((r) => ({
         id: r.id,
         at: r.at,
         actor: { id: r.actor_id, name: r.actor_name },
         action: r.action,
-        target: { type: r.target_type, id: r.target_id },
+        target: { type: r.target_type, id: r.target_id, name: names.get(`${r.target_type}:${r.target_id}`) ?? null },
         orgId: r.org_id,
         before: parse(r.before),
         after: parse(r.after),

@@ -204,6 +204,7 @@ export const lifeEn: Record<LifeKey, string> = {
   'audit.onlyBy': 'Only what {name} did',
   'audit.everyone': 'Everyone',
   'audit.target': '{type} #{id}',
+  'audit.targetNamed': '{type} {name}',
   'audit.changes': '{count} changed',
   'audit.type.user': 'Member',
   'audit.type.org': 'Unit',

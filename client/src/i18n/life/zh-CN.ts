@@ -206,6 +206,7 @@ export const lifeZhCN = {
   'audit.onlyBy': '只看 {name} 的操作',
   'audit.everyone': '看所有人',
   'audit.target': '对象：{type} #{id}',
+  'audit.targetNamed': '对象：{type} {name}',
   'audit.changes': '改动了 {count} 项',
   'audit.type.user': '党员',
   'audit.type.org': '组织',

@@ -20,6 +20,10 @@ const TYPES = ['user', 'org', 'meeting', 'training', 'transfer'];
 const typeLabel = (type: string) => (TYPES.includes(type) ? tl(`audit.type.${type}` as LifeKey) : type);
 
 /** Every change organizers and the admin made under the viewer's units, newest first, never editable. */
+/** The target by its name when it still has one, else by its kind and id. */
+const targetText = (target: AuditEntry['target']) =>
+  target.name ? tl('audit.targetNamed', { type: typeLabel(target.type), name: target.name }) : tl('audit.target', { type: typeLabel(target.type), id: target.id });
+
 export function AuditPage({ token, me }: { token: string; me: Me }) {
   const [say, setSay] = useState<Say>(null);
   const orgs = useOrgs(token, (e) => setSay({ tone: 'error', text: lifeError(e) }));
@@ -97,7 +101,7 @@ export function AuditPage({ token, me }: { token: string; me: Me }) {
                   {e.orgId !== null && nameOf(orgs, e.orgId) ? <span>{nameOf(orgs, e.orgId)}</span> : null}
                 </span>
                 <div class="small meta-row">
-                  {targetLink(e.target) ? <a href={targetLink(e.target)!}>{tl('audit.target', { type: typeLabel(e.target.type), id: e.target.id })}</a> : <span>{tl('audit.target', { type: typeLabel(e.target.type), id: e.target.id })}</span>}
+                  {targetLink(e.target) ? <a href={targetLink(e.target)!}>{targetText(e.target)}</a> : <span>{targetText(e.target)}</span>}
                   {changes.length > 0 && (
                     <details>
                       <summary>{tl('audit.changes', { count: changes.length })}</summary>

@@ -2,11 +2,10 @@
  * The pure parts of the member-life pages (no DOM, no catalog): a transfer's progress as steps, which units a
  * viewer may pick, what an audit entry changed. Unit-tested in tests/unit/memberLifeClient.test.ts.
  */
-import type { Transfer, TransferStatus } from '../../../../server/contract/memberLife';
+import type { Transfer, TransferStatus, TransferView } from '../../../../server/contract/memberLife';
 import type { Org, UserRef } from '../../../../server/contract/model';
 
-/** A transfer as the server lists it: with what the caller may do to it now. */
-export type TransferView = Transfer & { mayDecide?: boolean; mayWithdraw?: boolean };
+export type { TransferView };
 
 export const isPending = (status: TransferStatus) => status === 'pending_out' || status === 'pending_in';
 

@@ -9,7 +9,7 @@ import { lifeError, nameOf, tl, type Say } from './common';
 import { transferProgress, type ProgressStep, type TransferView } from './logic';
 
 /** The transfer's state as a coloured word. */
-export function TransferStatus({ transfer }: { transfer: TransferView }) {
+export function TransferStatus({ transfer }: { transfer: Pick<TransferView, 'status'> }) {
   return <span class={`pill transfer-${transfer.status}`}>{tl(`transfer.status.${transfer.status}` as LifeKey)}</span>;
 }
 
