@@ -16,6 +16,7 @@ const LINKS: { [K in NotificationKind]: (data: NotificationData[K]) => string | 
   transfer_returned: (d) => `#/transfers/${d.transferId}`,
   transfer_completed: (d) => `#/transfers/${d.transferId}`,
   member_reported: (d) => (d.member ? `#/members/${d.member.id}/card` : '#/lost-contact'),
+  announcement: (d) => `#/announcements/${d.announcementId}`,
 };
 
 /** The page a notification links to, or null (an unknown kind from a newer server). */

@@ -4,6 +4,7 @@
  */
 import type { Ack, ErrorBody } from './errors';
 import type { CallEndReason, ChatMessage, Meeting, MeetingCounts, Notification, Party, UserRef } from './model';
+import type { Announcement, Reply } from './voice';
 
 export type { Ack, ChatMessage, UserRef, ErrorBody, Meeting, MeetingCounts, Notification, CallEndReason };
 type Command<P, R> = (payload: P, ack: (response: Ack<R>) => void) => void;
@@ -45,6 +46,12 @@ export interface ClientToServerEvents {
   'call:signal': Command<{ callId: string; signal: unknown }, Record<string, never>>;
   'call:hangup': Command<{ callId: string }, Record<string, never>>;
   'call:rejoin': Command<{ callId: string }, { status: 'ringing' | 'active'; role: 'caller' | 'callee' }>;
+  /** An organizer over the announcement's unit follows its read count (`announcement:reads`). */
+  'announcement:watch': Command<{ announcementId: number }, { audience: number; read: number }>;
+  'announcement:unwatch': Command<{ announcementId: number }, Record<string, never>>;
+  /** Follow a discussion's new replies (`discussion:reply`). */
+  'discussion:watch': Command<{ discussionId: number }, Record<string, never>>;
+  'discussion:unwatch': Command<{ discussionId: number }, Record<string, never>>;
 }
 
 export interface ServerToClientEvents {
@@ -66,6 +73,12 @@ export interface ServerToClientEvents {
   'call:ended': (event: { callId: string; reason: CallEndReason }) => void;
   'call:signal': (event: { callId: string; signal: unknown }) => void;
   'call:peer': (event: { callId: string; state: 'reconnecting' | 'reconnected' }) => void;
+  /** A new announcement addressed to the member. */
+  announcement: (announcement: Announcement) => void;
+  /** A watched announcement's read count (coalesced, at most one a second; the last one is exact). */
+  'announcement:reads': (event: { announcementId: number; audience: number; read: number }) => void;
+  /** A new reply in a watched discussion. */
+  'discussion:reply': (reply: Reply) => void;
 }
 
 /** Chat room ids. */
@@ -79,5 +92,9 @@ export const guestRoom = (inviteId: number) => `guest:${inviteId}`;
 export const partyRoom = (party: Party) => (party.kind === 'user' ? userRoom(party.id) : guestRoom(party.inviteId));
 /** Sockets following a room's activity (rooms:follow) without being in it. */
 export const activityRoom = (roomId: string) => `activity:${roomId}`;
+/** Sockets watching an announcement's read count (announcement:watch). */
+export const announcementWatchRoom = (announcementId: number) => `announcement-watch:${announcementId}`;
+/** Sockets watching a discussion's replies (discussion:watch). */
+export const discussionWatchRoom = (discussionId: number) => `discussion-watch:${discussionId}`;
 /** Sockets watching a meeting's counters (meeting:watch). */
 export const meetingWatchRoom = (meetingId: number) => `meeting-watch:${meetingId}`;

@@ -23,6 +23,8 @@ export interface NotificationData {
   transfer_completed: { transferId: number; member: { id: number; name: string }; toBranch: { id: number; name: string } };
   /** A member reported home (a lost-contact member coming back, or a new address). */
   member_reported: { reportId: number; member: { id: number; name: string }; location: string; mobile: boolean };
+  /** A unit the reader belongs to published an announcement. */
+  announcement: { announcementId: number; orgId: number; orgName: string; title: string; author: { id: number; name: string } };
 }
 
 export type NotificationKind = keyof NotificationData;

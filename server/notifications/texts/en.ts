@@ -28,4 +28,5 @@ export const en: NotificationTexts = {
   transfer_returned: (d) => ({ title: `Transfer returned`, body: `${d.by.name} returned ${d.member.name}'s move to ${d.toBranch.name}: ${d.note}` }),
   transfer_completed: (d) => ({ title: `Transfer completed`, body: `${d.member.name} now belongs to ${d.toBranch.name}.` }),
   member_reported: (d) => ({ title: `${d.member.name} reported home`, body: `${d.member.name} is now in ${d.location}${d.mobile ? ' (migrant member)' : ''}.` }),
+  announcement: (d) => ({ title: `${d.orgName}: ${d.title}`, body: `${d.author.name} published an announcement: ${d.title}` }),
 };

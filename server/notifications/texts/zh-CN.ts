@@ -28,4 +28,5 @@ export const zhCN: NotificationTexts = {
   transfer_returned: (d) => ({ title: '组织关系转接被退回', body: `${d.by.name} 退回了 ${d.member.name} 转往${d.toBranch.name}的申请：${d.note}` }),
   transfer_completed: (d) => ({ title: '组织关系转接完成', body: `${d.member.name} 的组织关系已转入${d.toBranch.name}。` }),
   member_reported: (d) => ({ title: `${d.member.name} 向组织报到`, body: `${d.member.name} 现在在${d.location}${d.mobile ? '（流动党员）' : ''}。` }),
+  announcement: (d) => ({ title: `${d.orgName}通知：${d.title}`, body: `${d.author.name} 发布了通知：${d.title}` }),
 };
