@@ -7,6 +7,7 @@ import * as accounts from './20261201_005_accounts';
 import * as client from './20261201_006_client';
 import * as names from './20261201_007_names';
 import * as memberLife from './20261201_008_member_life';
+import * as voice from './20261201_009_voice';
 
 /**
  * Migrations are listed here rather than discovered by scanning a folder, so they run the same under
@@ -21,6 +22,7 @@ const migrations: Record<string, Knex.Migration> = {
   '20261201_006_client': client,
   '20261201_007_names': names,
   '20261201_008_member_life': memberLife,
+  '20261201_009_voice': voice,
 };
 
 export const migrationSource: Knex.MigrationSource<string> = {

@@ -13,6 +13,7 @@ import { RealtimeCallEvents } from './realtime/callEvents';
 import { createRedisCallStore } from './realtime/callStore';
 import { createRealtime } from './realtime/io';
 import { RealtimeMeetingEvents } from './realtime/meetingEvents';
+import { RealtimeVoiceEvents } from './realtime/voiceEvents';
 import { SocketNotificationPush } from './realtime/push';
 import { RealtimeSessions } from './realtime/sessions';
 import { createRedis } from './redis';
@@ -69,6 +70,7 @@ export function createApp({ config, db, log, clock = systemClock }: AppDeps) {
     },
     (error) => log.warn({ err: error }, 'meeting counts broadcast failed'),
   );
+  const voiceEvents = new RealtimeVoiceEvents(redis.data, config.keyPrefix, (id) => core.services.announcements.counts(id), (error) => log.warn({ err: error }, 'read count broadcast failed'));
   core = buildCore({
     config,
     db,
@@ -79,6 +81,7 @@ export function createApp({ config, db, log, clock = systemClock }: AppDeps) {
     sessions,
     meetingEvents,
     callEvents,
+    voiceEvents,
     callStore: createRedisCallStore(redis.data, config.keyPrefix),
     announceOrgsChanged: () => announceOrgsChanged(),
     onMessageBatch: (size, ms) => {
@@ -96,6 +99,7 @@ export function createApp({ config, db, log, clock = systemClock }: AppDeps) {
   const httpServer = createServer(app);
   const realtime = createRealtime({ httpServer, config, log, metrics, redis, processId, services, sessions });
   meetingEvents.attach(realtime.io);
+  voiceEvents.attach(realtime.io);
   callEvents.attach(realtime.io);
   push.attach(realtime.io);
   announceOrgsChanged = realtime.announceOrgsChanged;
@@ -122,6 +126,7 @@ export function createApp({ config, db, log, clock = systemClock }: AppDeps) {
       await realtime.close();
       await workers?.close();
       meetingEvents.close();
+      voiceEvents.close();
       callEvents.detach();
       push.attach(null);
       clearInterval(sweeper);

@@ -5,7 +5,11 @@ import type { Database } from './db/database';
 import { createRepositories } from './db/repositories';
 import { createAuthService } from './domain/auth';
 import { createCallService, type CallEvents, type CallStateStore } from './domain/calls';
+import { createAnnouncementService, type VoiceEvents } from './domain/announcements';
 import { createAuditService } from './domain/audit';
+import { createDiscussionService } from './domain/discussions';
+import { createPostService } from './domain/posts';
+import { createSearchService, SearchIndexer } from './domain/search';
 import { createCardService } from './domain/cards';
 import { createChatService, meetingRoomRule, orgRoomRule } from './domain/chat';
 import { createCheckinService } from './domain/checkins';
@@ -48,6 +52,7 @@ export interface CoreDeps {
   meetingEvents: MeetingEvents;
   callEvents: CallEvents;
   callStore: CallStateStore;
+  voiceEvents: VoiceEvents;
   /** Tells the other processes that the org tree changed. */
   announceOrgsChanged(): void;
   /** Observes each chat write batch (metrics). */
@@ -112,7 +117,12 @@ export function buildCore(deps: CoreDeps) {
     ringTimeoutMs: config.callRingTimeoutMs,
     goneTimeoutMs: config.callGoneTimeoutMs,
   });
-  const writer = new MessageWriter(db.transactions, repos.messages, 500, deps.onMessageBatch);
+  const indexer = new SearchIndexer({ search: repos.search, transactions: db.transactions, clock }, 50, (error) => log.warn({ err: error }, 'indexing messages failed'));
+  indexer.nudge(); // messages stored while no process was indexing (a crash, an upgrade) are caught up
+  const writer = new MessageWriter(db.transactions, repos.messages, 500, (size, ms) => {
+    deps.onMessageBatch?.(size, ms);
+    indexer.nudge();
+  });
   const roomRules = { org: orgRoomRule(directory), meeting: meetingRoomRule(repos.meetings, directory) };
   const chat = createChatService({
     messages: repos.messages,
@@ -160,6 +170,11 @@ export function buildCore(deps: CoreDeps) {
     trainings,
     life: createMemberLifeService({ life: repos.memberLife, users: repos.users, directory, uow, signs, clock }),
     audit: createAuditService({ audit: repos.audit, users: repos.users, directory }),
+    announcements: createAnnouncementService({ announcements: repos.announcements, users: repos.users, search: repos.search, directory, uow, audit, events: deps.voiceEvents }),
+    discussions: createDiscussionService({ discussions: repos.discussions, search: repos.search, directory, uow, audit, events: deps.voiceEvents }),
+    posts: createPostService({ posts: repos.posts, users: repos.users, search: repos.search, directory, uow, audit }),
+    search: createSearchService({ search: repos.search, meetings: repos.meetings, directory }),
+    indexer,
     signs,
     dues,
     chat,
@@ -187,6 +202,7 @@ export function buildCore(deps: CoreDeps) {
       await queues.close();
       calls.close();
       await writer.close();
+      await indexer.close();
       await signs.close();
     },
   };

@@ -1,7 +1,11 @@
 import type { Commands } from './commands';
 import type { Config } from './config';
 import type { Actor } from './contract/model';
+import type { AnnouncementService } from './domain/announcements';
 import type { AuditService } from './domain/audit';
+import type { DiscussionService } from './domain/discussions';
+import type { PostService } from './domain/posts';
+import type { SearchIndexer, SearchService } from './domain/search';
 import type { AuthService } from './domain/auth';
 import type { MemberLifeService } from './domain/memberLife';
 import type { SignsOfLife } from './domain/signsOfLife';
@@ -52,6 +56,12 @@ export interface AppServices {
   audit: AuditService;
   /** Signs of life, noted in memory and written coalesced (lastSeenAt). */
   signs: SignsOfLife;
+  announcements: AnnouncementService;
+  discussions: DiscussionService;
+  posts: PostService;
+  search: SearchService;
+  /** Indexes chat messages behind the send path (tests wait on `run()`). */
+  indexer: SearchIndexer;
   importMembers(actor: Actor, csv: string): ReturnType<typeof importMembers>;
   runDuesStage(actor: Actor, input: { period: string; stage: DuesStage; orgId?: number }): Promise<number>;
   duesQueueState(actor: Actor): Promise<Awaited<ReturnType<typeof queueState>> & { mode: 'auto' | 'manual' }>;

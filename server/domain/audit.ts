@@ -36,7 +36,12 @@ export type AuditAction =
   | 'training.create'
   | 'training.record'
   | 'training.confirm'
-  | 'training.reject';
+  | 'training.reject'
+  | 'announcement.publish'
+  | 'discussion.moderate'
+  | 'reply.moderate'
+  | 'post.feature'
+  | 'post.remove';
 
 /** One entry: who did what to which thing, in which unit, and the thing before and after. */
 export function auditEntry(actor: Pick<Actor, 'id'>, action: AuditAction, target: { type: string; id: number }, orgId: number | null, change: { before?: unknown; after?: unknown } = {}): NewAuditEntry {

@@ -1,4 +1,6 @@
 import type { SignsOfLife } from '../domain/signsOfLife';
+import type { AnnouncementService } from '../domain/announcements';
+import type { DiscussionService } from '../domain/discussions';
 import type { Server as HttpServer } from 'node:http';
 import { createAdapter } from '@socket.io/redis-adapter';
 import type { Redis } from 'ioredis';
@@ -21,6 +23,7 @@ import type { HandlerContext } from './handle';
 import { registerCallHandlers } from './handlers/calls';
 import { registerChatHandlers } from './handlers/chat';
 import { registerMeetingHandlers } from './handlers/meetings';
+import { registerVoiceHandlers } from './handlers/voice';
 import { PresenceTracker } from './presence';
 import { SITE, type RealtimeSessions } from './sessions';
 import { TypingGate } from './typingGate';
@@ -49,7 +52,7 @@ export interface RealtimeDeps {
   metrics: Metrics;
   redis: { pub: Redis; sub: Redis; data: Redis };
   processId: string;
-  services: { auth: AuthService; chat: ChatService; meetings: MeetingService; calls: CallService; guests: GuestService; directory: OrgDirectory; signs: Pick<SignsOfLife, 'seen'> };
+  services: { auth: AuthService; chat: ChatService; meetings: MeetingService; calls: CallService; guests: GuestService; directory: OrgDirectory; signs: Pick<SignsOfLife, 'seen'>; announcements: AnnouncementService; discussions: DiscussionService };
   sessions: RealtimeSessions;
 }
 
@@ -129,6 +132,7 @@ export function createRealtime(deps: RealtimeDeps) {
       socket.on('disconnect', () => sessions.forget(socket));
       registerChatHandlers(socket, services.chat, context);
       registerMeetingHandlers(socket, services.meetings, context);
+      registerVoiceHandlers(socket, services, context);
       void sessions.admit(socket).catch(() => socket.disconnect(true));
     } else if (party.kind === 'guest') {
       guestSlots.keep(party.inviteId, socket.id);

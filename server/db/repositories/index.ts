@@ -1,16 +1,20 @@
 import type { Database } from '../database';
 import type { Clock } from '../../domain/ports';
+import { createAnnouncementsRepo } from './announcements';
 import { createAuditRepo } from './audit';
 import { createCallsRepo } from './calls';
 import { createCheckinsRepo } from './checkins';
 import { createDuesRepo } from './dues';
+import { createDiscussionsRepo } from './discussions';
 import { createGuestInvitesRepo } from './guestInvites';
 import { createMeetingsRepo } from './meetings';
 import { createMemberLifeRepo } from './memberLife';
 import { createMessagesRepo } from './messages';
 import { createNotificationsRepo } from './notifications';
 import { createOrgsRepo } from './orgs';
+import { createPostsRepo } from './posts';
 import { createRoomReadsRepo } from './roomReads';
+import { createSearchRepo } from './search';
 import { createSendRecordsRepo } from './sendRecords';
 import { createTokensRepo } from './tokens';
 import { createTrainingsRepo } from './trainings';
@@ -36,6 +40,10 @@ export function createRepositories(db: Database, clock: Clock) {
     transfers: createTransfersRepo(db.knex, db.read, clock),
     trainings: createTrainingsRepo(db.knex, db.read, clock),
     audit: createAuditRepo(db.knex, db.read, clock),
+    announcements: createAnnouncementsRepo(db.knex, db.read, clock),
+    discussions: createDiscussionsRepo(db.knex, db.read, clock),
+    posts: createPostsRepo(db.knex, db.read, clock),
+    search: createSearchRepo(db.knex, db.read),
   };
 }
 

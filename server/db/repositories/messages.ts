@@ -171,11 +171,15 @@ export function createMessagesRepo(knex: Knex, read: Knex = knex, clock: Clock =
       const row: MessageRow | undefined = await base().where({ 'messages.room_id': roomId, 'messages.id': messageId }).first();
       return row ? toMessage(row) : null;
     },
+    /** Deletes a message (its text is erased) and takes it out of the search index, in one transaction. */
     async markDeleted(messageId: number, byUserId: number): Promise<void> {
-      await knex('messages')
-        .where({ id: messageId })
-        .whereNull('deleted_at')
-        .update({ deleted_at: new Date(clock.now()).toISOString(), deleted_by: byUserId, body: '' });
+      await knex.transaction(async (trx) => {
+        await trx('messages')
+          .where({ id: messageId })
+          .whereNull('deleted_at')
+          .update({ deleted_at: new Date(clock.now()).toISOString(), deleted_by: byUserId, body: '' });
+        await trx('search_docs').where({ kind: 'message', item_id: messageId }).delete();
+      });
     },
   };
 }

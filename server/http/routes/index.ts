@@ -1,16 +1,20 @@
 import type { Router } from 'express';
 import type { AppServices } from '../../services';
 import type { Endpoint } from '../endpoint';
+import { announcementRoutes } from './announcements';
 import { auditRoutes } from './audit';
 import { authRoutes } from './auth';
 import { callRoutes } from './calls';
 import { checkinRoutes } from './checkins';
+import { discussionRoutes } from './discussions';
 import { duesRoutes } from './dues';
 import { lifeRoutes } from './life';
 import { meetingRoutes } from './meetings';
 import { memberRoutes } from './members';
 import { notificationRoutes } from './notifications';
 import { orgRoutes } from './orgs';
+import { postRoutes } from './posts';
+import { searchRoutes } from './search';
 import { trainingRoutes } from './trainings';
 import { transferRoutes } from './transfers';
 
@@ -29,4 +33,8 @@ export const ROUTES: Array<(services: AppServices, endpoint: Endpoint) => Router
   transferRoutes,
   trainingRoutes,
   auditRoutes,
+  announcementRoutes,
+  discussionRoutes,
+  postRoutes,
+  searchRoutes,
 ];

@@ -1,0 +1,101 @@
+import type { Actor } from '../contract/model';
+import type { Post, PostComment, PostStatus } from '../contract/voice';
+import type { PostRecord, PostsRepo } from '../db/repositories/posts';
+import type { SearchRepo } from '../db/repositories/search';
+import type { UsersRepo } from '../db/repositories/users';
+import { forbidden, invalid, notFound } from '../errors';
+import { auditEntry, type AuditTrail } from './audit';
+import type { OrgDirectory } from './orgDirectory';
+import type { Tx } from './ports';
+import { searchDoc } from './search';
+import type { UnitOfWork } from './unitOfWork';
+
+/**
+ * Member blogs: drafts seen by their author only, published posts by every member of the district;
+ * comments on published posts; organizers over the author feature a post; the author or an organizer over
+ * them removes it (hidden, kept for the audit log). Only published posts are in the search index.
+ */
+export function createPostService(deps: { posts: PostsRepo; users: UsersRepo; search: SearchRepo; directory: OrgDirectory; uow: UnitOfWork; audit: AuditTrail }) {
+  const { posts, directory } = deps;
+
+  async function load(actor: Actor, id: number): Promise<PostRecord> {
+    const post = await posts.find(id);
+    if (!post || post.removed || (post.status === 'draft' && post.author.id !== actor.id)) throw notFound('post');
+    return post;
+  }
+
+  async function author(post: Post) {
+    const found = await deps.users.findById(post.author.id);
+    if (!found) throw notFound('author');
+    return found;
+  }
+
+  /** The post's place in the index follows its status. */
+  async function index(tx: Tx, post: Post): Promise<void> {
+    if (post.status === 'published') await deps.search.put(tx, [searchDoc({ kind: 'post', itemId: post.id, title: post.title, body: post.body, createdAt: post.publishedAt ?? post.createdAt })]);
+    else await deps.search.remove(tx, 'post', [post.id]);
+  }
+
+  return {
+    async create(actor: Actor, input: { title: string; body: string; status: PostStatus }): Promise<Post> {
+      return deps.uow.run(async (tx) => {
+        const saved = await posts.insert(tx, { authorId: actor.id, ...input });
+        await index(tx, saved);
+        return saved;
+      });
+    },
+
+    async update(actor: Actor, id: number, change: { title?: string; body?: string; status?: PostStatus }): Promise<Post> {
+      const post = await load(actor, id);
+      if (post.author.id !== actor.id) throw forbidden('only the author edits a post');
+      return deps.uow.run(async (tx) => {
+        const saved = await posts.update(tx, id, change);
+        await index(tx, saved);
+        return saved;
+      });
+    },
+
+    async list(actor: Actor, filter: { authorId?: number; featured?: boolean; beforeId?: number; limit: number }): Promise<{ posts: Post[]; nextCursor: string | null }> {
+      const list = await posts.list({ ...filter, draftsOf: filter.authorId === actor.id ? actor.id : undefined });
+      const last = list.at(-1);
+      return { posts: list, nextCursor: list.length === filter.limit && last ? String(last.id) : null };
+    },
+
+    async get(actor: Actor, id: number, page: { afterId?: number; limit: number }): Promise<{ post: Post; comments: PostComment[]; nextCursor: string | null }> {
+      const { removed: _removed, ...post } = await load(actor, id);
+      const comments = await posts.comments(id, page);
+      const last = comments.at(-1);
+      return { post, comments, nextCursor: comments.length === page.limit && last ? String(last.id) : null };
+    },
+
+    async comment(actor: Actor, id: number, body: string): Promise<PostComment> {
+      const post = await load(actor, id);
+      if (post.status !== 'published') throw invalid('comments are for published posts');
+      return deps.uow.run((tx) => posts.addComment(tx, { postId: id, authorId: actor.id, body }));
+    },
+
+    async feature(actor: Actor, id: number, featured: boolean): Promise<Post> {
+      const post = await load(actor, id);
+      if (post.status !== 'published') throw invalid('only a published post is featured');
+      (await directory.policy()).assert(actor, 'post.feature', await author(post));
+      return deps.uow.run(async (tx) => {
+        const saved = await posts.update(tx, id, { featured });
+        if (saved.featured !== post.featured) await deps.audit.append(tx, [auditEntry(actor, 'post.feature', { type: 'post', id }, (await author(post)).branchId, { before: { featured: post.featured }, after: { featured } })]);
+        return saved;
+      });
+    },
+
+    async remove(actor: Actor, id: number): Promise<void> {
+      const post = await load(actor, id);
+      const writer = await author(post);
+      (await directory.policy()).assert(actor, 'post.remove', writer);
+      await deps.uow.run(async (tx) => {
+        await posts.remove(tx, id, actor.id);
+        await deps.search.remove(tx, 'post', [id]);
+        if (actor.id !== writer.id) await deps.audit.append(tx, [auditEntry(actor, 'post.remove', { type: 'post', id }, writer.branchId, { before: { title: post.title, status: post.status } })]);
+      });
+    },
+  };
+}
+
+export type PostService = ReturnType<typeof createPostService>;

@@ -1,0 +1,151 @@
+import { meetingRoomId, orgRoomId } from '../contract/events';
+import type { Actor } from '../contract/model';
+import type { SearchKind, SearchResult } from '../contract/voice';
+import type { MeetingsRepo } from '../db/repositories/meetings';
+import type { SearchDoc, SearchHit, SearchRepo, SearchScope } from '../db/repositories/search';
+import type { OrgDirectory } from './orgDirectory';
+import type { Clock, Transactions } from './ports';
+
+/** How old a message must be to count as committed for good (longer than any write transaction takes). */
+const SETTLE_MS = 2000;
+/** Messages indexed per transaction. */
+const BATCH = 1000;
+import { indexTokens, queryTerms, snippetOf } from './searchText';
+
+/** A document of an item, tokenized: what each feature hands the index when its item is written. */
+export function searchDoc(doc: Omit<SearchDoc, 'tokens'>): SearchDoc {
+  return { ...doc, tokens: indexTokens(`${doc.title}\n${doc.body}`) };
+}
+
+/**
+ * Search across what the searcher may read: messages of the rooms they may use, discussions and replies of
+ * their units, published posts, announcements addressed to them (or of the units they run). Results whose
+ * text holds the whole query come first, then those holding every word; newest first within each.
+ */
+export function createSearchService(deps: { search: SearchRepo; meetings: Pick<MeetingsRepo, 'signupsOfUser' | 'idsHostedBy'>; directory: OrgDirectory }) {
+  async function scopeOf(actor: Actor): Promise<SearchScope> {
+    const policy = await deps.directory.policy();
+    if (actor.role === 'admin') return { all: true, userId: actor.id, rooms: [], discussionOrgs: [], managedOrgs: [] };
+    const managed = [...new Set(policy.unitsRunBy(actor).flatMap((u) => policy.tree.subtree(u)))];
+    const units = new Set(managed);
+    if (actor.branchId !== null) for (const org of policy.tree.lineage(actor.branchId)) units.add(org.id);
+    const seats = (await deps.meetings.signupsOfUser(actor.id)).filter((s) => (s.status === 'confirmed' || s.status === 'attended') && s.meetingStatus !== 'cancelled').map((s) => s.meetingId);
+    const hosted = managed.length > 0 ? await deps.meetings.idsHostedBy(managed) : [];
+    return {
+      all: false,
+      userId: actor.id,
+      rooms: [...[...units].map(orgRoomId), ...[...new Set([...seats, ...hosted])].map(meetingRoomId)],
+      discussionOrgs: [...units],
+      managedOrgs: managed,
+    };
+  }
+
+  const toResult = (hit: SearchHit, q: string): SearchResult => ({
+    kind: hit.kind,
+    id: hit.itemId,
+    title: hit.title,
+    snippet: snippetOf(hit.body || hit.title, q),
+    ...(hit.room && hit.seq !== null ? { roomId: hit.room, seq: hit.seq } : {}),
+    ...(hit.kind === 'reply' && hit.parentId !== null ? { discussionId: hit.parentId } : {}),
+    createdAt: hit.createdAt,
+  });
+
+  return {
+    async search(actor: Actor, input: { q: string; kind?: SearchKind; limit: number }): Promise<SearchResult[]> {
+      const terms = queryTerms(input.q);
+      if (terms.length === 0) return [];
+      const scope = await scopeOf(actor);
+      const kinds = input.kind ? [input.kind] : null;
+      const whole = input.q.normalize('NFKC').toLowerCase().trim();
+      // One term is its own exact phrase; several: those holding the query as typed come first.
+      const exact = terms.length > 1 && whole.length <= 200 ? await deps.search.search(terms, scope, { kinds, limit: input.limit, contains: whole }) : [];
+      const rest = exact.length < input.limit ? await deps.search.search(terms, scope, { kinds, limit: input.limit - exact.length, exclude: exact.map((h) => ({ kind: h.kind, itemId: h.itemId })) }) : [];
+      return [...exact, ...rest].map((hit) => toResult(hit, input.q));
+    },
+  };
+}
+
+export type SearchService = ReturnType<typeof createSearchService>;
+
+/**
+ * Indexes chat messages behind the send path: a batch of stored messages nudges it, and it writes the
+ * documents of everything after its progress mark in batches of up to 1,000 (one transaction each, the
+ * mark locked so one process indexes at a time). Nothing is lost to a crash: the mark moves with the
+ * documents, and a restart catches up. The send acknowledgement never waits for it.
+ */
+export class SearchIndexer {
+  private timer: NodeJS.Timeout | null = null;
+  private settle: NodeJS.Timeout | null = null;
+  private running: Promise<void> | null = null;
+  private again = false;
+  private closed = false;
+
+  constructor(
+    private readonly deps: { search: SearchRepo; transactions: Transactions; clock: Clock },
+    private readonly delayMs = 50,
+    private readonly onError: (error: unknown) => void = () => {},
+  ) {}
+
+  /** New messages were stored: index them soon (and once more when they are settled, to move the mark). */
+  nudge(): void {
+    if (this.closed || this.timer) return;
+    this.timer = setTimeout(() => {
+      this.timer = null;
+      void this.run();
+    }, this.delayMs);
+    this.timer.unref?.();
+    if (!this.settle) {
+      this.settle = setTimeout(() => {
+        this.settle = null;
+        void this.run();
+      }, SETTLE_MS + 500);
+      this.settle.unref?.();
+    }
+  }
+
+  /** Indexes everything stored so far (tests and shutdown wait on it). */
+  async run(): Promise<void> {
+    if (this.running) {
+      this.again = true;
+      return this.running;
+    }
+    this.running = (async () => {
+      try {
+        do {
+          this.again = false;
+          while (!this.closed && (await this.batch()) > 0);
+        } while (this.again && !this.closed);
+      } catch (error) {
+        this.onError(error);
+      } finally {
+        this.running = null;
+      }
+    })();
+    return this.running;
+  }
+
+  private batch(): Promise<number> {
+    return this.deps.transactions.write(async (tx) => {
+      const { messages } = await this.deps.search.unindexedMessages(tx, BATCH);
+      if (messages.length > 0) {
+        await this.deps.search.put(
+          tx,
+          messages.map((m) => searchDoc({ kind: 'message', itemId: m.id, room: m.roomId, seq: m.seq, title: m.authorName, body: m.body, createdAt: m.createdAt })),
+        );
+      }
+      // A short batch took everything after the mark: the mark may pass every settled message.
+      const upTo = messages.length === BATCH ? messages[messages.length - 1].id : Number.MAX_SAFE_INTEGER;
+      await this.deps.search.markIndexed(tx, upTo, new Date(this.deps.clock.now() - SETTLE_MS).toISOString());
+      return messages.length;
+    });
+  }
+
+  async close(): Promise<void> {
+    if (this.timer) clearTimeout(this.timer);
+    if (this.settle) clearTimeout(this.settle);
+    this.timer = null;
+    this.settle = null;
+    await this.run();
+    this.closed = true;
+  }
+}
