@@ -96,7 +96,8 @@ export function createApp({ config, db, log, clock = systemClock }: AppDeps) {
   sweeper.unref();
 
   const app: express.Express = createHttpApp({ services, db, redis: redis.data, metrics, log });
-  const httpServer = createServer(app);
+  // 32 KiB of headers: a search for 2,000 Chinese characters is an 18 KB address (Node's default is 16 KiB).
+  const httpServer = createServer({ maxHeaderSize: 32 * 1024 }, app);
   const realtime = createRealtime({ httpServer, config, log, metrics, redis, processId, services, sessions });
   meetingEvents.attach(realtime.io);
   voiceEvents.attach(realtime.io);

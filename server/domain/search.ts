@@ -134,7 +134,7 @@ export class SearchIndexer {
         );
       }
       // A short batch took everything after the mark: the mark may pass every settled message.
-      const upTo = messages.length === BATCH ? messages[messages.length - 1].id : Number.MAX_SAFE_INTEGER;
+      const upTo = messages.length === BATCH ? messages[messages.length - 1].id : 2 ** 31 - 1; // the largest id
       await this.deps.search.markIndexed(tx, upTo, new Date(this.deps.clock.now() - SETTLE_MS).toISOString());
       return messages.length;
     });
