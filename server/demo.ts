@@ -11,6 +11,7 @@ import { systemClock } from './domain/ports';
 import { UnitOfWork } from './domain/unitOfWork';
 import { NotificationSink } from './notifications/sink';
 import { seedDemoLife } from './demoLife';
+import { seedDemoVoice } from './demoVoice';
 
 export const DEMO_PASSWORD = 'kitestring-demo';
 
@@ -125,5 +126,6 @@ export async function seedDemoDistrict(db: Database): Promise<Array<{ email: str
     admin: ids[0], wangFang, liMing: liMingId, zhangWei: zhangWeiId, chenJing: chenJingId, zhaoLei: ids[5], liuYang: ids[6],
     committee: committee.id, general: general.id, first: first.id, second: second.id, passwordHash,
   });
+  await seedDemoVoice(db, { wangFang, liMing: liMingId, zhangWei: zhangWeiId, chenJing: chenJingId, zhaoLei: ids[5], liuYang: ids[6], general: general.id, first: first.id, second: second.id });
   return [...people.map(({ email, name, what }) => ({ email, name, what })), ...more];
 }

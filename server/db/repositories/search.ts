@@ -127,8 +127,10 @@ export function createSearchRepo(knex: Knex, read: Knex = knex) {
     async search(terms: QueryTerm[], scope: SearchScope, opts: { kinds: SearchKind[] | null; limit: number; contains?: string; exclude?: Array<{ kind: string; itemId: number }> }): Promise<SearchHit[]> {
       if (terms.length === 0) return [];
       const query = postgres
-        ? read('search_docs as d').whereRaw(`d.tsv @@ to_tsquery('simple', ?)`, [tsQuery(terms)]).orderBy('d.id', 'desc')
-        : read('search_fts as f').join('search_docs as d', 'd.id', 'f.rowid').whereRaw('search_fts MATCH ?', [fts5Query(terms)]).orderBy('f.rowid', 'desc');
+        ? read('search_docs as d').whereRaw(`d.tsv @@ to_tsquery('simple', ?)`, [tsQuery(terms)])
+        : read('search_fts as f').join('search_docs as d', 'd.id', 'f.rowid').whereRaw('search_fts MATCH ?', [fts5Query(terms)]);
+      // Newest first by when the item was written (documents may be indexed later than written: catch-up).
+      query.orderBy([{ column: 'd.created_at', order: 'desc' }, { column: 'd.id', order: 'desc' }]);
       query.select('d.kind', 'd.item_id', 'd.room', 'd.parent_id', 'd.seq', 'd.title', 'd.body', 'd.created_at').limit(opts.limit);
       if (opts.kinds) query.whereIn('d.kind', opts.kinds);
       if (opts.contains) {
