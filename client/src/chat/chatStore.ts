@@ -16,12 +16,22 @@ export interface RoomState {
   hasOlder: boolean;
   loaded: boolean;
   loadingOlder: boolean;
+  /** The message the room was opened at (a search result): shown and marked; null: the room's end. */
+  focus: number | null;
+  /**
+   * The messages shown are a window around `focus` that ends before the room's latest: newer ones load on
+   * scrolling down, live ones wait (they are counted, not shown), and the window is not cached.
+   */
+  hasNewer: boolean;
+  loadingNewer: boolean;
 }
 
 const CACHED_PER_ROOM = 200;
 const TYPING_SHOWN_MS = 4000;
 const TYPING_SEND_EVERY_MS = 2000;
 const OLDER_PAGE = 50;
+/** Messages fetched on each side of a message a search opened (a weak link pays for two small pages, not the room). */
+const AROUND = 25;
 
 /**
  * The page's chat state: one socket, the member's rooms with their unread counts, the open room and the
@@ -101,15 +111,48 @@ export class ChatStore {
     return room ? Math.max(0, room.lastSeq - room.readSeq) : 0;
   }
 
-  /** Shows a room at once from the browser's cache (or the sign-in answer), then brings it up to date from the server. */
-  open(roomId: string): void {
+  /**
+   * Shows a room at once from the browser's cache (or the sign-in answer), then brings it up to date from the
+   * server. With `at` (a search result) the room opens at that message: from what is here if it is, else at a
+   * window of messages around it, fetched on its own (the room's history in between is not paged through).
+   */
+  open(roomId: string, at?: number): void {
     const previous = this.room.value;
-    if (previous?.roomId === roomId) return;
+    if (previous?.roomId === roomId) {
+      if (at === undefined) {
+        // The room's own link: back to its end.
+        if (previous.hasNewer) this.toLatest();
+        else if (previous.focus !== null) this.room.value = { ...previous, focus: null };
+      } else if (previous.messages.some((m) => m.seq === at)) {
+        this.room.value = { ...previous, focus: at };
+      } else {
+        this.room.value = { ...previous, messages: [], focus: at, hasNewer: true, loaded: false, hasOlder: true };
+        if (this.socket.connected) void this.join(roomId);
+      }
+      return;
+    }
     if (previous && this.socket.connected) void command(this.socket, 'room:leave', { roomId: previous.roomId });
     const seeded = this.seed?.roomId === roomId ? this.seed.messages : [];
     const messages = mergeMessages(this.readCache(roomId), seeded);
-    this.room.value = { roomId, messages, online: [], typing: [], hasOlder: messages.length === 0 || messages[0].seq > 1, loaded: seeded.length > 0, loadingOlder: false };
+    const here = at === undefined || messages.some((m) => m.seq === at);
+    const common = { roomId, online: [], typing: [], loadingOlder: false, focus: at ?? null, loadingNewer: false };
+    this.room.value = here
+      ? { ...common, messages, hasOlder: messages.length === 0 || messages[0].seq > 1, loaded: seeded.length > 0, hasNewer: false }
+      : { ...common, messages: [], hasOlder: true, loaded: false, hasNewer: true };
     if (this.socket.connected) void this.join(roomId);
+  }
+
+  /** From a window of older messages back to the room's end (its latest messages, live again). */
+  toLatest(): void {
+    const room = this.room.value;
+    if (!room) return;
+    if (!room.hasNewer) {
+      if (room.focus !== null) this.room.value = { ...room, focus: null };
+      return;
+    }
+    const messages = this.readCache(room.roomId);
+    this.room.value = { ...room, messages, focus: null, hasNewer: false, loadingNewer: false, loaded: false, hasOlder: messages.length === 0 || messages[0].seq > 1 };
+    if (this.socket.connected) void this.join(room.roomId);
   }
 
   /** Ends the page's socket (signing out). */
@@ -126,6 +169,8 @@ export class ChatStore {
 
   /** Queues a message for the room the member wrote it in (named, not taken from whichever room is open). */
   send(roomId: string, body: string): void {
+    // What one writes goes at the room's end: a window of older messages gives way to it.
+    if (this.room.value?.roomId === roomId && this.room.value.hasNewer) this.toLatest();
     this.outbox.add({ clientId: newClientId(), roomId, body, createdAt: new Date().toISOString() });
     this.pending.value = this.outbox.all();
     void this.flush();
@@ -188,6 +233,26 @@ export class ChatStore {
     return got.length;
   }
 
+  /** In a window of older messages: the page after the newest one shown. Reaching the room's end makes it live again. */
+  async loadNewer(): Promise<number> {
+    const room = this.room.value;
+    if (!room || !room.hasNewer || room.loadingNewer || room.messages.length === 0) return 0;
+    const roomId = room.roomId;
+    this.update(roomId, (r) => ({ ...r, loadingNewer: true }));
+    const ack = await command(this.socket, 'chat:history', { roomId, afterSeq: room.messages[room.messages.length - 1].seq, limit: OLDER_PAGE });
+    if (!ack.ok) {
+      this.update(roomId, (r) => ({ ...r, loadingNewer: false }));
+      return 0;
+    }
+    const got = ack.data.messages;
+    const end = got.length < OLDER_PAGE;
+    this.update(roomId, (r) => ({ ...r, loadingNewer: false, messages: mergeMessages(r.messages, got), hasNewer: r.hasNewer && !end }));
+    this.settlePending(got);
+    // At the end: what came live meanwhile (not shown in the window) is fetched like after a drop.
+    if (end && this.room.value?.roomId === roomId && this.socket.connected) void this.join(roomId);
+    return got.length;
+  }
+
   private async resync(): Promise<void> {
     const room = this.room.value;
     await Promise.all([room ? this.join(room.roomId) : Promise.resolve(), this.follow()]);
@@ -209,6 +274,7 @@ export class ChatStore {
   }
 
   private async join(roomId: string): Promise<void> {
+    if (this.room.value?.roomId === roomId && this.room.value.hasNewer) return this.joinAt(roomId);
     const cached = this.room.value?.messages ?? [];
     const since = cached.length > 0 ? contiguousSeq(cached) : undefined;
     const ack = await command(this.socket, 'room:join', { roomId, ...(since === undefined ? {} : { since }) });
@@ -235,10 +301,53 @@ export class ChatStore {
     this.settlePending(messages);
   }
 
+  /**
+   * Joins a room shown as a window around `focus`: the join's latest messages give the room's end; the window
+   * (fetched now if there is none yet) joins them when it reaches them, and stays a window otherwise.
+   */
+  private async joinAt(roomId: string): Promise<void> {
+    const ack = await command(this.socket, 'room:join', { roomId });
+    const room = this.room.value;
+    if (room?.roomId !== roomId) return;
+    if (!ack.ok) {
+      this.update(roomId, (r) => ({ ...r, loaded: true }));
+      return;
+    }
+    this.setRoom(roomId, (r) => ({ ...r, lastSeq: Math.max(r.lastSeq, ack.data.seq) }));
+    const recent = ack.data.messages;
+    this.settlePending(recent);
+    const at = room.focus ?? 0;
+    let around: ChatMessage[] = [];
+    if (room.messages.length === 0 && recent.length > 0 && at < recent[0].seq) {
+      const [before, after] = await Promise.all([
+        command(this.socket, 'chat:history', { roomId, beforeSeq: at + 1, limit: AROUND + 1 }),
+        command(this.socket, 'chat:history', { roomId, afterSeq: at, limit: AROUND }),
+      ]);
+      if (this.room.value?.roomId !== roomId) return;
+      around = mergeMessages(before.ok ? before.data.messages : [], after.ok ? after.data.messages : []);
+    }
+    this.update(roomId, (r) => {
+      const shown = mergeMessages(r.messages, around);
+      const last = shown.length > 0 ? shown[shown.length - 1].seq : 0;
+      // The window reaches the room's latest messages (or there is nothing to window): one list, live.
+      if (shown.length === 0 || recent.length === 0 || last + 1 >= recent[0].seq) {
+        const messages = mergeMessages(shown, recent);
+        return { ...r, messages, online: ack.data.online, loaded: true, hasNewer: false, hasOlder: messages.length > 0 && messages[0].seq > 1 };
+      }
+      return { ...r, messages: shown, online: ack.data.online, loaded: true, hasNewer: true, hasOlder: shown[0].seq > 1 };
+    });
+  }
+
   private receive(messages: ChatMessage[], live: boolean): void {
     const roomId = messages[0]?.roomId;
     const room = this.room.value;
     if (!roomId || room?.roomId !== roomId) return;
+    if (room.hasNewer) {
+      // A window of older messages: a new one is counted (the room's end moved), not shown out of place.
+      this.setRoom(roomId, (r) => ({ ...r, lastSeq: Math.max(r.lastSeq, ...messages.map((m) => m.seq)) }));
+      this.settlePending(messages);
+      return;
+    }
     const before = contiguousSeq(room.messages);
     const authors = new Set(messages.map((m) => m.author.id));
     // Whoever just wrote has stopped typing.
@@ -311,7 +420,8 @@ export class ChatStore {
     if (!room || room.roomId !== roomId) return;
     const next = change(room);
     this.room.value = next;
-    if (next.messages !== room.messages) this.writeCache(roomId, next.messages);
+    // The cache keeps the room's end (what opens next time); a window of older messages is not it.
+    if (next.messages !== room.messages && !next.hasNewer) this.writeCache(roomId, next.messages);
   }
 
   private cacheKey = (roomId: string) => `ks:room:${this.user.id}:${roomId}`;

@@ -393,4 +393,13 @@ export const en: Record<MessageKey, string> = {
   'nav.trainings': 'Training',
   'nav.trainingQueue': 'Hours to confirm',
   'nav.audit': 'Audit log',
+  'nav.voice': 'Forum',
+  'nav.announcements': 'Announcements',
+  'nav.discussions': 'Discussions',
+  'nav.posts': 'Member blogs',
+  'nav.search': 'Search',
+  'room.found': 'Found message',
+  'room.toLatest': 'Latest messages',
+  'room.loadingNewer': 'Loading later messages…',
+  'room.moreBelow': 'Scroll down for later messages',
 };

@@ -392,6 +392,15 @@ export const zhCN = {
   'nav.trainings': '学习培训',
   'nav.trainingQueue': '学时审核',
   'nav.audit': '操作日志',
+  'nav.voice': '动态',
+  'nav.announcements': '通知公告',
+  'nav.discussions': '讨论',
+  'nav.posts': '党员博客',
+  'nav.search': '搜索',
+  'room.found': '搜索到的消息',
+  'room.toLatest': '回到最新消息',
+  'room.loadingNewer': '正在加载后面的消息…',
+  'room.moreBelow': '往下滑，看后面的消息',
 } as const;
 
 export type MessageKey = keyof typeof zhCN;

@@ -13,7 +13,7 @@ import { Icon, type IconName } from './icons';
 import { IncomingCall } from './IncomingCall';
 import { LanguageSwitch } from './LanguageSwitch';
 import { PageBoundary } from './PageBoundary';
-import { MANAGE_PATHS, pageAt } from './pages';
+import { MANAGE_PATHS, pageAt, VOICE_PATHS } from './pages';
 import type { LedgerEntry } from './dues/LedgerTable';
 
 export interface Ledger {
@@ -82,7 +82,11 @@ export function Shell({ session }: { session: Session }) {
   const path = route.value;
   const user = me?.user ?? session.user;
   const home = me ? (user.branchId ? `org:${user.branchId}` : me.rooms[0]?.id) : session.first?.home?.roomId;
-  const roomMatch = path.match(/^\/room\/(.+)$/)?.[1];
+  // A room's address may say where to open it: #/room/org:3?seq=120&q=党费 (a search result).
+  const [pathname, search = ''] = path.split('?', 2);
+  const roomMatch = pathname.match(/^\/room\/(.+)$/)?.[1];
+  const roomQuery = new URLSearchParams(search);
+  const roomAt = Number(roomQuery.get('seq')) || undefined;
   const roomId = roomMatch ?? (path === '/' ? home : undefined);
   const inChat = roomId !== undefined || path === '/rooms';
   if (roomId) lastRoom.current = roomId;
@@ -105,7 +109,7 @@ export function Shell({ session }: { session: Session }) {
   let view = null;
   const page = me && pageAt(path, { token, me, store, notifications, ledger, reloadLedger: loadLedger, startCall, peerName, leave: go }, manages);
   if (page) ({ title, view } = page);
-  else if (inChat || path === '/') view = <ChatPage store={store} me={user} roomId={roomId} token={token} />;
+  else if (inChat || path === '/') view = <ChatPage store={store} me={user} roomId={roomId} token={token} at={roomMatch ? roomAt : undefined} query={roomQuery.get('q') ?? ''} />;
   else if (me) view = (
       <main class="page" id="main" tabIndex={-1}>
         <p class="empty">{t('error.not_found')}</p>
@@ -116,6 +120,7 @@ export function Shell({ session }: { session: Session }) {
     { icon: 'chat', label: 'nav.chat', href: inChat ? '#/rooms' : `#/room/${lastRoom.current ?? home ?? ''}`, current: inChat, count: store.rooms.value.reduce((n, r) => n + Math.max(0, r.lastSeq - r.readSeq), 0), countLabel: 'count.unread' },
     { icon: 'video', label: 'nav.calls', href: '#/calls', current: path.startsWith('/call') },
     { icon: 'meetings', label: 'nav.meetings', href: '#/meetings', current: path.startsWith('/meetings') },
+    { icon: 'voice', label: 'nav.voice', href: '#/announcements', current: VOICE_PATHS.test(path) },
     { icon: 'dues', label: 'nav.dues', href: '#/dues', current: path.startsWith('/dues'), count: overdue, countLabel: 'count.overdue' },
     { icon: 'notifications', label: 'nav.notifications', href: '#/notifications', current: path === '/notifications', count: unread, countLabel: 'count.unread' },
     ...(manages ? [{ icon: 'manage' as const, label: 'nav.manage' as const, href: '#/admin/members', current: MANAGE_PATHS.test(path) }] : []),
@@ -164,6 +169,9 @@ export function Shell({ session }: { session: Session }) {
           {t(title)}
         </span>
         {tabBar}
+        <a class="icon-link" href="#/search" aria-label={t('nav.search')} aria-current={pathname === '/search' ? 'page' : undefined}>
+          <Icon name="search" />
+        </a>
         <AccountMenu name={user.name} onLogout={logout} />
       </header>
       <p class={`status status-${connection}`} role="status" data-connection={connection}>

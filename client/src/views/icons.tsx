@@ -6,6 +6,8 @@ const paths = {
   dues: 'M12 3a9 9 0 1 0 0 18a9 9 0 1 0 0-18M8 8l4 5l4-5M12 13v5M9 14h6',
   notifications: 'M6 16V11a6 6 0 0 1 12 0v5l2 2H4zM10 20h4',
   manage: 'M4 20v-2a5 5 0 0 1 10 0v2M9 4a3 3 0 1 0 0 6a3 3 0 1 0 0-6M16 8h5M16 12h5M18 16h3',
+  voice: 'M3 10v4h3l7 4V6l-7 4zM16 9a4 4 0 0 1 0 6M19 6a8 8 0 0 1 0 12',
+  search: 'M10.5 4a6.5 6.5 0 1 0 0 13a6.5 6.5 0 1 0 0-13M15.5 15.5L20 20',
 } as const;
 
 export type IconName = keyof typeof paths;

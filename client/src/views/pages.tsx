@@ -50,6 +50,14 @@ const TrainingDetail = named(() => import('./life/TrainingDetail'), 'TrainingDet
 const TrainingQueue = named(() => import('./life/TrainingQueue'), 'TrainingQueue');
 const CardPage = named(() => import('./life/CardPage'), 'CardPage');
 const AuditPage = named(() => import('./life/AuditPage'), 'AuditPage');
+const Announcements = named(() => import('./voice/Announcements'), 'Announcements');
+const AnnouncementDetail = named(() => import('./voice/AnnouncementDetail'), 'AnnouncementDetail');
+const Discussions = named(() => import('./voice/Discussions'), 'Discussions');
+const DiscussionThread = named(() => import('./voice/DiscussionThread'), 'DiscussionThread');
+const Posts = named(() => import('./voice/Posts'), 'Posts');
+const PostPage = named(() => import('./voice/PostPage'), 'PostPage');
+const PostEditor = named(() => import('./voice/PostEditor'), 'PostEditor');
+const SearchPage = named(() => import('./voice/SearchPage'), 'SearchPage');
 const manages = (me: Me) => me.user.role === 'admin' || me.organizerOf.length > 0;
 
 /** What the shell hands every page. */
@@ -116,7 +124,20 @@ const PAGES: Page[] = [
   { path: /^\/trainings\/(\d+)$/, title: 'nav.trainings', render: ([id], _, ctx) => <TrainingDetail key={id} id={Number(id)} token={ctx.token} me={ctx.me} /> },
   { path: /^\/lost-contact$/, title: 'nav.lostContact', managers: true, render: (_, __, ctx) => <LostContact token={ctx.token} me={ctx.me} startCall={ctx.startCall} /> },
   { path: /^\/audit$/, title: 'nav.audit', managers: true, render: (_, __, ctx) => <AuditPage token={ctx.token} me={ctx.me} /> },
+  // The district's voice: announcements, discussions, blogs (the forum tab), and search (the header's button).
+  { path: /^\/announcements$/, title: 'nav.announcements', render: (_, __, ctx) => <Announcements token={ctx.token} me={ctx.me} socket={ctx.store.socket} /> },
+  { path: /^\/announcements\/(\d+)$/, title: 'nav.announcements', render: ([id], _, ctx) => <AnnouncementDetail key={id} id={Number(id)} token={ctx.token} me={ctx.me} socket={ctx.store.socket} /> },
+  { path: /^\/discussions$/, title: 'nav.discussions', render: (_, query, ctx) => <Discussions token={ctx.token} me={ctx.me} orgId={Number(query.get('orgId')) || null} /> },
+  { path: /^\/discussions\/(\d+)$/, title: 'nav.discussions', render: ([id], query, ctx) => <DiscussionThread key={id} id={Number(id)} token={ctx.token} me={ctx.me} socket={ctx.store.socket} replyId={Number(query.get('reply')) || null} /> },
+  { path: /^\/posts$/, title: 'nav.posts', render: (_, query, ctx) => <Posts token={ctx.token} me={ctx.me} view={query.get('view') === 'featured' ? 'featured' : query.get('view') === 'mine' ? 'mine' : 'all'} /> },
+  { path: /^\/posts\/new$/, title: 'nav.posts', render: (_, __, ctx) => <PostEditor id={null} token={ctx.token} me={ctx.me} /> },
+  { path: /^\/posts\/(\d+)$/, title: 'nav.posts', render: ([id], _, ctx) => <PostPage key={id} id={Number(id)} token={ctx.token} me={ctx.me} /> },
+  { path: /^\/posts\/(\d+)\/edit$/, title: 'nav.posts', render: ([id], _, ctx) => <PostEditor key={id} id={Number(id)} token={ctx.token} me={ctx.me} /> },
+  { path: /^\/search$/, title: 'nav.search', render: (_, query, ctx) => <SearchPage token={ctx.token} me={ctx.me} query={query.get('q') ?? ''} kind={query.get('kind') ?? ''} /> },
 ];
+
+/** The forum's paths (its tab is current on them). */
+export const VOICE_PATHS = /^\/(announcements|discussions|posts)(\/|\?|$)/;
 
 /** The console's paths outside /admin (the Manage tab is current on them). */
 export const MANAGE_PATHS = /^\/(admin|transfers|lost-contact|audit|trainings\/pending)(\/|$)/;

@@ -6,15 +6,18 @@ import { t } from '../../i18n';
 import { go } from '../../router';
 import { Room } from './Room';
 
-/** The member's rooms (with unread counts) beside the open room; on a phone one or the other. */
-export function ChatPage({ store, me, roomId, token }: { store: ChatStore; me: User; roomId: string | undefined; token: string }) {
+/**
+ * The member's rooms (with unread counts) beside the open room; on a phone one or the other. `at` opens the room
+ * at a message (`#/room/org:3?seq=120&q=党费`, from a search), `query` being what was searched.
+ */
+export function ChatPage({ store, me, roomId, token, at, query }: { store: ChatStore; me: User; roomId: string | undefined; token: string; at?: number; query?: string }) {
   const rooms = store.rooms.value;
   const [meetingTitle, setMeetingTitle] = useState<string | null>(null);
   const meetingId = roomId?.startsWith('meeting:') ? Number(roomId.slice(8)) : null;
 
   useEffect(() => {
-    if (roomId) store.open(roomId);
-  }, [roomId, store]);
+    if (roomId) store.open(roomId, at);
+  }, [roomId, at, store]);
   // A meeting's room is named after the meeting.
   useEffect(() => {
     setMeetingTitle(null);
@@ -36,6 +39,7 @@ export function ChatPage({ store, me, roomId, token }: { store: ChatStore; me: U
           roomName={roomName}
           me={me}
           canModerate={canModerate}
+          query={at === undefined ? '' : query}
           onBack={() => {
             store.leave();
             go('/rooms');

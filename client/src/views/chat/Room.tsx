@@ -3,15 +3,21 @@ import type { ChatMessage, User, UserRef } from '../../../../server/contract/mod
 import type { ChatStore } from '../../chat/chatStore';
 import { layoutLog, splitMentions } from '../../chat/roomState';
 import { describeError, Notice } from '../../errors';
+import { highlightParts, searchTerms } from '../../highlight';
 import { formatDay, formatFullTime, formatTime, t } from '../../i18n';
+import { go } from '../../router';
 import { Composer } from './Composer';
 import { MessageMenu } from './MessageMenu';
 
 const NEAR_BOTTOM_PX = 60;
 const NEAR_TOP_PX = 120;
 
-/** One chat room: its name and who is online, the message log (day separators, blocks per author), the composer. */
-export function Room({ store, roomId, roomName, me, canModerate, onBack }: { store: ChatStore; roomId: string; roomName: string; me: User; canModerate: boolean; onBack: () => void }) {
+/**
+ * One chat room: its name and who is online, the message log (day separators, blocks per author), the composer.
+ * Opened at a message (a search result, `query` what was searched), it scrolls that message into view, marks it
+ * (the words searched too) and moves the focus to it.
+ */
+export function Room({ store, roomId, roomName, me, canModerate, onBack, query = '' }: { store: ChatStore; roomId: string; roomName: string; me: User; canModerate: boolean; onBack: () => void; query?: string }) {
   const room = store.room.value;
   const pending = store.pending.value.filter((p) => p.roomId === roomId);
   const offline = store.connection.value !== 'online';
@@ -19,7 +25,11 @@ export function Room({ store, roomId, roomName, me, canModerate, onBack }: { sto
   const [menuFor, setMenuFor] = useState<number | null>(null);
   const [newBelow, setNewBelow] = useState(false);
   const logRef = useRef<HTMLDivElement>(null);
-  const atBottom = useRef(true);
+  const atBottom = useRef(room?.roomId !== roomId || room.focus === null);
+  /** The found message already brought into view (it is not brought back on every new message). */
+  const shownFocus = useRef<number | null>(null);
+  const focus = room?.roomId === roomId ? room.focus : null;
+  const terms = useMemo(() => searchTerms(query), [query]);
   const anchor = useRef<{ firstSeq: number; fromBottom: number } | null>(null);
 
   const messages = room?.roomId === roomId ? room.messages : [];
@@ -38,6 +48,21 @@ export function Room({ store, roomId, roomName, me, canModerate, onBack }: { sto
   useLayoutEffect(() => {
     const log = logRef.current;
     if (!log) return;
+    // Opened at a message: once it is here, it is what the reader sees (in the middle) and where focus is.
+    if (focus !== null && shownFocus.current !== focus) {
+      const found = log.querySelector<HTMLElement>(`li.msg[data-seq="${focus}"]`);
+      if (found) {
+        shownFocus.current = focus;
+        atBottom.current = false;
+        found.scrollIntoView({ block: 'center' });
+        found.focus({ preventScroll: true });
+        return;
+      }
+      if (!room?.loaded) return;
+      shownFocus.current = focus; // not in the room (any more): its end, as usual
+      atBottom.current = true;
+    }
+    if (focus === null) shownFocus.current = null;
     const kept = anchor.current;
     if (kept && messages[0] && messages[0].seq < kept.firstSeq) {
       log.scrollTop = log.scrollHeight - kept.fromBottom;
@@ -45,8 +70,8 @@ export function Room({ store, roomId, roomName, me, canModerate, onBack }: { sto
       return;
     }
     if (atBottom.current) log.scrollTop = log.scrollHeight;
-    else if (lastSeq) setNewBelow(true);
-  }, [messages, pending.length]);
+    else if (lastSeq && !room?.hasNewer) setNewBelow(true);
+  }, [messages, pending.length, focus, room?.loaded]);
 
   // What is on screen at the bottom has been read.
   useEffect(() => {
@@ -66,8 +91,11 @@ export function Room({ store, roomId, roomName, me, canModerate, onBack }: { sto
 
   function onScroll() {
     const log = logRef.current;
-    if (!log) return;
-    atBottom.current = log.scrollHeight - log.scrollTop - log.clientHeight < NEAR_BOTTOM_PX;
+    if (!log || !room) return;
+    const nearBottom = log.scrollHeight - log.scrollTop - log.clientHeight < NEAR_BOTTOM_PX;
+    // A window of older messages: its bottom is not the room's end; the next page comes instead.
+    if (nearBottom && room.hasNewer) void store.loadNewer();
+    atBottom.current = nearBottom && !room.hasNewer;
     if (atBottom.current) {
       setNewBelow(false);
       if (lastSeq) store.seen(lastSeq);
@@ -76,6 +104,13 @@ export function Room({ store, roomId, roomName, me, canModerate, onBack }: { sto
   }
 
   function toBottom() {
+    if (room?.hasNewer || focus !== null) {
+      // The room's own address: its end, live (ChatPage opens it so).
+      atBottom.current = true;
+      setNewBelow(false);
+      go(`/room/${roomId}`);
+      return;
+    }
     const log = logRef.current;
     if (log) log.scrollTop = log.scrollHeight;
     atBottom.current = true;
@@ -94,6 +129,7 @@ export function Room({ store, roomId, roomName, me, canModerate, onBack }: { sto
     const next = event.key === 'Home' ? 0 : event.key === 'End' ? all.length - 1 : event.key === 'ArrowUp' ? (index < 0 ? all.length - 1 : Math.max(0, index - 1)) : Math.min(all.length - 1, index + 1);
     all[next].focus();
     if (next === 0) void loadOlder();
+    if (next === all.length - 1 && room?.hasNewer) void store.loadNewer();
   }
 
   async function remove(message: ChatMessage) {
@@ -130,6 +166,7 @@ export function Room({ store, roomId, roomName, me, canModerate, onBack }: { sto
             {room.loadingOlder ? t('room.loadingOlder') : room.hasOlder ? '' : messages.length > 0 ? t('room.start') : ''}
           </p>
           <ol>
+            {!room.loaded && messages.length === 0 && <li class="empty" role="status">{t('status.loading')}</li>}
             {room.loaded && messages.length === 0 && pending.length === 0 && <li class="empty">{t('room.empty')}</li>}
             {items.map((item) =>
               item.kind === 'day' ? (
@@ -144,13 +181,20 @@ export function Room({ store, roomId, roomName, me, canModerate, onBack }: { sto
                   me={me}
                   names={names}
                   canDelete={!item.message.deleted && (item.message.author.id === me.id || canModerate)}
+                  found={item.message.seq === focus}
+                  terms={item.message.seq === focus ? terms : NO_TERMS}
                   menuOpen={menuFor === item.message.id}
                   onMenu={(open) => setMenuFor(open ? item.message.id : null)}
                   onDelete={() => void remove(item.message)}
                 />
               ),
             )}
-            {pending.map((p) => (
+            {room.hasNewer && (
+              <li class="older-status" aria-live="polite">
+                {room.loadingNewer ? t('room.loadingNewer') : t('room.moreBelow')}
+              </li>
+            )}
+            {!room.hasNewer && pending.map((p) => (
               <li key={p.clientId} class="msg mine pending first" data-pending={p.clientId}>
                 <span class="meta">
                   <span class="author">{t('message.you')}</span> <span>{p.error ? t('message.failed', { reason: describeError({ code: p.error }) }) : t('message.pending')}</span>
@@ -165,9 +209,9 @@ export function Room({ store, roomId, roomName, me, canModerate, onBack }: { sto
             ))}
           </ol>
         </div>
-        {newBelow && (
+        {(newBelow || room.hasNewer) && (
           <button type="button" class="jump secondary" onClick={toBottom}>
-            {t('room.newBelow')}
+            {t(room.hasNewer ? 'room.toLatest' : 'room.newBelow')}
           </button>
         )}
       </div>
@@ -186,9 +230,14 @@ export function Room({ store, roomId, roomName, me, canModerate, onBack }: { sto
   );
 }
 
-function MessageItem({ message, first, me, names, canDelete, menuOpen, onMenu, onDelete }: {
+const NO_TERMS: string[] = [];
+
+function MessageItem({ message, first, found, terms, me, names, canDelete, menuOpen, onMenu, onDelete }: {
   message: ChatMessage;
   first: boolean;
+  /** The message a search opened the room at: marked, with the words searched. */
+  found: boolean;
+  terms: readonly string[];
   me: User;
   names: string[];
   canDelete: boolean;
@@ -201,11 +250,12 @@ function MessageItem({ message, first, me, names, canDelete, menuOpen, onMenu, o
   const time = formatTime(message.createdAt, me.timezone, false);
   return (
     <li
-      class={`msg${mine ? ' mine' : ''}${first ? ' first' : ''}${message.deleted ? ' deleted' : ''}`}
+      class={`msg${mine ? ' mine' : ''}${first ? ' first' : ''}${message.deleted ? ' deleted' : ''}${found ? ' found' : ''}`}
       data-seq={message.seq}
       data-id={message.id}
       tabIndex={-1}
-      aria-label={`${author}, ${time}: ${message.deleted ? t('message.deleted') : message.body}`}
+      aria-current={found ? 'true' : undefined}
+      aria-label={`${found ? `${t('room.found')}: ` : ''}${author}, ${time}: ${message.deleted ? t('message.deleted') : message.body}`}
       onKeyDown={(e) => {
         if ((e.key === 'Enter' || e.key === 'ContextMenu') && e.target === e.currentTarget) {
           e.preventDefault();
@@ -225,7 +275,15 @@ function MessageItem({ message, first, me, names, canDelete, menuOpen, onMenu, o
         {message.deleted ? (
           <em>{t('message.deleted')}</em>
         ) : (
-          splitMentions(message.body, names).map((part, i) => (part.mention ? <mark key={i} class={`mention${part.mention === me.name ? ' me' : ''}`}>{part.text}</mark> : part.text))
+          splitMentions(message.body, names).map((part, i) =>
+            part.mention ? (
+              <mark key={i} class={`mention${part.mention === me.name ? ' me' : ''}`}>{part.text}</mark>
+            ) : terms.length > 0 ? (
+              highlightParts(part.text, terms).map((piece, j) => (piece.match ? <mark key={`${i}-${j}`} class="hit">{piece.text}</mark> : piece.text))
+            ) : (
+              part.text
+            ),
+          )
         )}
       </span>
       {!message.deleted && <MessageMenu open={menuOpen} onOpen={onMenu} body={message.body} canDelete={canDelete} onDelete={onDelete} />}

@@ -3,9 +3,6 @@
  * Every one of them is loaded on demand, and this module brings their strings and styles along, so none of it
  * weighs on the first load.
  */
-import { useEffect, useState } from 'preact/hooks';
-import type { Org } from '../../../../server/contract/model';
-import { apiAll } from '../../api';
 import { describeError } from '../../errors';
 import { addMessages, formatLocale, t, type MessageKey } from '../../i18n';
 import { lifeEn } from '../../i18n/life/en';
@@ -44,34 +41,7 @@ export function formatHours(hours: number): string {
   return tl('life.hours', { hours: new Intl.NumberFormat(formatLocale(), { maximumFractionDigits: 2 }).format(hours) });
 }
 
-// The org tree changes seldom: one fetch serves the pages opened in the next minute (a weak link pays once).
-let orgsCache: { token: string; at: number; orgs: Promise<Org[]> } | null = null;
-
-/** The district's units (null while loading); a failure is handed to `onError` and gives an empty list. */
-export function useOrgs(token: string, onError?: (error: unknown) => void): Org[] | null {
-  const [orgs, setOrgs] = useState<Org[] | null>(null);
-  useEffect(() => {
-    if (!orgsCache || orgsCache.token !== token || Date.now() - orgsCache.at > 60_000) {
-      orgsCache = { token, at: Date.now(), orgs: apiAll<Org>('/api/orgs', 'orgs', token) };
-    }
-    const mine = orgsCache;
-    let live = true;
-    mine.orgs.then(
-      (list) => live && setOrgs(list),
-      (error) => {
-        if (orgsCache === mine) orgsCache = null;
-        if (!live) return;
-        setOrgs([]);
-        onError?.(error);
-      },
-    );
-    return () => void (live = false);
-  }, [token]);
-  return orgs;
-}
-
-/** A unit's name, or nothing while the tree is loading. */
-export const nameOf = (orgs: readonly Org[] | null, id: number | null | undefined) => orgs?.find((o) => o.id === id)?.name ?? '';
+export { nameOf, useOrgs } from '../orgs';
 
 /** The member's own record pages: the card, moving the membership, reporting home, training. */
 export function RecordNav({ current }: { current: 'card' | 'transfer' | 'report' | 'trainings' }) {

@@ -1,0 +1,76 @@
+/**
+ * What the district's voice pages share (announcements, discussions, blogs, search). Every one of them is loaded
+ * on demand, and this module brings their strings and styles along, so none of it weighs on the first load.
+ */
+import type { ComponentChildren } from 'preact';
+import { describeError } from '../../errors';
+import { highlightParts } from '../../highlight';
+import { addMessages, formatFullTime, t, type MessageKey } from '../../i18n';
+import { voiceEn } from '../../i18n/voice/en';
+import { voiceZhCN, type VoiceKey } from '../../i18n/voice/zh-CN';
+import './voice.css';
+
+addMessages({ 'zh-CN': voiceZhCN, en: voiceEn });
+
+/** `t()` for the voice pages: their own catalog part and the shared one. */
+export function tv(key: VoiceKey | MessageKey, params: Record<string, string | number> = {}): string {
+  return t(key as MessageKey, params);
+}
+
+/** The one error presenter, with the voice pages' words for the codes a page knows more about. */
+export function voiceError(error: unknown, overrides: Partial<Record<string, VoiceKey | MessageKey>> = {}): string {
+  return describeError(error, overrides as Partial<Record<string, MessageKey>>);
+}
+
+export type Say = { tone: 'error' | 'success' | 'info'; text: string } | null;
+
+/** The forum's sections, one tap apart: announcements, discussions, blogs. */
+export function VoiceNav({ current }: { current: 'announcements' | 'discussions' | 'posts' }) {
+  const links: Array<[typeof current, string, VoiceKey]> = [
+    ['announcements', '#/announcements', 'voice.announcements'],
+    ['discussions', '#/discussions', 'voice.discussions'],
+    ['posts', '#/posts', 'voice.posts'],
+  ];
+  return (
+    <nav class="subnav" aria-label={tv('voice.sections')}>
+      {links.map(([id, href, label]) => (
+        <a key={id} href={href} aria-current={current === id ? 'page' : undefined}>
+          {tv(label)}
+        </a>
+      ))}
+    </nav>
+  );
+}
+
+/** Back to a section's list (a phone installed as an app has no back button of its own). */
+export function BackLink({ href, label }: { href: string; label: VoiceKey }) {
+  return (
+    <a class="back-link" href={href}>
+      <span aria-hidden="true">‹ </span>
+      {tv(label)}
+    </a>
+  );
+}
+
+/** Who wrote it and when (in the viewer's zone), and whatever else belongs on that line. */
+export function Byline({ name, at, zone, children }: { name: string; at: string; zone: string; children?: ComponentChildren }) {
+  return (
+    <p class="byline muted small">
+      <span>{name}</span>
+      <time dateTime={at}>{formatFullTime(at, zone)}</time>
+      {children}
+    </p>
+  );
+}
+
+/** A text with the words searched marked (`<mark>`). */
+export function Marked({ text, terms }: { text: string; terms: readonly string[] }) {
+  return (
+    <>
+      {highlightParts(text, terms).map((part, i) => (part.match ? <mark key={i} class="hit">{part.text}</mark> : part.text))}
+    </>
+  );
+}
+
+/** "Hidden" said in words (organizers see hidden items, marked as such). */
+export const HiddenPill = () => <span class="pill hidden-pill">{tv('voice.hidden')}</span>;
