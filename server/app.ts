@@ -52,6 +52,12 @@ export function createApp({ config, db, log, clock = systemClock }: AppDeps) {
       reauthenticate: (tokenId) => services.auth.reauthenticate(tokenId),
       authorizeRoom: (actor, roomId) => services.chat.authorize(actor, roomId),
       mayWatch: (actor, meetingId) => services.meetings.mayWatch(actor, meetingId),
+      mayStayIn: async (actor, room) => {
+        const [kind, id] = [room.slice(0, room.lastIndexOf(':')), Number(room.slice(room.lastIndexOf(':') + 1))];
+        if (kind === 'announcement-watch') return services.announcements.mayWatch(actor, id);
+        if (kind === 'discussion-watch') return services.discussions.mayWatch(actor, id);
+        return false;
+      },
       guestLive: async (inviteId) => (await services.guests.byInvite(inviteId)) !== null,
     },
     clock,

@@ -171,7 +171,7 @@ export function buildCore(deps: CoreDeps) {
     life: createMemberLifeService({ life: repos.memberLife, users: repos.users, directory, uow, signs, clock }),
     audit: createAuditService({ audit: repos.audit, users: repos.users, directory }),
     announcements: createAnnouncementService({ announcements: repos.announcements, users: repos.users, search: repos.search, directory, uow, audit, events: deps.voiceEvents }),
-    discussions: createDiscussionService({ discussions: repos.discussions, search: repos.search, directory, uow, audit, events: deps.voiceEvents }),
+    discussions: createDiscussionService({ discussions: repos.discussions, search: repos.search, directory, uow, audit, events: deps.voiceEvents, sessions }),
     posts: createPostService({ posts: repos.posts, users: repos.users, search: repos.search, directory, uow, audit }),
     search: createSearchService({ search: repos.search, meetings: repos.meetings, directory }),
     indexer,

@@ -101,6 +101,9 @@ export function createAnnouncementService(deps: { announcements: AnnouncementsRe
     },
 
     counts: (id: number) => announcements.counts(id),
+
+    /** May the actor still follow the read count (an organizer over the unit)? */
+    mayWatch: (actor: Actor, id: number) => managed(actor, id).then(() => true, () => false),
   };
 }
 

@@ -8,7 +8,8 @@ import type { VoiceEvents } from './announcements';
 import { auditEntry, changedFields, type AuditTrail } from './audit';
 import type { OrgDirectory } from './orgDirectory';
 import type { Policy } from './policy';
-import type { Tx } from './ports';
+import type { Sessions, Tx } from './ports';
+import { discussionWatchRoom } from '../contract/events';
 import { searchDoc } from './search';
 import type { UnitOfWork } from './unitOfWork';
 
@@ -20,7 +21,7 @@ const replyDoc = (r: Reply, d: Pick<Discussion, 'orgId' | 'title'>) => searchDoc
  * by the author's `clientId`; a locked discussion takes no more. Organizers over the unit lock and hide;
  * hidden items are shown to them only, and leave the search index.
  */
-export function createDiscussionService(deps: { discussions: DiscussionsRepo; search: SearchRepo; directory: OrgDirectory; uow: UnitOfWork; audit: AuditTrail; events: VoiceEvents }) {
+export function createDiscussionService(deps: { discussions: DiscussionsRepo; search: SearchRepo; directory: OrgDirectory; uow: UnitOfWork; audit: AuditTrail; events: VoiceEvents; sessions: Pick<Sessions, 'syncRoom'> }) {
   const { discussions, directory } = deps;
 
   /** The discussion, if the actor may read it (hidden ones: organizers over the unit only). */
@@ -87,9 +88,11 @@ export function createDiscussionService(deps: { discussions: DiscussionsRepo; se
       const discussion = await discussions.find(id);
       if (!discussion) throw notFound('discussion');
       (await directory.policy()).assert(actor, 'discussion.moderate', discussion.orgId);
-      return deps.uow.run(async (tx) => {
+      return deps.uow.run(async (tx, effects) => {
         const saved = await discussions.setDiscussion(tx, id, change);
         if (saved.hidden !== discussion.hidden) await reindex(tx, saved);
+        // Hidden: those watching it who may no longer read it stop hearing its replies, at once.
+        if (saved.hidden && !discussion.hidden) effects.afterCommit(() => deps.sessions.syncRoom(discussionWatchRoom(id)));
         const diff = changedFields({ locked: discussion.locked, hidden: discussion.hidden }, { locked: saved.locked, hidden: saved.hidden });
         if (Object.keys(diff.after).length > 0) await deps.audit.append(tx, [auditEntry(actor, 'discussion.moderate', { type: 'discussion', id }, discussion.orgId, diff)]);
         return saved;
@@ -109,6 +112,9 @@ export function createDiscussionService(deps: { discussions: DiscussionsRepo; se
         return saved;
       });
     },
+
+    /** May the actor still follow this discussion (it moved out of their units, or was hidden from them)? */
+    mayWatch: (actor: Actor, id: number) => readable(actor, id).then(() => true, () => false),
 
     /** May the actor follow this discussion's replies? (`join` puts the socket in the watch room.) */
     async watch(actor: Actor, id: number, join: () => unknown): Promise<Record<string, never>> {

@@ -89,6 +89,7 @@ export function createRealtime(deps: RealtimeDeps) {
       const auth = (socket.handshake.auth ?? {}) as { token?: unknown; guestToken?: unknown };
       socket.data.joined = new Set();
       socket.data.watching = new Set();
+      socket.data.watchRooms = new Set();
       socket.data.following = new Set();
       socket.data.rightsVersion = 0;
       socket.data.handshakeAt = Date.now();

@@ -19,6 +19,8 @@ export interface SessionChecks {
   authorizeRoom(actor: Actor, roomId: string): Promise<unknown>;
   /** May the actor still follow this meeting's counters? */
   mayWatch(actor: Actor, meetingId: number): Promise<boolean>;
+  /** May the actor stay in this watch room (`announcement-watch:<id>`, `discussion-watch:<id>`)? */
+  mayStayIn(actor: Actor, watchRoom: string): Promise<boolean>;
   /** Is this guest link still live? */
   guestLive(inviteId: number): Promise<boolean>;
 }
@@ -190,6 +192,11 @@ export class RealtimeSessions implements Sessions {
       if (await this.checks.mayWatch(fresh.actor, meetingId)) continue;
       socket.data.watching.delete(meetingId);
       socket.leave(meetingWatchRoom(meetingId));
+    }
+    for (const room of [...(socket.data.watchRooms ?? [])]) {
+      if (await this.checks.mayStayIn(fresh.actor, room)) continue;
+      socket.data.watchRooms.delete(room);
+      socket.leave(room);
     }
   }
 }

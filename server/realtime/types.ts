@@ -22,6 +22,8 @@ export interface SocketData {
   joined: Set<string>;
   /** Meetings whose counters this socket follows (meeting:watch). */
   watching: Set<number>;
+  /** Watch rooms of other features (an announcement's read count, a discussion's replies), re-checked by Sessions.sync. */
+  watchRooms: Set<string>;
   /** Rooms whose activity this socket follows (rooms:follow). */
   following: Set<string>;
   /** Grows whenever Sessions.sync re-checked this socket: a command that started before re-checks its room. */

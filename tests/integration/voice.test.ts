@@ -69,6 +69,38 @@ describe('announcements', () => {
   });
 });
 
+describe('losing a right ends a watch at once', () => {
+  it('an organizer removed from the unit stops hearing read counts; a hidden discussion stops reaching members', async () => {
+    const { admin, alice, amy, orgA } = env.d;
+    const helper = await addMember(env.server.url, admin, env.d.branchA.id, 'Helper');
+    expect((await post(`/api/orgs/${env.d.branchA.id}/organizers`, admin.token, { userId: helper.user.id })).status).toBe(204);
+    const a = (await post('/api/announcements', orgA.token, { orgId: env.d.branchA.id, title: 'watch me', body: 'x' })).body.announcement;
+    const helperSocket = await env.as(helper);
+    await ok(helperSocket, 'announcement:watch', { announcementId: a.id });
+    const heard = collect(helperSocket, 'announcement:reads');
+    expect((await call('DELETE', `/api/orgs/${env.d.branchA.id}/organizers/${helper.user.id}`, admin.token)).status).toBe(204);
+    await sleep(500);
+    await post(`/api/announcements/${a.id}/read`, alice.token);
+    await sleep(1500);
+    expect(heard).toEqual([]);
+
+    const d = (await post('/api/discussions', orgA.token, { orgId: env.d.branchA.id, title: 'to hide', body: 'x' })).body.discussion;
+    const amySocket = await env.as(amy);
+    await ok(amySocket, 'discussion:watch', { discussionId: d.id });
+    const replies = collect(amySocket, 'discussion:reply');
+    await call('PATCH', `/api/discussions/${d.id}`, orgA.token, { hidden: true });
+    await sleep(500);
+    expect((await get(`/api/discussions/${d.id}`, amy.token)).status).toBe(404);
+    const orgSocket = await env.as(orgA);
+    await ok(orgSocket, 'discussion:watch', { discussionId: d.id });
+    const orgHears = next(orgSocket, 'discussion:reply');
+    await post(`/api/discussions/${d.id}/replies`, orgA.token, { body: 'for organizers only', clientId: cid() });
+    await orgHears;
+    await sleep(200);
+    expect(replies).toEqual([]);
+  });
+});
+
 describe('discussions', () => {
   it('open to the unit\'s room; replies idempotent by clientId and live to watchers; lock and hide by organizers', async () => {
     const { orgA, orgB, alice, amy, bob } = env.d;

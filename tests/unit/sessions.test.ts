@@ -13,6 +13,7 @@ function setup(live: { token: boolean; guest: boolean }) {
     reauthenticate: async () => (live.token ? { actor: { id: 7, name: 'Amy', role: 'member' as const, branchId: 3, tokenId: 70 }, user: {} as never, expiresAt: '2099-01-01T00:00:00.000Z' } : null),
     authorizeRoom: async () => {},
     mayWatch: async () => true,
+    mayStayIn: async () => true,
     guestLive: async () => live.guest,
   };
   const sessions = new RealtimeSessions(checks, { now: () => Date.now() }, createLogger('silent'));

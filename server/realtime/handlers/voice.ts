@@ -13,14 +13,18 @@ export const discussionRefSchema = z.object({ discussionId: positiveId });
 /** The district's voice: follow an announcement's read count, follow a discussion's replies. */
 export function registerVoiceHandlers(socket: AppSocket, services: { announcements: AnnouncementService; discussions: DiscussionService }, rt: RealtimeContext): void {
   const actor = (): Actor => socket.data.actor!;
-  handle(socket, 'announcement:watch', announcementRefSchema, ({ announcementId }) => services.announcements.watch(actor(), announcementId, () => socket.join(announcementWatchRoom(announcementId))), rt.handlerContext);
-  handle(socket, 'announcement:unwatch', announcementRefSchema, async ({ announcementId }) => {
-    await socket.leave(announcementWatchRoom(announcementId));
+  // Watch rooms are remembered on the socket, so a lost right (Sessions.sync) takes the socket out of them.
+  const enter = (room: string) => {
+    socket.data.watchRooms.add(room);
+    return socket.join(room);
+  };
+  const leave = async (room: string) => {
+    socket.data.watchRooms.delete(room);
+    await socket.leave(room);
     return {};
-  }, rt.handlerContext);
-  handle(socket, 'discussion:watch', discussionRefSchema, ({ discussionId }) => services.discussions.watch(actor(), discussionId, () => socket.join(discussionWatchRoom(discussionId))), rt.handlerContext);
-  handle(socket, 'discussion:unwatch', discussionRefSchema, async ({ discussionId }) => {
-    await socket.leave(discussionWatchRoom(discussionId));
-    return {};
-  }, rt.handlerContext);
+  };
+  handle(socket, 'announcement:watch', announcementRefSchema, ({ announcementId }) => services.announcements.watch(actor(), announcementId, () => enter(announcementWatchRoom(announcementId))), rt.handlerContext);
+  handle(socket, 'announcement:unwatch', announcementRefSchema, ({ announcementId }) => leave(announcementWatchRoom(announcementId)), rt.handlerContext);
+  handle(socket, 'discussion:watch', discussionRefSchema, ({ discussionId }) => services.discussions.watch(actor(), discussionId, () => enter(discussionWatchRoom(discussionId))), rt.handlerContext);
+  handle(socket, 'discussion:unwatch', discussionRefSchema, ({ discussionId }) => leave(discussionWatchRoom(discussionId)), rt.handlerContext);
 }
