@@ -1,0 +1,99 @@
+import { describe, expect, it } from 'vitest';
+import { highlightParts, searchTerms } from '../../client/src/highlight';
+import { en } from '../../client/src/i18n/en';
+import { lifeEn } from '../../client/src/i18n/life/en';
+import { voiceEn } from '../../client/src/i18n/voice/en';
+import { voiceZhCN } from '../../client/src/i18n/voice/zh-CN';
+import { zhCN } from '../../client/src/i18n/zh-CN';
+import { appendPage, byOldest, isPinned, mergeById, orderAnnouncements, readShare, resultLink, searchPath } from '../../client/src/views/voice/logic';
+import type { SearchResult } from '../../server/contract/voice';
+
+/** The pure parts of the district's voice pages (client/src/highlight.ts, client/src/views/voice/logic.ts) and their catalog part. */
+
+const marked = (text: string, terms: string[]) => highlightParts(text, terms).map((p) => (p.match ? `[${p.text}]` : p.text)).join('');
+
+describe('what a search marks', () => {
+  it('takes the words of a query: Chinese stays whole, spaces split, quotes and operators are not words, longest first', () => {
+    expect(searchTerms('党费')).toEqual(['党费']);
+    expect(searchTerms('  流动党员   学习 ')).toEqual(['流动党员', '学习']);
+    expect(searchTerms('"党费" OR 交*')).toEqual(['党费', '交']);
+    expect(searchTerms('党费 党费')).toEqual(['党费']);
+    expect(searchTerms('')).toEqual([]);
+    expect(searchTerms('ＡＢＣ')).toEqual(['ABC']); // full-width letters as typed on a Chinese keyboard
+    expect(searchTerms('x '.repeat(50) + 'y')).toHaveLength(2);
+  });
+
+  it('marks every match in a text, Latin letters in any case, the rest left as it was', () => {
+    expect(marked('请按时交党费，党费可以网上交。', ['党费'])).toBe('请按时交[党费]，[党费]可以网上交。');
+    expect(marked('Zoom meeting at 8, zoom link below', ['zoom'])).toBe('[Zoom] meeting at 8, [zoom] link below');
+    expect(marked('流动党员学习', ['流动党员', '党员'])).toBe('[流动党员]学习');
+    expect(marked('no match here', ['党费'])).toBe('no match here');
+    expect(marked('anything', [])).toBe('anything');
+    expect(highlightParts('', ['x'])).toEqual([]);
+    // The parts always put the text back together.
+    const text = '2025年的党费：按 2025 标准';
+    expect(highlightParts(text, ['2025', '党费']).map((p) => p.text).join('')).toBe(text);
+  });
+});
+
+describe('the voice pages’ lists', () => {
+  const at = (iso: string) => Date.parse(iso);
+  const a = (id: number, createdAt: string, pinnedUntil: string | null = null) => ({ id, createdAt, pinnedUntil });
+
+  it('orders announcements still pinned first, then the newest; a lapsed pin drops back', () => {
+    const now = at('2026-12-01T00:00:00Z');
+    const list = [a(1, '2026-11-01T00:00:00Z', '2026-12-15T00:00:00Z'), a(2, '2026-11-20T00:00:00Z'), a(3, '2026-11-25T00:00:00Z', '2026-11-30T00:00:00Z'), a(4, '2026-11-10T00:00:00Z', '2026-12-02T00:00:00Z')];
+    expect(orderAnnouncements(list, now).map((x) => x.id)).toEqual([4, 1, 3, 2]);
+    expect(isPinned(list[2], now)).toBe(false);
+    expect(isPinned(list[0], now)).toBe(true);
+  });
+
+  it('merges live items and pages without doubles, newer copies winning', () => {
+    const r = (id: number, body = `r${id}`) => ({ id, body });
+    expect(mergeById([r(1), r(3)], [r(2), r(3, 'edited')], byOldest)).toEqual([r(1), r(2), r(3, 'edited')]);
+    expect(appendPage([r(5), r(4)], [r(4), r(3), r(2)]).map((x) => x.id)).toEqual([5, 4, 3, 2]);
+  });
+
+  it('says how much of the audience has read it', () => {
+    expect(readShare(0, 4)).toBe(0);
+    expect(readShare(1, 3)).toBe(33);
+    expect(readShare(4, 4)).toBe(100);
+    expect(readShare(0, 0)).toBe(0);
+    expect(readShare(5, 4)).toBe(100);
+  });
+});
+
+describe('where a search result leads', () => {
+  const result = (fields: Partial<SearchResult>): SearchResult => ({ kind: 'message', id: 9, title: 't', snippet: 's', createdAt: '2026-12-01T00:00:00Z', ...fields });
+  it('opens a message in its room at its seq (the words to mark along), a reply at its place in the thread, the rest on their pages', () => {
+    expect(resultLink(result({ roomId: 'org:3', seq: 120 }), '党费')).toBe('#/room/org:3?seq=120&q=%E5%85%9A%E8%B4%B9');
+    expect(resultLink(result({}), '党费')).toBeNull();
+    expect(resultLink(result({ kind: 'reply', id: 7, discussionId: 2 }), 'x')).toBe('#/discussions/2?reply=7');
+    expect(resultLink(result({ kind: 'discussion', id: 2 }), 'x')).toBe('#/discussions/2');
+    expect(resultLink(result({ kind: 'post', id: 4 }), 'x')).toBe('#/posts/4');
+    expect(resultLink(result({ kind: 'announcement', id: 5 }), 'x')).toBe('#/announcements/5');
+    expect(resultLink(result({ kind: 'project', id: 6 }), 'x')).toBeNull();
+  });
+  it('keeps a search in the address', () => {
+    expect(searchPath(' 党费 ', '')).toBe('/search?q=%E5%85%9A%E8%B4%B9');
+    expect(searchPath('a&b', 'post')).toBe('/search?q=a%26b&kind=post');
+  });
+});
+
+describe('the voice catalog part', () => {
+  it('has the same keys in both languages, none empty, the same placeholders, and no key of the shared catalog or member life', () => {
+    expect(Object.keys(voiceEn).sort()).toEqual(Object.keys(voiceZhCN).sort());
+    const placeholders = (text: string) => (text.match(/\{\w+\}/g) ?? []).sort();
+    for (const [key, zh] of Object.entries(voiceZhCN)) {
+      const english = voiceEn[key as keyof typeof voiceEn];
+      expect(zh.length * english.length, key).toBeGreaterThan(0);
+      expect(placeholders(english), key).toEqual(placeholders(zh));
+      expect(key in zhCN || key in en || key in lifeEn, `${key} is in another catalog too`).toBe(false);
+    }
+  });
+  it('leaves in the shared catalog only what the shell needs before the pages load: their titles, the tab, the search button, the room opened at a message', () => {
+    for (const key of ['nav.voice', 'nav.announcements', 'nav.discussions', 'nav.posts', 'nav.search', 'room.found', 'room.toLatest'] as const) {
+      expect(zhCN[key].length * en[key].length, key).toBeGreaterThan(0);
+    }
+  });
+});
