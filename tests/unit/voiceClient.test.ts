@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { joinWindow } from '../../client/src/chat/roomState';
 import { highlightParts, searchTerms } from '../../client/src/highlight';
 import { en } from '../../client/src/i18n/en';
 import { lifeEn } from '../../client/src/i18n/life/en';
@@ -6,6 +7,7 @@ import { voiceEn } from '../../client/src/i18n/voice/en';
 import { voiceZhCN } from '../../client/src/i18n/voice/zh-CN';
 import { zhCN } from '../../client/src/i18n/zh-CN';
 import { appendPage, byOldest, isPinned, mergeById, orderAnnouncements, readShare, resultLink, searchPath } from '../../client/src/views/voice/logic';
+import type { ChatMessage } from '../../server/contract/model';
 import type { SearchResult } from '../../server/contract/voice';
 
 /** The pure parts of the district's voice pages (client/src/highlight.ts, client/src/views/voice/logic.ts) and their catalog part. */
@@ -95,5 +97,17 @@ describe('the voice catalog part', () => {
     for (const key of ['nav.voice', 'nav.announcements', 'nav.discussions', 'nav.posts', 'nav.search', 'room.found', 'room.toLatest'] as const) {
       expect(zhCN[key].length * en[key].length, key).toBeGreaterThan(0);
     }
+  });
+});
+
+describe('a room opened at a message', () => {
+  const m = (seq: number) => ({ id: seq, roomId: 'org:1', seq, author: { id: 1, name: 'A' }, body: `m${seq}`, clientId: `c${seq}`, createdAt: '2026-12-01T00:00:00Z', deleted: false }) as ChatMessage;
+  const run = (from: number, to: number) => Array.from({ length: to - from + 1 }, (_, i) => m(from + i));
+  it('joins the window to the room’s latest page when they meet, and keeps it apart otherwise', () => {
+    expect(joinWindow(run(10, 30), run(31, 80))).toEqual({ messages: run(10, 80), live: true });
+    expect(joinWindow(run(10, 40), run(31, 80))).toEqual({ messages: run(10, 80), live: true });
+    expect(joinWindow(run(10, 30), run(50, 99))).toEqual({ messages: run(10, 30), live: false });
+    expect(joinWindow([], run(50, 99))).toEqual({ messages: run(50, 99), live: true });
+    expect(joinWindow(run(1, 5), [])).toEqual({ messages: run(1, 5), live: true });
   });
 });

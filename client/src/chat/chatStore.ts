@@ -3,8 +3,8 @@ import type { ChatMessage, User, UserRef } from '../../../server/contract/model'
 import type { RoomInfo } from '../api';
 import type { FirstScreen } from '../session';
 import { command, openSocket, type AppSocket } from '../socket';
-import { Outbox, type PendingMessage } from './outbox';
-import { contiguousSeq, markDeleted, mergeMessages, newClientId, newest, storedClientIds } from './roomState';
+import { Outbox, RoomCache, type PendingMessage } from './outbox';
+import { contiguousSeq, joinWindow, markDeleted, mergeMessages, newClientId, storedClientIds } from './roomState';
 
 export type Connection = 'connecting' | 'online' | 'offline';
 
@@ -26,7 +26,6 @@ export interface RoomState {
   loadingNewer: boolean;
 }
 
-const CACHED_PER_ROOM = 200;
 const TYPING_SHOWN_MS = 4000;
 const TYPING_SEND_EVERY_MS = 2000;
 const OLDER_PAGE = 50;
@@ -48,6 +47,7 @@ export class ChatStore {
   /** The page's one socket; other features (meetings, notifications, calls) listen on it too. */
   readonly socket: AppSocket;
   private readonly outbox: Outbox;
+  private readonly cache: RoomCache;
   private flushing = false;
   private lastTypingSent = 0;
   private catchUpTimer: ReturnType<typeof setTimeout> | null = null;
@@ -68,6 +68,7 @@ export class ChatStore {
       this.seed = first.home;
     }
     this.outbox = new Outbox(`ks:outbox:${user.id}`);
+    this.cache = new RoomCache(user.id);
     this.pending.value = this.outbox.all();
     const socket = (this.socket = openSocket(token));
     socket.on('connect', () => {
@@ -119,11 +120,8 @@ export class ChatStore {
   open(roomId: string, at?: number): void {
     const previous = this.room.value;
     if (previous?.roomId === roomId) {
-      if (at === undefined) {
-        // The room's own link: back to its end.
-        if (previous.hasNewer) this.toLatest();
-        else if (previous.focus !== null) this.room.value = { ...previous, focus: null };
-      } else if (previous.messages.some((m) => m.seq === at)) {
+      if (at === undefined) this.toLatest(); // the room's own link: back to its end
+      else if (previous.messages.some((m) => m.seq === at)) {
         this.room.value = { ...previous, focus: at };
       } else {
         this.room.value = { ...previous, messages: [], focus: at, hasNewer: true, loaded: false, hasOlder: true };
@@ -133,7 +131,7 @@ export class ChatStore {
     }
     if (previous && this.socket.connected) void command(this.socket, 'room:leave', { roomId: previous.roomId });
     const seeded = this.seed?.roomId === roomId ? this.seed.messages : [];
-    const messages = mergeMessages(this.readCache(roomId), seeded);
+    const messages = mergeMessages(this.cache.read(roomId), seeded);
     const here = at === undefined || messages.some((m) => m.seq === at);
     const common = { roomId, online: [], typing: [], loadingOlder: false, focus: at ?? null, loadingNewer: false };
     this.room.value = here
@@ -145,12 +143,9 @@ export class ChatStore {
   /** From a window of older messages back to the room's end (its latest messages, live again). */
   toLatest(): void {
     const room = this.room.value;
-    if (!room) return;
-    if (!room.hasNewer) {
-      if (room.focus !== null) this.room.value = { ...room, focus: null };
-      return;
-    }
-    const messages = this.readCache(room.roomId);
+    if (room && !room.hasNewer && room.focus !== null) this.room.value = { ...room, focus: null };
+    if (!room || !room.hasNewer) return;
+    const messages = this.cache.read(room.roomId);
     this.room.value = { ...room, messages, focus: null, hasNewer: false, loadingNewer: false, loaded: false, hasOlder: messages.length === 0 || messages[0].seq > 1 };
     if (this.socket.connected) void this.join(room.roomId);
   }
@@ -327,14 +322,8 @@ export class ChatStore {
       around = mergeMessages(before.ok ? before.data.messages : [], after.ok ? after.data.messages : []);
     }
     this.update(roomId, (r) => {
-      const shown = mergeMessages(r.messages, around);
-      const last = shown.length > 0 ? shown[shown.length - 1].seq : 0;
-      // The window reaches the room's latest messages (or there is nothing to window): one list, live.
-      if (shown.length === 0 || recent.length === 0 || last + 1 >= recent[0].seq) {
-        const messages = mergeMessages(shown, recent);
-        return { ...r, messages, online: ack.data.online, loaded: true, hasNewer: false, hasOlder: messages.length > 0 && messages[0].seq > 1 };
-      }
-      return { ...r, messages: shown, online: ack.data.online, loaded: true, hasNewer: true, hasOlder: shown[0].seq > 1 };
+      const { messages, live } = joinWindow(mergeMessages(r.messages, around), recent);
+      return { ...r, messages, online: ack.data.online, loaded: true, hasNewer: !live, hasOlder: messages.length > 0 && messages[0].seq > 1 };
     });
   }
 
@@ -421,24 +410,6 @@ export class ChatStore {
     const next = change(room);
     this.room.value = next;
     // The cache keeps the room's end (what opens next time); a window of older messages is not it.
-    if (next.messages !== room.messages && !next.hasNewer) this.writeCache(roomId, next.messages);
-  }
-
-  private cacheKey = (roomId: string) => `ks:room:${this.user.id}:${roomId}`;
-
-  private readCache(roomId: string): ChatMessage[] {
-    try {
-      return JSON.parse(localStorage.getItem(this.cacheKey(roomId)) ?? '[]') as ChatMessage[];
-    } catch {
-      return [];
-    }
-  }
-
-  private writeCache(roomId: string, messages: ChatMessage[]): void {
-    try {
-      localStorage.setItem(this.cacheKey(roomId), JSON.stringify(newest(messages, CACHED_PER_ROOM)));
-    } catch {
-      // Storage full or disabled: the server still has everything.
-    }
+    if (next.messages !== room.messages && !next.hasNewer) this.cache.write(roomId, next.messages);
   }
 }

@@ -1,3 +1,6 @@
+import type { ChatMessage } from '../../../server/contract/model';
+import { newest } from './roomState';
+
 /** A message the member wrote that the server has not confirmed yet. */
 export interface PendingMessage {
   clientId: string;
@@ -38,4 +41,29 @@ export class Outbox {
   private save(list: PendingMessage[]): void {
     localStorage.setItem(this.key, JSON.stringify(list));
   }
+}
+
+const CACHED_PER_ROOM = 200;
+
+/** The newest messages of each room the member opened, kept in the browser between visits (shown before the server answers). */
+export class RoomCache {
+  constructor(private readonly userId: number) {}
+
+  read(roomId: string): ChatMessage[] {
+    try {
+      return JSON.parse(localStorage.getItem(this.key(roomId)) ?? '[]') as ChatMessage[];
+    } catch {
+      return [];
+    }
+  }
+
+  write(roomId: string, messages: readonly ChatMessage[]): void {
+    try {
+      localStorage.setItem(this.key(roomId), JSON.stringify(newest(messages, CACHED_PER_ROOM)));
+    } catch {
+      // Storage full or disabled: the server still has everything.
+    }
+  }
+
+  private key = (roomId: string) => `ks:room:${this.userId}:${roomId}`;
 }

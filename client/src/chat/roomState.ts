@@ -31,6 +31,17 @@ export function markDeleted(messages: readonly ChatMessage[], messageId: number)
   return messages.map((m) => (m.id === messageId ? { ...m, deleted: true, body: '' } : m));
 }
 
+/**
+ * A window of messages around one a search opened (`shown`) beside the room's latest page (`recent`): one list,
+ * live, when the window reaches the latest page (or either is empty); else the window alone, still apart from
+ * the room's end.
+ */
+export function joinWindow(shown: ChatMessage[], recent: readonly ChatMessage[]): { messages: ChatMessage[]; live: boolean } {
+  const last = shown.length > 0 ? shown[shown.length - 1].seq : 0;
+  if (shown.length === 0 || recent.length === 0 || last + 1 >= recent[0].seq) return { messages: mergeMessages(shown, recent), live: true };
+  return { messages: shown, live: false };
+}
+
 /** Keeps the newest `limit` messages (what is cached in the browser between visits). */
 export function newest(messages: readonly ChatMessage[], limit: number): ChatMessage[] {
   return messages.length > limit ? messages.slice(messages.length - limit) : (messages as ChatMessage[]);
