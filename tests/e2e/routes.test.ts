@@ -3,6 +3,8 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { en } from '../../client/src/i18n/en';
 import { lifeEn } from '../../client/src/i18n/life/en';
 import { lifeZhCN } from '../../client/src/i18n/life/zh-CN';
+import { voiceEn } from '../../client/src/i18n/voice/en';
+import { voiceZhCN } from '../../client/src/i18n/voice/zh-CN';
 import { zhCN } from '../../client/src/i18n/zh-CN';
 import { periodOf } from '../../server/contract/time';
 import { useBrowserServer } from '../helpers/browser';
@@ -20,10 +22,10 @@ import { Findings, SETTLE_SCRIPT, settle } from '../helpers/routeAudit';
  */
 
 const env = useBrowserServer();
-// The shared catalog and the part the member-life pages load with them.
-type Catalog = typeof en & typeof lifeEn;
+// The shared catalog and the parts the member-life and voice pages load with them.
+type Catalog = typeof en & typeof lifeEn & typeof voiceEn;
 type Locale = 'zh-CN' | 'en-GB';
-const catalogOf = (locale: Locale): Catalog => (locale === 'zh-CN' ? { ...zhCN, ...lifeZhCN } : { ...en, ...lifeEn });
+const catalogOf = (locale: Locale): Catalog => (locale === 'zh-CN' ? { ...zhCN, ...lifeZhCN, ...voiceZhCN } : { ...en, ...lifeEn, ...voiceEn });
 const fill = (text: string, params: Record<string, string | number>) => text.replace(/\{(\w+)\}/g, (_, k) => String(params[k] ?? ''));
 const phone = (locale: Locale): BrowserContextOptions => ({
   locale,
@@ -37,6 +39,12 @@ let guestToken = '';
 let transferId = 0;
 let trainingId = 0;
 const TRAINING_TITLE = '党史学习教育专题讲座 A lecture on the Party’s history';
+let announcementId = 0;
+let discussionId = 0;
+let postId = 0;
+const ANNOUNCEMENT_TITLE = '关于按时交纳党费和参加十二月组织生活会的通知 On dues and the December meeting';
+const DISCUSSION_TITLE = '在外地怎么参加支部的学习？How do members far away join the study sessions?';
+const POST_TITLE = '在伦敦读书的日子：一个流动党员的学习笔记 Notes of a student member in London';
 
 beforeAll(async () => {
   const { d, server } = env;
@@ -113,6 +121,22 @@ beforeAll(async () => {
   await life(d.orgA.token, `/api/trainings/${trainingId}/records`, { userId: d.alice.user.id });
   await life(d.amy.token, `/api/trainings/${trainingId}/self-report`, { hours: 1.5, note: '在线上听了讲座 Listened online' });
   await life(d.alice.token, '/api/me/report-in', { location: 'London, Imperial College', mobile: true, note: '一切都好 All well' });
+
+  // The district's voice: a pinned announcement to branch A (read by Alice), a discussion with replies (one
+  // hidden), Alice's post with a comment and her draft, and a message that search finds.
+  const pinnedUntil = new Date(Date.now() + 7 * 86_400_000).toISOString();
+  announcementId = (await life(d.orgA.token, '/api/announcements', { orgId: d.branchA.id, title: ANNOUNCEMENT_TITLE, body: `各位党员：请在本月 25 日前交纳党费。\n${'十二月的组织生活会在线上举行，链接稍后发到群里。'.repeat(3)}\nPlease pay your dues by the 25th.`, pinnedUntil })).announcement.id;
+  await api(base, 'POST', `/api/announcements/${announcementId}/read`, { token: d.alice.token });
+  discussionId = (await life(d.amy.token, '/api/discussions', { orgId: d.branchA.id, title: DISCUSSION_TITLE, body: '我在外地打工，晚上九点以后才有空。大家有什么好办法？ I work late; any ideas?' })).discussion.id;
+  const replies = ['可以看录像回放，支部会把录像发到群里。', `Recordings are shared here: https://video.example.org/branch/${'x1y2'.repeat(15)}`, '周六上午的学习时间对在外地的同志最方便。'];
+  const replyIds: number[] = [];
+  for (const [i, body] of replies.entries()) replyIds.push((await life([d.alice, d.orgA, d.amy][i].token, `/api/discussions/${discussionId}/replies`, { body, clientId: `routes-reply-${i}` })).reply.id);
+  const hidden = await api(base, 'PATCH', `/api/replies/${replyIds[2]}`, { token: d.orgA.token, body: { hidden: true } });
+  expect(hidden.status, JSON.stringify(hidden.body)).toBe(200);
+  postId = (await life(d.alice.token, '/api/posts', { title: POST_TITLE, body: `${'今天在图书馆读完了《共产党宣言》的英文版，和同学讨论了很久。'.repeat(4)}\n\nToday I finished reading the Manifesto in English.`, status: 'published' })).post.id;
+  await life(d.amy.token, `/api/posts/${postId}/comments`, { body: '写得真好！Well written!' });
+  await life(d.alice.token, '/api/posts', { title: '草稿：下次支部会的发言 Draft: what I will say at the next meeting', body: '还没写完。', status: 'draft' });
+  await say(amy, branchRoom, '提醒一下：这个月的党费请在25号前交。', 99);
 
   for (const s of [alice, amy, orgA, genOrg, admin]) s.close();
 }, 60_000);
@@ -281,12 +305,30 @@ function commonScreens(tr: Catalog, who: Person, homeRoom: { path: string; name:
     { path: '/trainings/pending', ready: mainReady },
     { path: '/lost-contact', ready: mainReady },
     { path: '/audit', ready: mainReady },
+    // The district's voice (the forum tab, the search button); a room opened at a message.
+    { path: '/announcements', ready: (page) => page.getByRole('link', { name: ANNOUNCEMENT_TITLE }).waitFor() },
+    { path: `/announcements/${announcementId}`, ready: (page) => heading(page, ANNOUNCEMENT_TITLE) },
+    {
+      path: '/discussions',
+      ready: (page) => page.getByRole('link', { name: DISCUSSION_TITLE }).waitFor(),
+      extras: [toggle('a new discussion', (page) => page.getByRole('button', { name: tr['discussion.new'] }), (page) => page.locator('main form'))],
+    },
+    { path: `/discussions/${discussionId}`, ready: (page) => page.locator('ol.replies > li').first().waitFor() },
+    { path: '/posts', ready: (page) => page.getByRole('link', { name: POST_TITLE }).waitFor() },
+    { path: '/posts?view=mine', ready: (page) => heading(page, tr['nav.posts']) },
+    { path: '/posts/new', ready: (page) => heading(page, tr['post.editorNew']) },
+    { path: `/posts/${postId}`, ready: (page) => page.locator('ol.replies > li').first().waitFor() },
+    { path: `/posts/${postId}/edit`, ready: mainReady },
+    { path: '/search', ready: (page) => page.getByRole('searchbox').waitFor() },
+    { path: `/search?q=${encodeURIComponent('党费')}`, ready: (page) => page.locator('main p[role="status"]').waitFor() },
+    { path: `${homeRoom.path}?seq=1&q=${encodeURIComponent('大家')}`, ready: (page) => page.locator('li.msg.found').waitFor() },
   ];
 }
 
-/** The member-life editors an organizer opens in place: deciding a transfer, a new training, rejecting hours, an entry's changes. */
+/** The member-life editors an organizer opens in place: deciding a transfer, a new training, rejecting hours, an entry's changes; a new announcement. */
 function lifeExtras(tr: Catalog, amy: Person): Record<string, Extra[]> {
   return {
+    '/announcements': [toggle('a new announcement', (page) => page.getByRole('button', { name: tr['announcement.new'] }), (page) => page.locator('main form'))],
     '/transfers': [toggle('deciding a transfer', (page) => page.getByRole('button', { name: fill(tr['transfer.decideFor'], { name: amy.user.name }) }), (page) => page.locator('form.decide'))],
     '/trainings': [toggle('a new training', (page) => page.getByRole('button', { name: tr['training.new'] }), (page) => page.locator('main form'))],
     '/trainings/pending': [toggle('rejecting hours', (page) => page.getByRole('button', { name: fill(tr['training.rejectOf'], { name: amy.user.name }) }), (page) => page.locator('.card form'))],
