@@ -224,13 +224,13 @@ export function DiscussionThread({ id, token, me, socket, replyId }: { id: numbe
                         {formatFullTime(r.createdAt, zone)}
                       </time>
                       {r.hidden && <HiddenPill />}
+                      {organizes && (
+                        <button type="button" class="link" aria-label={tv(r.hidden ? 'reply.unhideOf' : 'reply.hideOf', { name: r.author.name })} onClick={() => void hideReply(r, !r.hidden)}>
+                          {tv(r.hidden ? 'reply.unhide' : 'reply.hide')}
+                        </button>
+                      )}
                     </div>
                     <p class="text">{r.body}</p>
-                    {organizes && (
-                      <button type="button" class="link" aria-label={tv(r.hidden ? 'reply.unhideOf' : 'reply.hideOf', { name: r.author.name })} onClick={() => void hideReply(r, !r.hidden)}>
-                        {tv(r.hidden ? 'reply.unhide' : 'reply.hide')}
-                      </button>
-                    )}
                   </li>
                 );
               })}

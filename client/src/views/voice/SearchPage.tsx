@@ -60,7 +60,7 @@ export function SearchPage({ token, me, query, kind }: { token: string; me: Me; 
         <form class="search-form" role="search" onSubmit={submit} key={`${query}|${kind}`}>
           <label for="search-q">{tv('search.label')}</label>
           <div class="search-row">
-            <input ref={input} id="search-q" type="search" name="q" defaultValue={query} maxLength={MAX_QUERY} enterKeyHint="search" aria-describedby="search-hint" />
+            <input ref={input} id="search-q" type="search" name="q" defaultValue={query} maxLength={MAX_QUERY} enterKeyHint="search" aria-describedby={query ? undefined : 'search-hint'} />
             <button type="submit">{tv('search.submit')}</button>
           </div>
           <label class="search-kind">
@@ -75,9 +75,11 @@ export function SearchPage({ token, me, query, kind }: { token: string; me: Me; 
             </select>
           </label>
         </form>
-        <p id="search-hint" class="muted small">
-          {tv('search.hint')}
-        </p>
+        {!query && (
+          <p id="search-hint" class="muted small">
+            {tv('search.hint')}
+          </p>
+        )}
         {error && <Notice tone="error">{error}</Notice>}
         {query && results === null && !error && <p role="status">{t('status.loading')}</p>}
         {results && (

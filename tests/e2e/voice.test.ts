@@ -1,0 +1,150 @@
+import type { BrowserContextOptions, Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
+import { en } from '../../client/src/i18n/en';
+import { voiceEn } from '../../client/src/i18n/voice/en';
+import { voiceZhCN } from '../../client/src/i18n/voice/zh-CN';
+import { zhCN } from '../../client/src/i18n/zh-CN';
+import { useBrowserServer } from '../helpers/browser';
+import { api } from '../helpers/clients';
+import { PASSWORD, type Person } from '../helpers/district';
+
+/**
+ * Discussions and blogs in the browser, each person in their own page: a thread started from the forum, a reply
+ * arriving live on another member's page, a reply written offline that shows as sending and goes out once when
+ * the link is back, an organizer who hides a reply and locks the thread; a post written as a draft, published,
+ * featured by an organizer, commented on, and deleted by its author.
+ */
+
+const env = useBrowserServer();
+const zh = { ...zhCN, ...voiceZhCN };
+const english = { ...en, ...voiceEn };
+const fill = (text: string, params: Record<string, string | number>) => text.replace(/\{(\w+)\}/g, (_, k) => String(params[k] ?? ''));
+
+const phone: BrowserContextOptions = { locale: 'zh-CN', timezoneId: 'Asia/Shanghai', viewport: { width: 360, height: 740 } };
+const desktop: BrowserContextOptions = { locale: 'en-GB', timezoneId: 'Europe/London', viewport: { width: 1280, height: 800 } };
+
+async function open(person: Person, options: BrowserContextOptions): Promise<Page> {
+  const context = await env.browser.newContext(options);
+  const page = await context.newPage();
+  page.setDefaultTimeout(10_000);
+  await page.goto(env.server.url);
+  await page.getByLabel(/Email|邮箱/).fill(person.user.email);
+  await page.getByLabel(/Password|密码/).fill(PASSWORD);
+  await page.getByRole('button', { name: /Sign in|登录/ }).click();
+  await page.getByRole('status').filter({ hasText: /Connected|已连接/ }).waitFor();
+  return page;
+}
+
+const go = (page: Page, hash: string) => page.evaluate((h) => void (location.hash = h), hash);
+
+describe('discussions and blogs in the browser', () => {
+  it('a thread: started, replied to live, a reply sent offline goes out once, a reply hidden and the thread locked by an organizer', async () => {
+    const { d } = env;
+    const alice = await open(d.alice, phone);
+    const amy = await open(d.amy, phone);
+    const orgA = await open(d.orgA, desktop);
+    const title = '周末学习小组怎么安排？';
+    try {
+      // Alice starts it from the forum's discussions, in her branch.
+      await go(alice, '/discussions');
+      await alice.getByRole('button', { name: zh['discussion.new'] }).click();
+      const form = alice.getByRole('form', { name: zh['discussion.new'] });
+      await form.getByLabel(zh['admin.unit']).selectOption({ label: d.branchA.name });
+      await form.getByLabel(zh['form.title']).fill(title);
+      await form.getByLabel(zh['voice.body']).fill('大家周六还是周日方便？');
+      await form.getByRole('button', { name: zh['discussion.create'] }).click();
+      await alice.getByRole('heading', { level: 1, name: title }).waitFor();
+      const id = Number(alice.url().match(/discussions\/(\d+)/)![1]);
+
+      // Amy has it open; Alice's reply arrives on her page without a reload.
+      await go(amy, `/discussions/${id}`);
+      await amy.getByRole('heading', { level: 1, name: title }).waitFor();
+      await alice.getByLabel(zh['reply.label']).fill('我周六上午可以。');
+      await alice.getByRole('button', { name: zh['reply.send'], exact: true }).click();
+      await amy.locator('ol.replies > li').filter({ hasText: '我周六上午可以。' }).waitFor();
+
+      // Amy loses the link: her reply shows as sending, then goes out once when she is back.
+      await amy.context().setOffline(true);
+      await amy.getByLabel(zh['reply.label']).fill('周日下午也行，线上开吧。');
+      await amy.getByRole('button', { name: zh['reply.send'], exact: true }).click();
+      const waiting = amy.locator('li.reply.pending').filter({ hasText: '周日下午也行' });
+      await waiting.getByText(zh['reply.sending']).waitFor();
+      await amy.waitForTimeout(500);
+      await amy.context().setOffline(false);
+      await waiting.waitFor({ state: 'detached', timeout: 15_000 });
+      await alice.locator('ol.replies > li').filter({ hasText: '周日下午也行' }).waitFor();
+      const stored = await api(env.server.url, 'GET', `/api/discussions/${id}`, { token: d.alice.token });
+      expect(stored.body.replies.filter((r: { body: string }) => r.body.startsWith('周日下午也行'))).toHaveLength(1);
+
+      // The organizer (English, laptop) hides Amy's reply, then locks the thread.
+      await go(orgA, `/discussions/${id}`);
+      await orgA.getByRole('button', { name: fill(english['reply.hideOf'], { name: d.amy.user.name }) }).click();
+      await orgA.locator('li.reply.hidden-item').filter({ hasText: '周日下午也行' }).getByText(english['voice.hidden']).waitFor();
+      await orgA.getByRole('button', { name: english['discussion.lock'] }).click();
+      await orgA.getByText(english['discussion.lockedNote']).waitFor();
+
+      // Alice's page still offers the box (no live lock); her reply is refused as locked, said in words.
+      await alice.getByLabel(zh['reply.label']).fill('那就周六吧。');
+      await alice.getByRole('button', { name: zh['reply.send'], exact: true }).click();
+      await alice.locator('li.reply.pending').getByText(fill(zh['reply.failed'], { reason: zh['reply.locked'] })).waitFor();
+      await alice.getByText(zh['discussion.lockedNote']).waitFor();
+      await alice.getByRole('button', { name: zh['reply.discard'] }).click();
+      await alice.locator('li.reply.pending').waitFor({ state: 'detached' });
+      // A member does not see the hidden reply once the page loads again.
+      await alice.reload();
+      await alice.getByRole('heading', { level: 1, name: title }).waitFor();
+      await alice.locator('ol.replies > li').first().waitFor();
+      expect(await alice.locator('ol.replies > li').filter({ hasText: '周日下午也行' }).count()).toBe(0);
+    } finally {
+      for (const p of [alice, amy, orgA]) await p.context().close();
+    }
+  });
+
+  it('a post: a draft only its author sees, published, featured by an organizer, commented on, deleted', async () => {
+    const { d } = env;
+    const alice = await open(d.alice, phone);
+    const orgA = await open(d.orgA, desktop);
+    const title = '我在伦敦的组织生活';
+    try {
+      await go(alice, '/posts');
+      await alice.getByRole('link', { name: zh['post.new'] }).click();
+      await alice.getByLabel(zh['form.title']).fill(title);
+      await alice.getByLabel(zh['voice.body']).fill('每个月和支部视频一次，时差八小时也能参加。');
+      await alice.getByRole('button', { name: zh['post.saveDraft'] }).click();
+      await alice.getByRole('heading', { level: 1, name: title }).waitFor();
+      await alice.getByText(zh['post.draft'], { exact: true }).waitFor();
+      const id = Number(alice.url().match(/posts\/(\d+)/)![1]);
+      // A draft is hers alone: not in the organizer's list.
+      await go(orgA, '/posts');
+      await orgA.getByRole('heading', { level: 1, name: en['nav.posts'] }).waitFor();
+      await orgA.locator('main li.card, main p.empty').first().waitFor();
+      expect(await orgA.getByRole('link', { name: title }).count()).toBe(0);
+
+      // Published from the editor.
+      await alice.getByRole('link', { name: zh['action.edit'] }).click();
+      await alice.getByRole('button', { name: zh['post.publish'] }).click();
+      await alice.getByRole('heading', { level: 1, name: title }).waitFor();
+      expect(await alice.getByText(zh['post.draft'], { exact: true }).count()).toBe(0);
+
+      // The organizer over her features it and comments.
+      await go(orgA, `/posts/${id}`);
+      await orgA.getByRole('button', { name: english['post.feature'] }).click();
+      await orgA.getByRole('status').filter({ hasText: english['post.featuredDone'] }).waitFor();
+      await orgA.getByLabel(english['post.comment']).fill('Well done — 写得好！');
+      await orgA.getByRole('button', { name: english['post.commentSend'] }).click();
+      await orgA.locator('ol.replies > li').filter({ hasText: 'Well done' }).waitFor();
+      await go(alice, '/posts?view=featured');
+      await alice.locator('li.card').filter({ hasText: title }).getByText(zh['post.featured'], { exact: true }).waitFor();
+
+      // Alice deletes it (after saying yes).
+      await go(alice, `/posts/${id}`);
+      await alice.locator('ol.replies > li').filter({ hasText: 'Well done' }).waitFor();
+      alice.once('dialog', (dialog) => void dialog.accept());
+      await alice.getByRole('button', { name: zh['post.delete'] }).click();
+      await alice.waitForURL(/#\/posts\?view=mine$/);
+      expect((await api(env.server.url, 'GET', `/api/posts/${id}`, { token: d.orgA.token })).status).toBe(404);
+    } finally {
+      for (const p of [alice, orgA]) await p.context().close();
+    }
+  });
+});
