@@ -139,6 +139,32 @@ async function walk(browser: Browser, base: string) {
   await go(branchOrganizer, '#/trainings/pending', 'training-queue');
   await go(branchOrganizer, '#/audit', 'audit', (p) => p.locator('li.card').first().waitFor());
 
+  // The district's voice: the member's forum (announcements with the unread marked, one opened, discussions, a
+  // thread, blogs, a post, the editor) and search, a result opened in its room at the message.
+  await go(member, '#/announcements', 'announcements', (p) => p.locator('li.card').first().waitFor());
+  const announcements = (await api(member, '/api/announcements')).announcements as Array<{ id: number; pinnedUntil: string | null }>;
+  const pinned = announcements.find((a) => a.pinnedUntil) ?? announcements[0];
+  await go(member, '#/discussions', 'discussions', (p) => p.locator('li.card').first().waitFor());
+  const discussions = (await api(member, '/api/discussions')).discussions as Array<{ id: number; replies: number }>;
+  const thread = [...discussions].sort((a, b) => b.replies - a.replies)[0];
+  if (thread) await go(member, `#/discussions/${thread.id}`, 'discussion', (p) => p.locator('ol.replies > li').first().waitFor());
+  await go(member, '#/posts', 'posts', (p) => p.locator('li.card').first().waitFor());
+  const posts = (await api(member, '/api/posts')).posts as Array<{ id: number; comments: number }>;
+  const post = [...posts].sort((a, b) => b.comments - a.comments)[0];
+  if (post) await go(member, `#/posts/${post.id}`, 'post', (p) => p.getByRole('heading', { level: 1 }).waitFor());
+  await go(member, '#/posts/new', 'post-editor');
+  await go(member, `#/search?q=${encodeURIComponent('党费')}`, 'search', (p) => p.locator('li.card').first().waitFor());
+  const found = (await api(member, `/api/search?q=${encodeURIComponent('党费')}&kind=message`)).results as Array<{ roomId?: string; seq?: number }>;
+  if (found[0]?.roomId) await go(member, `#/room/${found[0].roomId}?seq=${found[0].seq}&q=${encodeURIComponent('党费')}`, 'search-message', (p) => p.locator('li.msg.found').waitFor());
+
+  // The general branch's organizer: publishing, and the live read panel of the pinned announcement.
+  await go(organizer, '#/announcements', 'announcement-new', async (p) => {
+    await p.getByRole('button', { name: /发布公告|New announcement/ }).click();
+    await p.locator('main form').waitFor();
+  });
+  if (pinned) await go(organizer, `#/announcements/${pinned.id}`, 'announcement-reads', (p) => p.getByTestId('read-count').waitFor());
+  if (pinned) await go(member, `#/announcements/${pinned.id}`, 'announcement', (p) => p.getByRole('heading', { level: 1 }).waitFor());
+
   // The district admin's console.
   const admin = await signIn('admin');
   await go(admin, '#/admin/orgs', 'admin-orgs');

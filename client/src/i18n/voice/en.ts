@@ -28,7 +28,6 @@ export const voiceEn: Record<VoiceKey, string> = {
   'announcement.allRead': 'Everyone has read it',
   'announcement.nobody': 'This announcement went to nobody',
   'announcement.pinPast': 'The pin date cannot be before today',
-  'announcement.arrived': 'New announcement: {title}',
 
   'discussion.back': 'All discussions',
   'discussion.new': 'Start a discussion',
@@ -72,7 +71,6 @@ export const voiceEn: Record<VoiceKey, string> = {
   'post.noneMine': 'You have not written a post yet',
   'post.delete': 'Delete',
   'post.deleteConfirm': 'Delete “{title}”? Nobody will see it any more.',
-  'post.deleted': 'Post deleted',
   'post.feature': 'Feature',
   'post.unfeature': 'Unfeature',
   'post.featuredDone': 'Featured',
@@ -89,8 +87,6 @@ export const voiceEn: Record<VoiceKey, string> = {
   'post.commentSend': 'Post comment',
   'post.noComments': 'No comments yet',
   'post.commented': 'Comment posted',
-  'post.publishedOn': 'Published {time}',
-  'post.savedOn': 'Saved {time}',
 
   'search.label': 'Search for',
   'search.hint': 'Search messages, discussions, blogs and announcements; Chinese words of two characters are found too, e.g. 党费.',
@@ -105,7 +101,6 @@ export const voiceEn: Record<VoiceKey, string> = {
   'search.submit': 'Search',
   'search.none': 'Nothing found for “{q}”',
   'search.count': '{count} found',
-  'search.tooLong': 'At most 200 characters',
   'search.replyIn': 'Reply in “{title}”',
   'search.noPage': '(no page for these yet)',
 };

@@ -30,7 +30,6 @@ export const voiceZhCN = {
   'announcement.allRead': '所有人都读过了',
   'announcement.nobody': '这条公告没有发给任何人',
   'announcement.pinPast': '置顶日期不能早于今天',
-  'announcement.arrived': '新公告：{title}',
 
   'discussion.back': '全部讨论',
   'discussion.new': '发起讨论',
@@ -74,7 +73,6 @@ export const voiceZhCN = {
   'post.noneMine': '你还没有写过博客',
   'post.delete': '删除',
   'post.deleteConfirm': '删除《{title}》？删除后大家都看不到了。',
-  'post.deleted': '博客已删除',
   'post.feature': '设为精选',
   'post.unfeature': '取消精选',
   'post.featuredDone': '已设为精选',
@@ -91,8 +89,6 @@ export const voiceZhCN = {
   'post.commentSend': '发表评论',
   'post.noComments': '还没有评论',
   'post.commented': '评论已发表',
-  'post.publishedOn': '发表于 {time}',
-  'post.savedOn': '保存于 {time}',
 
   'search.label': '搜索内容',
   'search.hint': '可以搜聊天消息、讨论、博客和公告，两个字的词也能搜到，例如“党费”。',
@@ -107,7 +103,6 @@ export const voiceZhCN = {
   'search.submit': '搜索',
   'search.none': '没有找到“{q}”',
   'search.count': '找到 {count} 条',
-  'search.tooLong': '最多 200 个字',
   'search.replyIn': '回复：{title}',
   'search.noPage': '（这类内容还没有页面）',
 } as const;
