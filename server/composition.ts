@@ -38,6 +38,7 @@ import { NotificationSink, type NotificationPush } from './notifications/sink';
 import { createLocalRateLimiter, createLoginLimiter, createRateLimiter } from './redis';
 import type { AppServices } from './services';
 import type { Actor } from './contract/model';
+import { rateLimited } from './errors';
 import type { DuesStage } from './domain/duesSchedule';
 
 /** The outside world a process plugs in: Socket.IO in a web server, the Redis emitter in the worker. */
@@ -117,6 +118,11 @@ export function buildCore(deps: CoreDeps) {
     ringTimeoutMs: config.callRingTimeoutMs,
     goneTimeoutMs: config.callGoneTimeoutMs,
   });
+  // One bound for everything a user writes to the district's voice (threads, replies, posts, comments, announcements).
+  const voiceLimiter = config.voiceRateLimit ? createRateLimiter(deps.redis.data, `${config.keyPrefix}:rl:voice`, config.voiceRateLimit, log) : null;
+  const voiceLimit = async (actor: Actor) => {
+    if (voiceLimiter && !(await voiceLimiter.consume(`voice:${actor.id}`))) throw rateLimited('you are writing too fast; wait a minute');
+  };
   const indexer = new SearchIndexer({ search: repos.search, transactions: db.transactions, clock }, 50, (error) => log.warn({ err: error }, 'indexing messages failed'));
   indexer.nudge(); // messages stored while no process was indexing (a crash, an upgrade) are caught up
   const writer = new MessageWriter(db.transactions, repos.messages, 500, (size, ms) => {
@@ -170,10 +176,15 @@ export function buildCore(deps: CoreDeps) {
     trainings,
     life: createMemberLifeService({ life: repos.memberLife, users: repos.users, directory, uow, signs, clock }),
     audit: createAuditService({ audit: repos.audit, users: repos.users, directory }),
-    announcements: createAnnouncementService({ announcements: repos.announcements, users: repos.users, search: repos.search, directory, uow, audit, events: deps.voiceEvents }),
-    discussions: createDiscussionService({ discussions: repos.discussions, search: repos.search, directory, uow, audit, events: deps.voiceEvents, sessions }),
-    posts: createPostService({ posts: repos.posts, users: repos.users, search: repos.search, directory, uow, audit }),
-    search: createSearchService({ search: repos.search, meetings: repos.meetings, directory }),
+    announcements: createAnnouncementService({ announcements: repos.announcements, users: repos.users, search: repos.search, directory, uow, audit, events: deps.voiceEvents, limit: voiceLimit }),
+    discussions: createDiscussionService({ discussions: repos.discussions, search: repos.search, directory, uow, audit, events: deps.voiceEvents, sessions, limit: voiceLimit }),
+    posts: createPostService({ posts: repos.posts, users: repos.users, search: repos.search, directory, uow, audit, limit: voiceLimit }),
+    search: createSearchService({
+      search: repos.search,
+      meetings: repos.meetings,
+      directory,
+      limiter: config.searchRateLimit ? createRateLimiter(deps.redis.data, `${config.keyPrefix}:rl:search`, config.searchRateLimit, log) : null,
+    }),
     indexer,
     signs,
     dues,

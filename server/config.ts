@@ -59,6 +59,10 @@ const envSchema = z.object({
   HISTORY_RATE_LIMIT: rateSpec.prefault('30/10s'),
   /** Per member: payments recorded. */
   PAYMENT_RATE_LIMIT: rateSpec.prefault('10/1m'),
+  /** Per user: announcements, discussions, replies, posts and comments written. */
+  VOICE_RATE_LIMIT: rateSpec.prefault('30/1m'),
+  /** Per user: searches. */
+  SEARCH_RATE_LIMIT: rateSpec.prefault('30/10s'),
   /** Bearer token that unlocks /metrics for a scraper on another host (else: loopback only). */
   METRICS_TOKEN: z.string().min(16, 'at least 16 characters').optional(),
   DUES_REMINDERS: z.enum(['auto', 'manual']).default('auto'),
@@ -118,6 +122,8 @@ export type Config = Readonly<{
   callInviteRateLimit: Rate | null;
   historyRateLimit: Rate | null;
   paymentRateLimit: Rate | null;
+  voiceRateLimit: Rate | null;
+  searchRateLimit: Rate | null;
   metricsToken: string | null;
   duesReminders: 'auto' | 'manual';
   logLevel: string;
@@ -169,6 +175,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     callInviteRateLimit: e.CALL_INVITE_RATE_LIMIT,
     historyRateLimit: e.HISTORY_RATE_LIMIT,
     paymentRateLimit: e.PAYMENT_RATE_LIMIT,
+    voiceRateLimit: e.VOICE_RATE_LIMIT,
+    searchRateLimit: e.SEARCH_RATE_LIMIT,
     metricsToken: e.METRICS_TOKEN ?? null,
     duesReminders: e.DUES_REMINDERS,
     logLevel: e.LOG_LEVEL,

@@ -1,4 +1,4 @@
-import { meetingRoomId, orgRoomId } from '../contract/events';
+import { announcementWatchRoom, discussionWatchRoom, meetingRoomId, orgRoomId } from '../contract/events';
 import type { Actor, Org } from '../contract/model';
 import { invalid, notFound } from '../errors';
 import { checkNameFree, checkPlacement } from '../domain/orgs';
@@ -41,6 +41,11 @@ export async function editOrg(deps: CommandDeps, actor: Actor, orgId: number, ch
       const meetings = await repos.meetings.idsHostedBy(carried);
       for (const id of [...before, ...carried]) effects.afterCommit(() => sessions.syncRoom(orgRoomId(id)));
       for (const id of meetings) effects.afterCommit(() => sessions.syncRoom(meetingRoomId(id)));
+      // Those watching the discussions and announcements of the units on either side (members and organizers
+      // whose reach changed).
+      const units = [...before, ...carried];
+      for (const id of await repos.discussions.idsIn(units)) effects.afterCommit(() => sessions.syncRoom(discussionWatchRoom(id)));
+      for (const id of await repos.announcements.idsIn(units)) effects.afterCommit(() => sessions.syncRoom(announcementWatchRoom(id)));
     }
     return saved;
   });

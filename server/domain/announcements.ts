@@ -3,7 +3,7 @@ import type { Announcement, AnnouncementReads, Reply } from '../contract/voice';
 import type { AnnouncementsRepo } from '../db/repositories/announcements';
 import type { SearchRepo } from '../db/repositories/search';
 import type { UsersRepo } from '../db/repositories/users';
-import { conflict, forbidden, notFound } from '../errors';
+import { conflict, notFound } from '../errors';
 import type { NotificationDraft } from '../notifications/sink';
 import { auditEntry, type AuditTrail } from './audit';
 import type { OrgDirectory } from './orgDirectory';
@@ -25,15 +25,24 @@ export interface VoiceEvents {
  * whose branch is the unit or below it); each gets the live event and a notification. Reads are idempotent
  * and only an addressee's counts; organizers over the unit follow the count live.
  */
-export function createAnnouncementService(deps: { announcements: AnnouncementsRepo; users: UsersRepo; search: SearchRepo; directory: OrgDirectory; uow: UnitOfWork; audit: AuditTrail; events: VoiceEvents }) {
+export function createAnnouncementService(deps: {
+  announcements: AnnouncementsRepo;
+  users: UsersRepo;
+  search: SearchRepo;
+  directory: OrgDirectory;
+  uow: UnitOfWork;
+  audit: AuditTrail;
+  events: VoiceEvents;
+  /** Throws `rate_limited` when the actor writes too fast (each announcement notifies a whole subtree). */
+  limit: (actor: Actor) => Promise<void>;
+}) {
   const { announcements, directory } = deps;
 
   async function visible(actor: Actor, id: number): Promise<Announcement> {
     const found = await announcements.find(id, actor.id);
     if (!found) throw notFound('announcement');
-    const policy = await directory.policy();
-    if (policy.can(actor, 'announcement.publish', found.orgId) || (await announcements.isAddressee(id, actor.id))) return found;
-    throw forbidden('this announcement is not addressed to you');
+    (await directory.policy()).assert(actor, 'announcement.read', { orgId: found.orgId, addressee: await announcements.isAddressee(id, actor.id) });
+    return found;
   }
 
   /** Organizers over the announcement's unit (who read its count and unread list). */
@@ -50,6 +59,7 @@ export function createAnnouncementService(deps: { announcements: AnnouncementsRe
       const org = policy.tree.get(input.orgId);
       if (!org) throw notFound('org');
       policy.assert(actor, 'announcement.publish', org.id);
+      await deps.limit(actor);
       const audience = (await deps.users.listActiveInBranches(policy.tree.branchesUnder(org.id))).map((u) => u.id);
       const saved = await deps.uow.run(async (tx, effects) => {
         const id = await announcements.insert(tx, { orgId: org.id, authorId: actor.id, title: input.title, body: input.body, pinnedUntil: input.pinnedUntil ?? null, audience });

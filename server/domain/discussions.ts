@@ -21,7 +21,17 @@ const replyDoc = (r: Reply, d: Pick<Discussion, 'orgId' | 'title'>) => searchDoc
  * by the author's `clientId`; a locked discussion takes no more. Organizers over the unit lock and hide;
  * hidden items are shown to them only, and leave the search index.
  */
-export function createDiscussionService(deps: { discussions: DiscussionsRepo; search: SearchRepo; directory: OrgDirectory; uow: UnitOfWork; audit: AuditTrail; events: VoiceEvents; sessions: Pick<Sessions, 'syncRoom'> }) {
+export function createDiscussionService(deps: {
+  discussions: DiscussionsRepo;
+  search: SearchRepo;
+  directory: OrgDirectory;
+  uow: UnitOfWork;
+  audit: AuditTrail;
+  events: VoiceEvents;
+  sessions: Pick<Sessions, 'syncRoom'>;
+  /** Throws `rate_limited` when the actor writes too fast (threads and replies). */
+  limit: (actor: Actor) => Promise<void>;
+}) {
   const { discussions, directory } = deps;
 
   /** The discussion, if the actor may read it (hidden ones: organizers over the unit only). */
@@ -40,6 +50,7 @@ export function createDiscussionService(deps: { discussions: DiscussionsRepo; se
       const policy = await directory.policy();
       if (!policy.tree.get(input.orgId)) throw notFound('org');
       policy.assert(actor, 'room.use', input.orgId);
+      await deps.limit(actor);
       return deps.uow.run(async (tx) => {
         const saved = await discussions.insert(tx, { orgId: input.orgId, authorId: actor.id, title: input.title, body: input.body });
         await deps.search.put(tx, [discussionDoc(saved)]);
@@ -71,12 +82,15 @@ export function createDiscussionService(deps: { discussions: DiscussionsRepo; se
 
     /** A reply, idempotent by `clientId`; watchers hear it live. */
     async reply(actor: Actor, id: number, input: { body: string; clientId: string }): Promise<{ reply: Reply; created: boolean }> {
-      const { discussion } = await readable(actor, id);
+      await readable(actor, id);
+      await deps.limit(actor);
       return deps.uow.run(async (tx, effects) => {
         const outcome = await discussions.addReply(tx, { discussionId: id, authorId: actor.id, clientId: input.clientId, body: input.body });
         if (outcome === 'locked') throw conflict('this discussion is locked');
         if (outcome.created) {
-          await deps.search.put(tx, [replyDoc(outcome.reply, discussion)]);
+          // Read under the row lock addReply took: a discussion hidden meanwhile keeps its replies out of search.
+          const now = (await discussions.find(id, tx))!;
+          if (!now.hidden) await deps.search.put(tx, [replyDoc(outcome.reply, now)]);
           effects.afterCommit(() => deps.events.replyAdded(outcome.reply));
         }
         return outcome;
@@ -105,9 +119,11 @@ export function createDiscussionService(deps: { discussions: DiscussionsRepo; se
       const discussion = (await discussions.find(reply.discussionId))!;
       (await directory.policy()).assert(actor, 'discussion.moderate', discussion.orgId);
       return deps.uow.run(async (tx) => {
+        await discussions.lock(tx, reply.discussionId);
+        const current = (await discussions.find(reply.discussionId, tx))!;
         const saved = await discussions.setReplyHidden(tx, replyId, hidden);
-        if (hidden || discussion.hidden) await deps.search.remove(tx, 'reply', [replyId]);
-        else await deps.search.put(tx, [replyDoc(saved, discussion)]);
+        if (hidden || current.hidden) await deps.search.remove(tx, 'reply', [replyId]);
+        else await deps.search.put(tx, [replyDoc(saved, current)]);
         if (saved.hidden !== reply.hidden) await deps.audit.append(tx, [auditEntry(actor, 'reply.moderate', { type: 'reply', id: replyId }, discussion.orgId, { before: { hidden: reply.hidden }, after: { hidden } })]);
         return saved;
       });
@@ -128,9 +144,15 @@ export function createDiscussionService(deps: { discussions: DiscussionsRepo; se
   async function reindex(tx: Tx, d: Discussion): Promise<void> {
     if (d.hidden) {
       await deps.search.remove(tx, 'discussion', [d.id]);
-      await deps.search.remove(tx, 'reply', await discussions.replyIds(tx, d.id));
+      await deps.search.removeReplies(tx, d.id);
     } else {
-      await deps.search.put(tx, [discussionDoc(d), ...(await discussions.visibleReplies(tx, d.id)).map((r) => replyDoc(r, d))]);
+      await deps.search.put(tx, [discussionDoc(d)]);
+      for (let after = 0; ; ) {
+        const page = await discussions.visibleReplies(tx, d.id, after, 1000);
+        if (page.length === 0) break;
+        await deps.search.put(tx, page.map((r) => replyDoc(r, d)));
+        after = page[page.length - 1].id;
+      }
     }
   }
 }

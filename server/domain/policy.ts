@@ -54,6 +54,7 @@ export interface Targets {
   'transfer.see': { member: Person; requestedBy: number; fromBranchId: number; toBranchId: number };
   'training.record': Person;
   'training.confirm': Person;
+  'post.edit': Person; // the author
   'post.feature': Person; // the author
   'post.remove': Person; // the author
   // Units.
@@ -84,6 +85,7 @@ export interface Targets {
   'checkin.call': { organizerId: number; memberId: number; calleeId: number }; // a call that keeps a scheduled check-in
   'message.remove': { authorId: number; moderator: boolean }; // a chat message, in a room the actor may or may not moderate
   'guest.manage': { memberId: number }; // a guest link of this member
+  'announcement.read': { orgId: number; addressee: boolean }; // an addressee, or an organizer over its unit
 }
 
 export type Action = keyof Targets;
@@ -121,6 +123,7 @@ const RULES: { [A in Action]: { allow: Rule<A>; refusal: string } } = {
   },
   'training.record': { allow: over, refusal: 'only an organizer over the member records their training (never their own)' },
   'training.confirm': { allow: over, refusal: 'only an organizer over the member confirms their training (never their own)' },
+  'post.edit': { allow: (_p, actor, author) => self(actor, author), refusal: 'only the author edits a post' },
   'post.feature': { allow: over, refusal: 'only an organizer over the author features a post' },
   'post.remove': { allow: selfOrOver, refusal: 'only the author or an organizer over them removes a post' },
 
@@ -164,6 +167,7 @@ const RULES: { [A in Action]: { allow: Rule<A>; refusal: string } } = {
   },
   'message.remove': { allow: (_p, actor, m) => m.authorId === actor.id || m.moderator, refusal: 'only the author or an organizer of this room may delete a message' },
   'guest.manage': { allow: (_p, actor, invite) => admin(actor) || invite.memberId === actor.id, refusal: 'this is not your guest link' },
+  'announcement.read': { allow: (p, actor, a) => a.addressee || p.manages(actor, a.orgId), refusal: 'this announcement is not addressed to you' },
 };
 
 /** Socket commands a guest (a family member holding a link) may send: calls only. */

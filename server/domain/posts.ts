@@ -3,7 +3,7 @@ import type { Post, PostComment, PostStatus } from '../contract/voice';
 import type { PostRecord, PostsRepo } from '../db/repositories/posts';
 import type { SearchRepo } from '../db/repositories/search';
 import type { UsersRepo } from '../db/repositories/users';
-import { forbidden, invalid, notFound } from '../errors';
+import { invalid, notFound } from '../errors';
 import { auditEntry, type AuditTrail } from './audit';
 import type { OrgDirectory } from './orgDirectory';
 import type { Tx } from './ports';
@@ -15,7 +15,16 @@ import type { UnitOfWork } from './unitOfWork';
  * comments on published posts; organizers over the author feature a post; the author or an organizer over
  * them removes it (hidden, kept for the audit log). Only published posts are in the search index.
  */
-export function createPostService(deps: { posts: PostsRepo; users: UsersRepo; search: SearchRepo; directory: OrgDirectory; uow: UnitOfWork; audit: AuditTrail }) {
+export function createPostService(deps: {
+  posts: PostsRepo;
+  users: UsersRepo;
+  search: SearchRepo;
+  directory: OrgDirectory;
+  uow: UnitOfWork;
+  audit: AuditTrail;
+  /** Throws `rate_limited` when the actor writes too fast (posts, edits, comments). */
+  limit: (actor: Actor) => Promise<void>;
+}) {
   const { posts, directory } = deps;
 
   async function load(actor: Actor, id: number): Promise<PostRecord> {
@@ -38,6 +47,7 @@ export function createPostService(deps: { posts: PostsRepo; users: UsersRepo; se
 
   return {
     async create(actor: Actor, input: { title: string; body: string; status: PostStatus }): Promise<Post> {
+      await deps.limit(actor);
       return deps.uow.run(async (tx) => {
         const saved = await posts.insert(tx, { authorId: actor.id, ...input });
         await index(tx, saved);
@@ -47,9 +57,12 @@ export function createPostService(deps: { posts: PostsRepo; users: UsersRepo; se
 
     async update(actor: Actor, id: number, change: { title?: string; body?: string; status?: PostStatus }): Promise<Post> {
       const post = await load(actor, id);
-      if (post.author.id !== actor.id) throw forbidden('only the author edits a post');
+      (await directory.policy()).assert(actor, 'post.edit', await author(post));
+      await deps.limit(actor);
       return deps.uow.run(async (tx) => {
+        // The write holds only while the post is not removed: an edit racing a removal changes nothing.
         const saved = await posts.update(tx, id, change);
+        if (!saved) throw notFound('post');
         await index(tx, saved);
         return saved;
       });
@@ -71,7 +84,12 @@ export function createPostService(deps: { posts: PostsRepo; users: UsersRepo; se
     async comment(actor: Actor, id: number, body: string): Promise<PostComment> {
       const post = await load(actor, id);
       if (post.status !== 'published') throw invalid('comments are for published posts');
-      return deps.uow.run((tx) => posts.addComment(tx, { postId: id, authorId: actor.id, body }));
+      await deps.limit(actor);
+      return deps.uow.run(async (tx) => {
+        const comment = await posts.addComment(tx, { postId: id, authorId: actor.id, body });
+        if (!comment) throw notFound('post');
+        return comment;
+      });
     },
 
     async feature(actor: Actor, id: number, featured: boolean): Promise<Post> {
@@ -80,6 +98,7 @@ export function createPostService(deps: { posts: PostsRepo; users: UsersRepo; se
       (await directory.policy()).assert(actor, 'post.feature', await author(post));
       return deps.uow.run(async (tx) => {
         const saved = await posts.update(tx, id, { featured });
+        if (!saved) throw notFound('post');
         if (saved.featured !== post.featured) await deps.audit.append(tx, [auditEntry(actor, 'post.feature', { type: 'post', id }, (await author(post)).branchId, { before: { featured: post.featured }, after: { featured } })]);
         return saved;
       });

@@ -4,7 +4,13 @@ import type { SearchKind, SearchResult } from '../contract/voice';
 import type { MeetingsRepo } from '../db/repositories/meetings';
 import type { SearchDoc, SearchHit, SearchRepo, SearchScope } from '../db/repositories/search';
 import type { OrgDirectory } from './orgDirectory';
-import type { Clock, Transactions } from './ports';
+import { rateLimited } from '../errors';
+import type { Clock, RateLimiter, Transactions } from './ports';
+
+/** How many of the newest matches a query of several words ranks by "holds the query as typed". */
+const EXACT_WINDOW = 100;
+/** Text compared the way the index sees it (full-width folded, lower case, any script), cut to a bound. */
+const fold = (text: string) => text.slice(0, 16_000).normalize('NFKC').toLowerCase();
 
 /** How old a message must be to count as committed for good (longer than any write transaction takes). */
 const SETTLE_MS = 2000;
@@ -22,7 +28,7 @@ export function searchDoc(doc: Omit<SearchDoc, 'tokens'>): SearchDoc {
  * their units, published posts, announcements addressed to them (or of the units they run). Results whose
  * text holds the whole query come first, then those holding every word; newest first within each.
  */
-export function createSearchService(deps: { search: SearchRepo; meetings: Pick<MeetingsRepo, 'signupsOfUser' | 'idsHostedBy'>; directory: OrgDirectory }) {
+export function createSearchService(deps: { search: SearchRepo; meetings: Pick<MeetingsRepo, 'signupsOfUser' | 'idsHostedBy'>; directory: OrgDirectory; limiter?: RateLimiter | null }) {
   async function scopeOf(actor: Actor): Promise<SearchScope> {
     const policy = await deps.directory.policy();
     if (actor.role === 'admin') return { all: true, userId: actor.id, rooms: [], discussionOrgs: [], managedOrgs: [] };
@@ -52,15 +58,19 @@ export function createSearchService(deps: { search: SearchRepo; meetings: Pick<M
 
   return {
     async search(actor: Actor, input: { q: string; kind?: SearchKind; limit: number }): Promise<SearchResult[]> {
+      if (deps.limiter && !(await deps.limiter.consume(`search:${actor.id}`))) throw rateLimited('you are searching too fast; wait a few seconds');
       const terms = queryTerms(input.q);
       if (terms.length === 0) return [];
       const scope = await scopeOf(actor);
       const kinds = input.kind ? [input.kind] : null;
-      const whole = input.q.normalize('NFKC').toLowerCase().trim();
-      // One term is its own exact phrase; several: those holding the query as typed come first.
-      const exact = terms.length > 1 && whole.length <= 200 ? await deps.search.search(terms, scope, { kinds, limit: input.limit, contains: whole }) : [];
-      const rest = exact.length < input.limit ? await deps.search.search(terms, scope, { kinds, limit: input.limit - exact.length, exclude: exact.map((h) => ({ kind: h.kind, itemId: h.itemId })) }) : [];
-      return [...exact, ...rest].map((hit) => toResult(hit, input.q));
+      if (terms.length === 1) return (await deps.search.search(terms, scope, { kinds, limit: input.limit })).map((hit) => toResult(hit, input.q));
+      // Several terms: of the newest matches, those holding the query as typed come first (checked here, on a
+      // bounded set, never as a scan in the database).
+      const whole = fold(input.q).trim();
+      const hits = await deps.search.search(terms, scope, { kinds, limit: EXACT_WINDOW });
+      const exact = hits.filter((h) => fold(h.title).includes(whole) || fold(h.body).includes(whole));
+      const rest = hits.filter((h) => !exact.includes(h));
+      return [...exact, ...rest].slice(0, input.limit).map((hit) => toResult(hit, input.q));
     },
   };
 }

@@ -10,12 +10,19 @@
  */
 
 const HAN = '\\p{Script=Han}\\p{Script=Hiragana}\\p{Script=Katakana}\\p{Script=Hangul}';
-const CJK = new RegExp(`[${HAN}]`, 'u');
+/** Does a run start with a Han character (tested on the whole code point, rare characters included)? */
+const CJK = new RegExp(`^[${HAN}]`, 'u');
 /** Runs of Han characters, and runs of other letters and digits (Latin words, numbers). */
 const RUNS = new RegExp(`[${HAN}]+|(?:(?![${HAN}])[\\p{L}\\p{N}])+`, 'gu');
 
-/** The longest text indexed per item (a message is at most 4,000 characters; a post is cut here). */
-export const MAX_INDEXED = 20_000;
+/**
+ * The longest text indexed per item (a message is at most 4,000 characters; a post is cut here): it makes at
+ * most as many tokens as characters, below PostgreSQL's 16,383 word positions, so phrases late in a long
+ * post are found the same on both databases.
+ */
+export const MAX_INDEXED = 16_000;
+/** The longest text a member may write where it is searched (posts, discussions, announcements): all of it is indexed. */
+export const MAX_SEARCHABLE_TEXT = 15_000;
 
 function normalize(text: string): string {
   return text.normalize('NFKC').toLowerCase();
@@ -36,7 +43,7 @@ export function indexTokens(text: string): string {
   const out: string[] = [];
   for (const match of normalize(text.slice(0, MAX_INDEXED)).matchAll(RUNS)) {
     const run = match[0];
-    if (CJK.test(run[0])) out.push(...cjkTokens(run));
+    if (CJK.test(run)) out.push(...cjkTokens(run));
     else out.push(run);
   }
   return out.join(' ');
@@ -55,15 +62,19 @@ export const MAX_PHRASE = 32;
 
 /**
  * The terms of a query: each run of Han characters a phrase of its bigrams (one character: a prefix), each
- * Latin word or number a prefix (2 characters or more) or an exact token. Quotes, `*`, `OR`, brackets and
- * every other sign are separators; `or` is a word like any other.
+ * Latin word or number a prefix (2 characters or more) or an exact token; a word repeated counts once. Quotes,
+ * `*`, `OR`, brackets and every other sign are separators; `or` is a word like any other.
  */
 export function queryTerms(query: string): QueryTerm[] {
   const terms: QueryTerm[] = [];
+  const seen = new Set<string>();
   for (const match of normalize(query).matchAll(RUNS)) {
     if (terms.length >= MAX_TERMS) break;
     const run = match[0];
-    if (CJK.test(run[0])) {
+    // A word asked twice is asked once (it would only make the index work harder).
+    if (seen.has(run)) continue;
+    seen.add(run);
+    if (CJK.test(run)) {
       const chars = [...run];
       if (chars.length === 1) terms.push({ kind: 'prefix', token: run });
       else {

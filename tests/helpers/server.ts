@@ -83,6 +83,8 @@ export async function startTestServer(store: TestStore, options: { env?: Record<
     KEY_PREFIX: store.keyPrefix,
     LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
     CHAT_RATE_LIMIT: 'off',
+    VOICE_RATE_LIMIT: 'off',
+    SEARCH_RATE_LIMIT: 'off',
     PUBLIC_URL: 'http://kitestring.test',
     TRUST_PROXY: 'loopback',
     ...options.env,

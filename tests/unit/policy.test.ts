@@ -95,6 +95,16 @@ const PERSON_GRIDS: Record<PersonAction, string[]> = {
   'transfer.approveOut': OVER,
   'training.record': OVER,
   'training.confirm': OVER,
+  'post.edit': [
+    'Y  . . . . . . .',
+    '.  Y . . . . . .',
+    '.  . Y . . . . .',
+    '.  . . Y . . . .',
+    '.  . . . Y . . .',
+    '.  . . . . Y . .',
+    '.  . . . . . Y .',
+    '.  . . . . . . Y',
+  ],
   'post.feature': OVER,
   'post.remove': SELF_OR_OVER,
 };
@@ -255,6 +265,11 @@ describe('policy: who may act on whom', () => {
     expect(() => assertCallSocket('s1', 's1')).not.toThrow();
     expect(() => assertCallSocket('s1', 's2')).toThrow(/socket that joined/);
     expect(() => assertCallSocket(null, 's2')).toThrow();
+  });
+
+  it('announcement.read: its addressees, and the organizers over its unit', () => {
+    expect(NAMES.filter((n) => policy.can(PEOPLE[n], 'announcement.read', { orgId: 3, addressee: false }))).toEqual(['admin', 'comOrg', 'genOrg', 'branchOrg', 'peerOrg']);
+    expect(NAMES.every((n) => policy.can(PEOPLE[n], 'announcement.read', { orgId: 3, addressee: true }))).toBe(true);
   });
 
   it('guest.manage: a guest link is its member\'s (and the admin\'s)', () => {

@@ -88,6 +88,11 @@ export function createAnnouncementsRepo(knex: Knex, read: Knex = knex, clock: Cl
       await db('announcements').where({ id }).increment('read_count', 1);
       return true;
     },
+    /** The latest announcements of these units (their watchers are re-checked when the units move). */
+    async idsIn(orgIds: number[], limit = 1000): Promise<number[]> {
+      if (orgIds.length === 0) return [];
+      return ((await read('announcements').whereIn('org_id', orgIds).orderBy('id', 'desc').limit(limit).select('id')) as Array<{ id: number }>).map((r) => r.id);
+    },
     async counts(id: number): Promise<{ audience: number; read: number } | null> {
       const row = await read('announcements').where({ id }).first('audience', 'read_count');
       return row ? { audience: row.audience, read: row.read_count } : null;

@@ -110,17 +110,28 @@ export function createDiscussionsRepo(knex: Knex, read: Knex = knex, clock: Cloc
       if (Object.keys(update).length > 0) await db('discussions').where({ id }).update(update);
       return toDiscussion(await discussions(db).where('d.id', id).first());
     },
+    /** Hides or shows a reply; `replies` counts the replies shown to members, so it follows. */
     async setReplyHidden(tx: Tx, id: number, hidden: boolean): Promise<Reply> {
       const db = within(tx, knex);
-      await db('discussion_replies').where({ id }).update({ hidden });
+      const changed = await db('discussion_replies').where({ id }).whereNot('hidden', hidden).update({ hidden });
+      if (changed > 0) {
+        const { discussion_id: discussionId } = await db('discussion_replies').where({ id }).first('discussion_id');
+        await db('discussions').where({ id: discussionId }).update({ replies: db.raw(hidden ? 'replies - 1' : 'replies + 1') });
+      }
       return toReply(await replies(db).where('r.id', id).first());
     },
-    /** Every reply of a discussion that is not hidden (to index again when the discussion is shown again). */
-    async visibleReplies(tx: Tx, discussionId: number): Promise<Reply[]> {
-      return ((await replies(within(tx, knex)).where('r.discussion_id', discussionId).andWhere('r.hidden', false).orderBy('r.id').limit(10_000)) as ReplyRow[]).map(toReply);
+    /** A page of the replies that are not hidden (to index again when the discussion is shown again). */
+    async visibleReplies(tx: Tx, discussionId: number, afterId: number, limit: number): Promise<Reply[]> {
+      return ((await replies(within(tx, knex)).where('r.discussion_id', discussionId).andWhere('r.hidden', false).andWhere('r.id', '>', afterId).orderBy('r.id').limit(limit)) as ReplyRow[]).map(toReply);
     },
-    async replyIds(tx: Tx, discussionId: number): Promise<number[]> {
-      return ((await within(tx, knex)('discussion_replies').where({ discussion_id: discussionId }).select('id')) as Array<{ id: number }>).map((r) => r.id);
+    /** Locks the discussion's row until the transaction ends (hiding and replying go one at a time). */
+    async lock(tx: Tx, id: number): Promise<void> {
+      await within(tx, knex)('discussions').where({ id }).update({ id: knex.raw('id') });
+    },
+    /** The latest discussions of these units (their watchers are re-checked when the units move). */
+    async idsIn(orgIds: number[], limit = 1000): Promise<number[]> {
+      if (orgIds.length === 0) return [];
+      return ((await read('discussions').whereIn('org_id', orgIds).orderBy('id', 'desc').limit(limit).select('id')) as Array<{ id: number }>).map((r) => r.id);
     },
   };
 }

@@ -42,13 +42,16 @@ export function createPostsRepo(knex: Knex, read: Knex = knex, clock: Clock = { 
       const row: PostRow | undefined = await posts(within(tx, read)).where('p.id', id).first();
       return row ? { ...toPost(row), removed: row.removed_at !== null } : null;
     },
-    /** Edits; publishing for the first time sets `published_at` (a post taken back to draft keeps it). */
-    async update(tx: Tx, id: number, changes: { title?: string; body?: string; status?: PostStatus; featured?: boolean }): Promise<Post> {
+    /**
+     * Edits a post that is not removed (null if it is: the update is conditional, so an edit racing a removal
+     * loses); publishing for the first time sets `published_at` (a post taken back to draft keeps it).
+     */
+    async update(tx: Tx, id: number, changes: { title?: string; body?: string; status?: PostStatus; featured?: boolean }): Promise<Post | null> {
       const db = within(tx, knex);
       const update: Record<string, unknown> = { updated_at: now() };
       for (const key of ['title', 'body', 'status', 'featured'] as const) if (changes[key] !== undefined) update[key] = changes[key];
       if (changes.status === 'published') update.published_at = db.raw('coalesce(published_at, ?)', [now()]);
-      await db('posts').where({ id }).update(update);
+      if ((await db('posts').where({ id }).whereNull('removed_at').update(update)) === 0) return null;
       return toPost(await posts(db).where('p.id', id).first());
     },
     async remove(tx: Tx, id: number, by: number): Promise<void> {
@@ -66,10 +69,11 @@ export function createPostsRepo(knex: Knex, read: Knex = knex, clock: Clock = { 
       if (opts.beforeId !== undefined) q.where('p.id', '<', opts.beforeId);
       return ((await q) as PostRow[]).map(toPost);
     },
-    async addComment(tx: Tx, c: { postId: number; authorId: number; body: string }): Promise<PostComment> {
+    /** A comment on a published post that is not removed (null otherwise; the count is bumped first, as the lock). */
+    async addComment(tx: Tx, c: { postId: number; authorId: number; body: string }): Promise<PostComment | null> {
       const db = within(tx, knex);
+      if ((await db('posts').where({ id: c.postId, status: 'published' }).whereNull('removed_at').update({ comments: db.raw('comments + 1') })) === 0) return null;
       const [row] = await db('post_comments').insert({ post_id: c.postId, author_id: c.authorId, body: c.body, created_at: now() }).returning('id');
-      await db('posts').where({ id: c.postId }).update({ comments: db.raw('comments + 1') });
       const saved = await db('post_comments as c').join('users as u', 'u.id', 'c.author_id').where('c.id', typeof row === 'object' ? row.id : row).first('c.*', 'u.name as author_name');
       return { id: saved.id, postId: saved.post_id, author: { id: saved.author_id, name: saved.author_name }, body: saved.body, createdAt: saved.created_at };
     },

@@ -80,8 +80,11 @@ export function createSearchRepo(knex: Knex, read: Knex = knex) {
       }
     },
     async remove(tx: Tx | undefined, kind: SearchKind, itemIds: number[]): Promise<void> {
-      if (itemIds.length === 0) return;
-      await within(tx, knex)('search_docs').where('kind', kind).whereIn('item_id', itemIds).delete();
+      for (let i = 0; i < itemIds.length; i += 500) await within(tx, knex)('search_docs').where('kind', kind).whereIn('item_id', itemIds.slice(i, i + 500)).delete();
+    },
+    /** Every reply of a discussion (one statement, however many). */
+    async removeReplies(tx: Tx, discussionId: number): Promise<void> {
+      await within(tx, knex)('search_docs').where({ kind: 'reply', parent_id: discussionId }).delete();
     },
 
     /**
@@ -121,23 +124,19 @@ export function createSearchRepo(knex: Knex, read: Knex = knex) {
     },
 
     /**
-     * The newest documents matching every term that the scope may read, newest first. `contains`: only
-     * those whose text holds this exact (lower-case) string too (the "exact phrase first" pass).
+     * The newest documents matching every term that the scope may read, newest first.
      */
-    async search(terms: QueryTerm[], scope: SearchScope, opts: { kinds: SearchKind[] | null; limit: number; contains?: string; exclude?: Array<{ kind: string; itemId: number }> }): Promise<SearchHit[]> {
+    async search(terms: QueryTerm[], scope: SearchScope, opts: { kinds: SearchKind[] | null; limit: number }): Promise<SearchHit[]> {
       if (terms.length === 0) return [];
       const query = postgres
         ? read('search_docs as d').whereRaw(`d.tsv @@ to_tsquery('simple', ?)`, [tsQuery(terms)])
         : read('search_fts as f').join('search_docs as d', 'd.id', 'f.rowid').whereRaw('search_fts MATCH ?', [fts5Query(terms)]);
       // Newest first by when the item was written (documents may be indexed later than written: catch-up).
       query.orderBy([{ column: 'd.created_at', order: 'desc' }, { column: 'd.id', order: 'desc' }]);
-      query.select('d.kind', 'd.item_id', 'd.room', 'd.parent_id', 'd.seq', 'd.title', 'd.body', 'd.created_at').limit(opts.limit);
+      // The text comes back cut to its first 4,000 characters (a whole message): enough for a snippet and the
+      // "as typed" check, and a page of long posts never moves megabytes.
+      query.select('d.kind', 'd.item_id', 'd.room', 'd.parent_id', 'd.seq', 'd.title', read.raw('substr(d.body, 1, 4000) as body'), 'd.created_at').limit(opts.limit);
       if (opts.kinds) query.whereIn('d.kind', opts.kinds);
-      if (opts.contains) {
-        const pattern = `%${opts.contains.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
-        query.where((w) => w.whereRaw("lower(d.body) like ? escape '\\'", [pattern]).orWhereRaw("lower(d.title) like ? escape '\\'", [pattern]));
-      }
-      for (const e of opts.exclude ?? []) query.whereNot((w) => w.where('d.kind', e.kind).andWhere('d.item_id', e.itemId));
       if (!scope.all) {
         query.where((w) => {
           if (scope.rooms.length > 0) w.orWhere((m) => m.where('d.kind', 'message').whereIn('d.room', scope.rooms));

@@ -3,8 +3,9 @@ import { z } from 'zod';
 import { beforeId, idParam, idParams, isoTime, pageQuery, positiveId, text } from '../../schemas';
 import type { AppServices } from '../../services';
 import type { Endpoint } from '../endpoint';
+import { MAX_SEARCHABLE_TEXT } from '../../domain/searchText';
 
-export const publishSchema = z.object({ orgId: positiveId, title: text(200).min(1), body: text(20_000).min(1), pinnedUntil: isoTime.nullable().optional() });
+export const publishSchema = z.object({ orgId: positiveId, title: text(200).min(1), body: text(MAX_SEARCHABLE_TEXT).min(1), pinnedUntil: isoTime.nullable().optional() });
 export const listAnnouncementsQuery = pageQuery.extend({ orgId: idParam.optional() });
 
 /** Announcements: publish to everyone under a unit, read (idempotent), and the organizer's read counts. */

@@ -3,8 +3,9 @@ import { z } from 'zod';
 import { beforeId, cursor, idParam, idParams, pageQuery, positiveId, text } from '../../schemas';
 import type { AppServices } from '../../services';
 import type { Endpoint } from '../endpoint';
+import { MAX_SEARCHABLE_TEXT } from '../../domain/searchText';
 
-export const createDiscussionSchema = z.object({ orgId: positiveId, title: text(200).min(1), body: text(20_000).min(1) });
+export const createDiscussionSchema = z.object({ orgId: positiveId, title: text(200).min(1), body: text(MAX_SEARCHABLE_TEXT).min(1) });
 export const replySchema = z.object({ body: text(4000).min(1), clientId: z.string().min(1).max(64).regex(/^[\w-]+$/, 'letters, digits, - and _') });
 export const moderateDiscussionSchema = z.object({ locked: z.boolean().optional(), hidden: z.boolean().optional() }).refine((v) => v.locked !== undefined || v.hidden !== undefined, 'give locked or hidden');
 export const moderateReplySchema = z.object({ hidden: z.boolean() });

@@ -3,10 +3,11 @@ import { z } from 'zod';
 import { beforeId, cursor, idParam, idParams, pageQuery, text } from '../../schemas';
 import type { AppServices } from '../../services';
 import type { Endpoint } from '../endpoint';
+import { MAX_SEARCHABLE_TEXT } from '../../domain/searchText';
 
 const status = z.enum(['draft', 'published']);
-export const createPostSchema = z.object({ title: text(200).min(1), body: text(50_000).min(1), status });
-export const updatePostSchema = z.object({ title: text(200).min(1).optional(), body: text(50_000).min(1).optional(), status: status.optional() });
+export const createPostSchema = z.object({ title: text(200).min(1), body: text(MAX_SEARCHABLE_TEXT).min(1), status });
+export const updatePostSchema = z.object({ title: text(200).min(1).optional(), body: text(MAX_SEARCHABLE_TEXT).min(1).optional(), status: status.optional() });
 export const commentSchema = z.object({ body: text(2000).min(1) });
 export const listPostsQuery = pageQuery.extend({ authorId: idParam.optional(), featured: z.enum(['1', 'true', '0', 'false']).transform((v) => v === '1' || v === 'true').optional() });
 export const commentsQuery = z.object({ after: cursor.optional(), limit: z.coerce.number().int().min(1).max(200).default(50) });

@@ -18,13 +18,33 @@ export function registerVoiceHandlers(socket: AppSocket, services: { announcemen
     socket.data.watchRooms.add(room);
     return socket.join(room);
   };
+  /**
+   * Watches, then checks again if the socket's rights were re-checked while this ran (a right lost between
+   * the check and the join would otherwise be kept): stays only if still allowed.
+   */
+  const watch = async <R>(room: string, follow: (join: () => unknown) => Promise<R>, mayStay: () => Promise<boolean>): Promise<R> => {
+    const version = socket.data.rightsVersion;
+    const started = Date.now();
+    const result = await follow(() => enter(room));
+    if ((socket.data.rightsVersion !== version || rt.sessions.roomChangedSince(room, actor().id, started)) && !(await mayStay())) {
+      await leave(room);
+      return follow(() => {}); // answers with the refusal
+    }
+    return result;
+  };
   const leave = async (room: string) => {
     socket.data.watchRooms.delete(room);
     await socket.leave(room);
     return {};
   };
-  handle(socket, 'announcement:watch', announcementRefSchema, ({ announcementId }) => services.announcements.watch(actor(), announcementId, () => enter(announcementWatchRoom(announcementId))), rt.handlerContext);
+  handle(socket, 'announcement:watch', announcementRefSchema, ({ announcementId }) => {
+    const room = announcementWatchRoom(announcementId);
+    return watch(room, (join) => services.announcements.watch(actor(), announcementId, join), () => services.announcements.mayWatch(actor(), announcementId));
+  }, rt.handlerContext);
   handle(socket, 'announcement:unwatch', announcementRefSchema, ({ announcementId }) => leave(announcementWatchRoom(announcementId)), rt.handlerContext);
-  handle(socket, 'discussion:watch', discussionRefSchema, ({ discussionId }) => services.discussions.watch(actor(), discussionId, () => enter(discussionWatchRoom(discussionId))), rt.handlerContext);
+  handle(socket, 'discussion:watch', discussionRefSchema, ({ discussionId }) => {
+    const room = discussionWatchRoom(discussionId);
+    return watch(room, (join) => services.discussions.watch(actor(), discussionId, join), () => services.discussions.mayWatch(actor(), discussionId));
+  }, rt.handlerContext);
   handle(socket, 'discussion:unwatch', discussionRefSchema, ({ discussionId }) => leave(discussionWatchRoom(discussionId)), rt.handlerContext);
 }
