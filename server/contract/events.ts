@@ -4,7 +4,7 @@
  */
 import type { Ack, ErrorBody } from './errors';
 import type { CallEndReason, ChatMessage, Meeting, MeetingCounts, Notification, Party, UserRef } from './model';
-import type { Announcement, Reply } from './voice';
+import type { Announcement, Discussion, Reply } from './voice';
 
 export type { Ack, ChatMessage, UserRef, ErrorBody, Meeting, MeetingCounts, Notification, CallEndReason };
 type Command<P, R> = (payload: P, ack: (response: Ack<R>) => void) => void;
@@ -79,6 +79,8 @@ export interface ServerToClientEvents {
   'announcement:reads': (event: { announcementId: number; audience: number; read: number }) => void;
   /** A new reply in a watched discussion. */
   'discussion:reply': (reply: Reply) => void;
+  /** A watched discussion was locked or unlocked, hidden or shown again. */
+  'discussion:changed': (discussion: Discussion) => void;
 }
 
 /** Chat room ids. */

@@ -15,6 +15,8 @@ export interface Announcement {
   createdAt: string;
   /** When the caller read it (null: unread, or not addressed to the caller). */
   readAt: string | null;
+  /** Whether it was addressed to the caller (an organizer over the unit may read one that was not). */
+  addressed: boolean;
   /** How many it was addressed to (fixed when published) and how many have read it. */
   audience: number;
   read: number;
@@ -64,6 +66,8 @@ export interface Post {
   comments: number;
   createdAt: string;
   updatedAt: string;
+  /** What the caller may do with it (the author edits; organizers over the author feature; both remove). */
+  may: { edit: boolean; feature: boolean; remove: boolean };
 }
 
 export interface PostComment {
@@ -83,8 +87,9 @@ export interface SearchResult {
   title: string;
   /** The text around the first match, with the match inside. */
   snippet: string;
-  /** A message: its room and seq (the client opens the room scrolled to it). */
+  /** A message: its room, the room's name, and seq (the client opens the room scrolled to it). */
   roomId?: string;
+  roomName?: string;
   seq?: number;
   /** A reply: its discussion. */
   discussionId?: number;

@@ -1,5 +1,5 @@
 import type { Actor, UserRef } from '../contract/model';
-import type { Announcement, AnnouncementReads, Reply } from '../contract/voice';
+import type { Announcement, AnnouncementReads, Discussion, Reply } from '../contract/voice';
 import type { AnnouncementsRepo } from '../db/repositories/announcements';
 import type { SearchRepo } from '../db/repositories/search';
 import type { UsersRepo } from '../db/repositories/users';
@@ -18,6 +18,8 @@ export interface VoiceEvents {
   readsChanged(announcementId: number): void;
   /** A new reply, to the sockets watching its discussion. */
   replyAdded(reply: Reply): void;
+  /** A discussion locked or unlocked, hidden or shown, to the sockets watching it. */
+  discussionChanged(discussion: Discussion): void;
 }
 
 /**
@@ -68,7 +70,7 @@ export function createAnnouncementService(deps: {
         await deps.search.put(tx, [searchDoc({ kind: 'announcement', itemId: id, orgId: org.id, title: input.title, body: input.body, createdAt: announcement.createdAt })]);
         const data = { announcementId: id, orgId: org.id, orgName: org.name, title: input.title, author: { id: actor.id, name: actor.name } };
         await effects.notify(audience.map((userId): NotificationDraft => ({ userId, kind: 'announcement', data })));
-        effects.afterCommit(() => deps.events.published(audience, { ...announcement, readAt: null }));
+        effects.afterCommit(() => deps.events.published(audience, { ...announcement, readAt: null, addressed: true }));
         return announcement;
       });
       return saved;

@@ -107,6 +107,7 @@ export function createDiscussionService(deps: {
         if (saved.hidden !== discussion.hidden) await reindex(tx, saved);
         // Hidden: those watching it who may no longer read it stop hearing its replies, at once.
         if (saved.hidden && !discussion.hidden) effects.afterCommit(() => deps.sessions.syncRoom(discussionWatchRoom(id)));
+        effects.afterCommit(() => deps.events.discussionChanged(saved));
         const diff = changedFields({ locked: discussion.locked, hidden: discussion.hidden }, { locked: saved.locked, hidden: saved.hidden });
         if (Object.keys(diff.after).length > 0) await deps.audit.append(tx, [auditEntry(actor, 'discussion.moderate', { type: 'discussion', id }, discussion.orgId, diff)]);
         return saved;

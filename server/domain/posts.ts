@@ -1,6 +1,6 @@
 import type { Actor } from '../contract/model';
 import type { Post, PostComment, PostStatus } from '../contract/voice';
-import type { PostRecord, PostsRepo } from '../db/repositories/posts';
+import type { PostRecord, PostsRepo, StoredPost } from '../db/repositories/posts';
 import type { SearchRepo } from '../db/repositories/search';
 import type { UsersRepo } from '../db/repositories/users';
 import { invalid, notFound } from '../errors';
@@ -33,14 +33,32 @@ export function createPostService(deps: {
     return post;
   }
 
-  async function author(post: Post) {
+  async function author(post: StoredPost) {
     const found = await deps.users.findById(post.author.id);
     if (!found) throw notFound('author');
     return found;
   }
 
+  /** The posts with what the actor may do with each (its author looked up once per page). */
+  async function withMay(actor: Actor, list: StoredPost[]): Promise<Post[]> {
+    const policy = await directory.policy();
+    const authors = new Map((await deps.users.findManyByIds([...new Set(list.map((p) => p.author.id))])).map((u) => [u.id, u]));
+    return list.map((p) => {
+      const writer = authors.get(p.author.id);
+      return {
+        ...p,
+        may: {
+          edit: writer !== undefined && policy.can(actor, 'post.edit', writer),
+          feature: writer !== undefined && p.status === 'published' && policy.can(actor, 'post.feature', writer),
+          remove: writer !== undefined && policy.can(actor, 'post.remove', writer),
+        },
+      };
+    });
+  }
+  const one = async (actor: Actor, post: StoredPost) => (await withMay(actor, [post]))[0];
+
   /** The post's place in the index follows its status. */
-  async function index(tx: Tx, post: Post): Promise<void> {
+  async function index(tx: Tx, post: StoredPost): Promise<void> {
     if (post.status === 'published') await deps.search.put(tx, [searchDoc({ kind: 'post', itemId: post.id, title: post.title, body: post.body, createdAt: post.publishedAt ?? post.createdAt })]);
     else await deps.search.remove(tx, 'post', [post.id]);
   }
@@ -48,37 +66,39 @@ export function createPostService(deps: {
   return {
     async create(actor: Actor, input: { title: string; body: string; status: PostStatus }): Promise<Post> {
       await deps.limit(actor);
-      return deps.uow.run(async (tx) => {
-        const saved = await posts.insert(tx, { authorId: actor.id, ...input });
-        await index(tx, saved);
-        return saved;
+      const saved = await deps.uow.run(async (tx) => {
+        const stored = await posts.insert(tx, { authorId: actor.id, ...input });
+        await index(tx, stored);
+        return stored;
       });
+      return one(actor, saved);
     },
 
     async update(actor: Actor, id: number, change: { title?: string; body?: string; status?: PostStatus }): Promise<Post> {
       const post = await load(actor, id);
       (await directory.policy()).assert(actor, 'post.edit', await author(post));
       await deps.limit(actor);
-      return deps.uow.run(async (tx) => {
+      const saved = await deps.uow.run(async (tx) => {
         // The write holds only while the post is not removed: an edit racing a removal changes nothing.
-        const saved = await posts.update(tx, id, change);
-        if (!saved) throw notFound('post');
-        await index(tx, saved);
-        return saved;
+        const stored = await posts.update(tx, id, change);
+        if (!stored) throw notFound('post');
+        await index(tx, stored);
+        return stored;
       });
+      return one(actor, saved);
     },
 
     async list(actor: Actor, filter: { authorId?: number; featured?: boolean; beforeId?: number; limit: number }): Promise<{ posts: Post[]; nextCursor: string | null }> {
       const list = await posts.list({ ...filter, draftsOf: filter.authorId === actor.id ? actor.id : undefined });
       const last = list.at(-1);
-      return { posts: list, nextCursor: list.length === filter.limit && last ? String(last.id) : null };
+      return { posts: await withMay(actor, list), nextCursor: list.length === filter.limit && last ? String(last.id) : null };
     },
 
     async get(actor: Actor, id: number, page: { afterId?: number; limit: number }): Promise<{ post: Post; comments: PostComment[]; nextCursor: string | null }> {
       const { removed: _removed, ...post } = await load(actor, id);
       const comments = await posts.comments(id, page);
       const last = comments.at(-1);
-      return { post, comments, nextCursor: comments.length === page.limit && last ? String(last.id) : null };
+      return { post: await one(actor, post), comments, nextCursor: comments.length === page.limit && last ? String(last.id) : null };
     },
 
     async comment(actor: Actor, id: number, body: string): Promise<PostComment> {
@@ -96,12 +116,13 @@ export function createPostService(deps: {
       const post = await load(actor, id);
       if (post.status !== 'published') throw invalid('only a published post is featured');
       (await directory.policy()).assert(actor, 'post.feature', await author(post));
-      return deps.uow.run(async (tx) => {
-        const saved = await posts.update(tx, id, { featured });
-        if (!saved) throw notFound('post');
-        if (saved.featured !== post.featured) await deps.audit.append(tx, [auditEntry(actor, 'post.feature', { type: 'post', id }, (await author(post)).branchId, { before: { featured: post.featured }, after: { featured } })]);
-        return saved;
+      const saved = await deps.uow.run(async (tx) => {
+        const stored = await posts.update(tx, id, { featured });
+        if (!stored) throw notFound('post');
+        if (stored.featured !== post.featured) await deps.audit.append(tx, [auditEntry(actor, 'post.feature', { type: 'post', id }, (await author(post)).branchId, { before: { featured: post.featured }, after: { featured } })]);
+        return stored;
       });
+      return one(actor, saved);
     },
 
     async remove(actor: Actor, id: number): Promise<void> {

@@ -28,7 +28,7 @@ export function searchDoc(doc: Omit<SearchDoc, 'tokens'>): SearchDoc {
  * their units, published posts, announcements addressed to them (or of the units they run). Results whose
  * text holds the whole query come first, then those holding every word; newest first within each.
  */
-export function createSearchService(deps: { search: SearchRepo; meetings: Pick<MeetingsRepo, 'signupsOfUser' | 'idsHostedBy'>; directory: OrgDirectory; limiter?: RateLimiter | null }) {
+export function createSearchService(deps: { search: SearchRepo; meetings: Pick<MeetingsRepo, 'signupsOfUser' | 'idsHostedBy' | 'find'>; directory: OrgDirectory; limiter?: RateLimiter | null }) {
   async function scopeOf(actor: Actor): Promise<SearchScope> {
     const policy = await deps.directory.policy();
     if (actor.role === 'admin') return { all: true, userId: actor.id, rooms: [], discussionOrgs: [], managedOrgs: [] };
@@ -46,12 +46,26 @@ export function createSearchService(deps: { search: SearchRepo; meetings: Pick<M
     };
   }
 
-  const toResult = (hit: SearchHit, q: string): SearchResult => ({
+  /** The results, with each message's room named (a unit's name, a meeting's title). */
+  async function results(hits: SearchHit[], q: string): Promise<SearchResult[]> {
+    const tree = await deps.directory.current();
+    const meetingIds = [...new Set(hits.map((h) => h.room).filter((r): r is string => r?.startsWith('meeting:') ?? false).map((r) => Number(r.slice(8))))];
+    const titles = new Map<number, string>();
+    for (const id of meetingIds) {
+      const meeting = await deps.meetings.find(id);
+      if (meeting) titles.set(id, meeting.title);
+    }
+    const roomName = (room: string) =>
+      room.startsWith('org:') ? tree.get(Number(room.slice(4)))?.name : room.startsWith('meeting:') ? titles.get(Number(room.slice(8))) : undefined;
+    return hits.map((hit) => toResult(hit, q, hit.room ? roomName(hit.room) : undefined));
+  }
+
+  const toResult = (hit: SearchHit, q: string, roomName: string | undefined): SearchResult => ({
     kind: hit.kind,
     id: hit.itemId,
     title: hit.title,
     snippet: snippetOf(hit.body || hit.title, q),
-    ...(hit.room && hit.seq !== null ? { roomId: hit.room, seq: hit.seq } : {}),
+    ...(hit.room && hit.seq !== null ? { roomId: hit.room, seq: hit.seq, ...(roomName ? { roomName } : {}) } : {}),
     ...(hit.kind === 'reply' && hit.parentId !== null ? { discussionId: hit.parentId } : {}),
     createdAt: hit.createdAt,
   });
@@ -63,14 +77,14 @@ export function createSearchService(deps: { search: SearchRepo; meetings: Pick<M
       if (terms.length === 0) return [];
       const scope = await scopeOf(actor);
       const kinds = input.kind ? [input.kind] : null;
-      if (terms.length === 1) return (await deps.search.search(terms, scope, { kinds, limit: input.limit })).map((hit) => toResult(hit, input.q));
+      if (terms.length === 1) return results(await deps.search.search(terms, scope, { kinds, limit: input.limit }), input.q);
       // Several terms: of the newest matches, those holding the query as typed come first (checked here, on a
       // bounded set, never as a scan in the database).
       const whole = fold(input.q).trim();
       const hits = await deps.search.search(terms, scope, { kinds, limit: EXACT_WINDOW });
       const exact = hits.filter((h) => fold(h.title).includes(whole) || fold(h.body).includes(whole));
       const rest = hits.filter((h) => !exact.includes(h));
-      return [...exact, ...rest].slice(0, input.limit).map((hit) => toResult(hit, input.q));
+      return results([...exact, ...rest].slice(0, input.limit), input.q);
     },
   };
 }

@@ -1,6 +1,6 @@
 import type { Redis } from 'ioredis';
 import { announcementWatchRoom, discussionWatchRoom, userRoom } from '../contract/events';
-import type { Announcement, Reply } from '../contract/voice';
+import type { Announcement, Discussion, Reply } from '../contract/voice';
 import type { VoiceEvents } from '../domain/announcements';
 import type { AppServer } from './types';
 
@@ -36,6 +36,10 @@ export class RealtimeVoiceEvents implements VoiceEvents {
 
   replyAdded(reply: Reply): void {
     this.io?.to(discussionWatchRoom(reply.discussionId)).emit('discussion:reply', reply);
+  }
+
+  discussionChanged(discussion: Discussion): void {
+    this.io?.to(discussionWatchRoom(discussion.id)).emit('discussion:changed', discussion);
   }
 
   readsChanged(announcementId: number): void {

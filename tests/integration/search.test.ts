@@ -34,7 +34,7 @@ describe('search that works in Chinese', () => {
     // A two-character word finds the texts that contain it, newest first; a deleted message never.
     const found = await search(alice.token, '党费');
     expect(found.filter((r) => r.kind === 'message').map((r) => r.id)).toEqual([wechat.id, dues.id]);
-    expect(found[0]).toMatchObject({ kind: 'message', roomId: room(env.d.branchA), seq: wechat.seq, title: 'Alice' });
+    expect(found[0]).toMatchObject({ kind: 'message', roomId: room(env.d.branchA), roomName: env.d.branchA.name, seq: wechat.seq, title: 'Alice' });
     expect(found[0].snippet).toContain('党费');
     // Bob reads only his branch's room.
     expect((await search(bob.token, '党费')).filter((r) => r.kind === 'message').map((r) => r.id)).toEqual([other.id]);

@@ -61,10 +61,12 @@ describe('announcements', () => {
     // Lists: pinned first; the reader's own readAt.
     await post('/api/announcements', orgA.token, { orgId: env.d.branchA.id, title: 'newer, not pinned', body: 'x' });
     const list = (await get('/api/announcements', alice.token)).body.announcements;
-    expect(list[0]).toMatchObject({ id: a.id, readAt: expect.any(String) });
+    expect(list[0]).toMatchObject({ id: a.id, readAt: expect.any(String), addressed: true });
     expect(list[1]).toMatchObject({ title: 'newer, not pinned', readAt: null });
     expect((await get('/api/announcements', bob.token)).body.announcements.map((x: { id: number }) => x.id)).not.toContain(a.id);
     expect((await get(`/api/announcements?orgId=${env.d.branchA.id}`, orgA.token)).body.announcements.map((x: { id: number }) => x.id)).toContain(a.id);
+    // The admin reads it as an organizer over the unit, not as an addressee.
+    expect((await get(`/api/announcements/${a.id}`, env.d.admin.token)).body.announcement).toMatchObject({ addressed: false, readAt: null });
     expect(bobSocket.connected).toBe(true);
   });
 });
@@ -133,7 +135,9 @@ describe('discussions', () => {
     expect((await call('PATCH', `/api/discussions/${d.id}`, alice.token, { locked: true })).status).toBe(403);
     expect((await call('PATCH', `/api/discussions/${d.id}`, orgB.token, { locked: true })).status).toBe(403);
     expect((await call('PATCH', `/api/discussions/${d.id}`, orgA.token, {})).status).toBe(400);
+    const changed = next(amySocket, 'discussion:changed');
     expect((await call('PATCH', `/api/discussions/${d.id}`, orgA.token, { locked: true })).body.discussion.locked).toBe(true);
+    expect(await changed).toMatchObject({ id: d.id, locked: true });
     expect((await post(`/api/discussions/${d.id}/replies`, amy.token, { body: 'late', clientId: cid() })).status).toBe(409);
     expect((await call('PATCH', `/api/replies/${second.id}`, orgA.token, { hidden: true })).body.reply.hidden).toBe(true);
     expect((await get(`/api/discussions/${d.id}`, alice.token)).body.replies.map((r: { id: number }) => r.id)).toEqual([first.body.reply.id]);
@@ -155,7 +159,9 @@ describe('member blogs', () => {
     expect((await get(`/api/posts?authorId=${alice.user.id}`, bob.token)).body.posts.map((p: { id: number }) => p.id)).not.toContain(draft.id);
     expect((await call('PATCH', `/api/posts/${draft.id}`, bob.token, { title: 'x' })).status).toBe(404);
     const published = (await call('PATCH', `/api/posts/${draft.id}`, alice.token, { status: 'published' })).body.post;
-    expect(published).toMatchObject({ status: 'published', publishedAt: expect.any(String) });
+    expect(published).toMatchObject({ status: 'published', publishedAt: expect.any(String), may: { edit: true, feature: false, remove: true } });
+    expect((await get(`/api/posts/${draft.id}`, orgA.token)).body.post.may).toEqual({ edit: false, feature: true, remove: true });
+    expect((await get(`/api/posts/${draft.id}`, bob.token)).body.post.may).toEqual({ edit: false, feature: false, remove: false });
     expect((await get(`/api/posts/${draft.id}`, bob.token)).status).toBe(200);
     expect((await post(`/api/posts/${draft.id}/comments`, bob.token, { body: '写得好！' })).status).toBe(201);
     expect((await get(`/api/posts/${draft.id}`, alice.token)).body).toMatchObject({ post: { comments: 1 }, comments: [expect.objectContaining({ body: '写得好！', author: { id: bob.user.id, name: 'Bob' } })] });

@@ -16,6 +16,7 @@ interface AnnouncementRow {
   read_count: number;
   created_at: string;
   read_at?: string | null;
+  addressee?: number | null;
 }
 
 const toAnnouncement = (r: AnnouncementRow): Announcement => ({
@@ -27,6 +28,7 @@ const toAnnouncement = (r: AnnouncementRow): Announcement => ({
   pinnedUntil: r.pinned_until,
   createdAt: r.created_at,
   readAt: r.read_at ?? null,
+  addressed: r.addressee !== null && r.addressee !== undefined,
   audience: r.audience,
   read: r.read_count,
 });
@@ -39,7 +41,7 @@ export function createAnnouncementsRepo(knex: Knex, read: Knex = knex, clock: Cl
     db('announcements as a')
       .join('users as u', 'u.id', 'a.author_id')
       .leftJoin('announcement_reads as r', (j) => j.on('r.announcement_id', 'a.id').andOn('r.user_id', db.raw('?', [userId])))
-      .select('a.*', 'u.name as author_name', 'r.read_at');
+      .select('a.*', 'u.name as author_name', 'r.read_at', 'r.user_id as addressee');
 
   return {
     /** Publishes: the announcement and one row per addressee, in the caller's transaction. */

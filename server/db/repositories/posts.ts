@@ -18,13 +18,16 @@ interface PostRow {
   removed_at: string | null;
 }
 
-const toPost = (r: PostRow): Post => ({
+/** A post as stored (what the caller may do with it is the service's to say). */
+export type StoredPost = Omit<Post, 'may'>;
+
+const toPost = (r: PostRow): StoredPost => ({
   id: r.id, author: { id: r.author_id, name: r.author_name }, title: r.title, body: r.body, status: r.status as PostStatus, featured: Boolean(r.featured),
   publishedAt: r.published_at, comments: r.comments, createdAt: r.created_at, updatedAt: r.updated_at,
 });
 
 /** A stored post: the public shape and whether it was removed (kept for the audit log). */
-export type PostRecord = Post & { removed: boolean };
+export type PostRecord = StoredPost & { removed: boolean };
 
 /** Member blogs: posts (drafts and published) and their comments. */
 export function createPostsRepo(knex: Knex, read: Knex = knex, clock: Clock = { now: Date.now }) {
@@ -32,7 +35,7 @@ export function createPostsRepo(knex: Knex, read: Knex = knex, clock: Clock = { 
   const posts = (db: Knex) => db('posts as p').join('users as u', 'u.id', 'p.author_id').select('p.*', 'u.name as author_name');
 
   return {
-    async insert(tx: Tx, p: { authorId: number; title: string; body: string; status: PostStatus }): Promise<Post> {
+    async insert(tx: Tx, p: { authorId: number; title: string; body: string; status: PostStatus }): Promise<StoredPost> {
       const db = within(tx, knex);
       const at = now();
       const [row] = await db('posts').insert({ author_id: p.authorId, title: p.title, body: p.body, status: p.status, published_at: p.status === 'published' ? at : null, created_at: at, updated_at: at }).returning('id');
@@ -46,7 +49,7 @@ export function createPostsRepo(knex: Knex, read: Knex = knex, clock: Clock = { 
      * Edits a post that is not removed (null if it is: the update is conditional, so an edit racing a removal
      * loses); publishing for the first time sets `published_at` (a post taken back to draft keeps it).
      */
-    async update(tx: Tx, id: number, changes: { title?: string; body?: string; status?: PostStatus; featured?: boolean }): Promise<Post | null> {
+    async update(tx: Tx, id: number, changes: { title?: string; body?: string; status?: PostStatus; featured?: boolean }): Promise<StoredPost | null> {
       const db = within(tx, knex);
       const update: Record<string, unknown> = { updated_at: now() };
       for (const key of ['title', 'body', 'status', 'featured'] as const) if (changes[key] !== undefined) update[key] = changes[key];
@@ -58,7 +61,7 @@ export function createPostsRepo(knex: Knex, read: Knex = knex, clock: Clock = { 
       await within(tx, knex)('posts').where({ id }).whereNull('removed_at').update({ removed_at: now(), removed_by: by });
     },
     /** Published posts (or, with `draftsOf`, that author's drafts too), newest first. */
-    async list(opts: { authorId?: number; featured?: boolean; draftsOf?: number; beforeId?: number; limit: number }): Promise<Post[]> {
+    async list(opts: { authorId?: number; featured?: boolean; draftsOf?: number; beforeId?: number; limit: number }): Promise<StoredPost[]> {
       const q = posts(read).whereNull('p.removed_at').orderBy('p.id', 'desc').limit(opts.limit);
       q.where((w) => {
         w.where('p.status', 'published');
