@@ -2,28 +2,25 @@ import type { Redis } from 'ioredis';
 import { announcementWatchRoom, discussionWatchRoom, userRoom } from '../contract/events';
 import type { Announcement, Discussion, Reply } from '../contract/voice';
 import type { VoiceEvents } from '../domain/announcements';
+import { CoalescedBroadcast } from './coalesced';
 import type { AppServer } from './types';
 
 const READS_INTERVAL_MS = 1000;
 
 /**
  * Turns the voice features' announcements into socket events. `announcement:reads` is coalesced across all
- * processes like meeting counters: a Redis lock per announcement lets one process broadcast at most once a
- * second; a process that could not tries again when the lock lapses, and each broadcast reads the count
- * fresh, so the last one after a burst of reads equals the stored count.
+ * processes (at most one a second per announcement, the last one equal to the stored count).
  */
 export class RealtimeVoiceEvents implements VoiceEvents {
   private io: AppServer | null = null;
-  private readonly pending = new Set<number>();
-  private readonly timers = new Map<number, NodeJS.Timeout>();
-  private closed = false;
+  private readonly reads: CoalescedBroadcast;
 
-  constructor(
-    private readonly redis: Redis,
-    private readonly prefix: string,
-    private readonly loadCounts: (announcementId: number) => Promise<{ audience: number; read: number } | null>,
-    private readonly onError: (error: unknown) => void,
-  ) {}
+  constructor(redis: Redis, prefix: string, loadCounts: (announcementId: number) => Promise<{ audience: number; read: number } | null>, onError: (error: unknown) => void) {
+    this.reads = new CoalescedBroadcast(redis, `${prefix}:announcement-reads`, READS_INTERVAL_MS, async (id) => {
+      const counts = await loadCounts(id);
+      if (counts) this.io?.to(announcementWatchRoom(id)).emit('announcement:reads', { announcementId: id, ...counts });
+    }, onError);
+  }
 
   attach(io: AppServer): void {
     this.io = io;
@@ -43,39 +40,11 @@ export class RealtimeVoiceEvents implements VoiceEvents {
   }
 
   readsChanged(announcementId: number): void {
-    if (this.closed) return;
-    this.pending.add(announcementId);
-    if (!this.timers.has(announcementId)) void this.tryBroadcast(announcementId);
+    this.reads.changed(announcementId);
   }
 
   close(): void {
-    this.closed = true;
     this.io = null;
-    for (const timer of this.timers.values()) clearTimeout(timer);
-    this.timers.clear();
-  }
-
-  private async tryBroadcast(id: number): Promise<void> {
-    let waitMs = READS_INTERVAL_MS;
-    try {
-      const key = `${this.prefix}:announcement-reads:${id}`;
-      if (await this.redis.set(key, '1', 'PX', READS_INTERVAL_MS, 'NX')) {
-        this.pending.delete(id);
-        const counts = await this.loadCounts(id);
-        if (counts) this.io?.to(announcementWatchRoom(id)).emit('announcement:reads', { announcementId: id, ...counts });
-      } else {
-        waitMs = Math.max(5, await this.redis.pttl(key));
-      }
-    } catch (error) {
-      this.onError(error);
-    }
-    if (this.closed) return;
-    this.timers.set(
-      id,
-      setTimeout(() => {
-        this.timers.delete(id);
-        if (this.pending.has(id)) void this.tryBroadcast(id);
-      }, waitMs),
-    );
+    this.reads.close();
   }
 }
