@@ -12,7 +12,9 @@ import { createMembersFast, PASSWORD, type Person } from '../helpers/district';
  * Announcements in the browser, each person in their own page: the general branch's organizer publishes one to
  * branch B (four members, the organizer not among them) and keeps its page open; two members read it, one from
  * the list (where it is marked unread, and then no longer), one from the notification. The organizer's panel
- * goes from 0 to 1 to 2 of 4 without a reload, and the names of who has not read it shrink with it.
+ * goes from 0 to 1 to 2 of 4 without a reload, and the names of who has not read it shrink with it. Unread is
+ * marked for those it was addressed to (`announcement.addressed`): branch B's organizer, an addressee, sees it
+ * unread; the publisher, who was not addressed, never does, nor does opening it count as a read.
  */
 
 const env = useBrowserServer();
@@ -53,6 +55,12 @@ describe('announcements in the browser', () => {
       await form.getByLabel(zh['voice.body']).fill('请各位党员本周内阅读会议材料，并在讨论区提出问题。');
       await form.getByRole('button', { name: zh['announcement.publish'] }).click();
       await organizer.getByRole('status').filter({ hasText: fill(zh['announcement.published'], { count: 4 }) }).waitFor();
+      // Not addressed to the publisher: in her list, not marked unread (an organizer over the unit reads, not a reader).
+      const own = organizer.locator('li.card').filter({ hasText: title });
+      await own.getByText(fill(zh['announcement.readShort'], { read: 0, audience: 4 })).waitFor();
+      expect(await own.getByText(zh['announcement.unread'], { exact: true }).count()).toBe(0);
+      const readPosts: string[] = [];
+      organizer.on('request', (r) => void (r.method() === 'POST' && /\/read$/.test(r.url()) && readPosts.push(r.url())));
 
       // Its page: nobody has read it yet, and all four are named.
       await organizer.getByRole('link', { name: title }).click();
@@ -63,6 +71,19 @@ describe('announcements in the browser', () => {
       await expect.poll(() => unread.allInnerTexts()).toEqual(expect.arrayContaining([d.orgB.user.name, d.bob.user.name, bea.user.name, ben.user.name]));
       expect(await unread.count()).toBe(4);
       const id = Number(organizer.url().match(/announcements\/(\d+)/)![1]);
+      expect(readPosts).toEqual([]);
+
+      // Branch B's organizer is one of the four: for him it is unread, like for any member (English, laptop).
+      const orgB = await open(d.orgB, desktop);
+      try {
+        await go(orgB, '/announcements');
+        const card = orgB.locator('li.card').filter({ hasText: title });
+        await card.getByText(english['announcement.unread'], { exact: true }).waitFor();
+        // He organizes branch B, so his card shows the read count too.
+        await card.getByText(fill(english['announcement.readShort'], { read: 0, audience: 4 })).waitFor();
+      } finally {
+        await orgB.context().close();
+      }
 
       // Bob (English, on a laptop) finds it marked unread in his list and opens it.
       const bob = await open(d.bob, desktop);

@@ -7,9 +7,10 @@ import { api, connect, ok } from '../helpers/clients';
 
 /**
  * One search box, in the browser on a phone (360 × 740, zh-CN): a member searches a two-character Chinese word
- * from the header and lands on the message in its room (an old one, far above the room's latest page), scrolled
- * into view, focused and marked, then goes back to the room's end; a discussion's reply far down the thread is
- * found and opened at that reply.
+ * from the header, sees the message named by its room (as the server names it) and author, and lands on it in its room (an old one, far above the room's latest page), scrolled
+ * into view, focused and marked, then goes back to the room's end; a message in a meeting's room (not among the
+ * member's rooms in the app) is named by the meeting's title; a discussion's reply far down the thread is found and
+ * opened at that reply.
  */
 
 const env = useBrowserServer();
@@ -17,6 +18,8 @@ const zh = { ...zhCN, ...voiceZhCN };
 
 const TARGET = '请大家按时交党费，这个月截止到25号。';
 const REPLY = '下个月我们办一次读书会吧，每人推荐一本书。';
+const MEETING_TITLE = '社区议事会 Community council';
+const IN_MEETING = '议事会的场地改到社区活动中心二楼。';
 
 /** Until the search (indexed in batches behind chat) finds what was just written. */
 async function indexed(token: string, q: string, kind: string, body: string) {
@@ -47,7 +50,7 @@ async function searchFromHeader(page: Page, q: string) {
 }
 
 describe('search in the browser', () => {
-  it('a two-character word finds an old message and opens it in its room, scrolled to it and marked; a reply far down a thread opens at that reply', async () => {
+  it('a two-character word finds an old message and opens it in its room, scrolled to it and marked; a message in a meeting’s room is named by the meeting; a reply far down a thread opens at that reply', async () => {
     const { d } = env;
     const roomId = `org:${d.branchA.id}`;
     const [amy, orgA, alice] = await Promise.all([d.amy, d.orgA, d.alice].map((p) => connect(env.server.url, { token: p.token })));
@@ -72,7 +75,17 @@ describe('search in the browser', () => {
         expect(res.status, JSON.stringify(res.body)).toBe(201);
         if (i === 64) replyId = res.body.reply.id;
       }
+      // A meeting Alice holds a seat in, and a message in its room (the app's room list has only units' rooms).
+      const meeting = await api(env.server.url, 'POST', '/api/meetings', {
+        token: d.orgA.token,
+        body: { title: MEETING_TITLE, startsAt: new Date(Date.now() + 86_400_000).toISOString(), location: 'Community hall', online: false, capacity: 20, openTo: 'all', hostOrgId: d.branchA.id },
+      });
+      expect(meeting.status, JSON.stringify(meeting.body)).toBe(201);
+      const meetingId = meeting.body.meeting.id;
+      await ok(alice, 'meeting:signup', { meetingId });
+      await ok(orgA, 'chat:send', { roomId: `meeting:${meetingId}`, clientId: 'search-meeting', body: IN_MEETING });
       await indexed(d.alice.token, '党费', 'message', TARGET);
+      await indexed(d.alice.token, '场地', 'message', IN_MEETING);
       await indexed(d.alice.token, '读书会', 'reply', REPLY);
 
       const context = await env.browser.newContext({ locale: 'zh-CN', timezoneId: 'Asia/Shanghai', viewport: { width: 360, height: 740 } });
@@ -92,6 +105,10 @@ describe('search in the browser', () => {
         await searchFromHeader(page, '党费');
         const result = page.locator('li.card').filter({ hasText: TARGET.slice(0, 8) });
         await result.locator('mark.hit', { hasText: '党费' }).first().waitFor();
+        // Named by its room, as the search names it (`roomName`), and its author.
+        const found0 = await api(env.server.url, 'GET', `/api/search?${new URLSearchParams({ q: '党费', kind: 'message' })}`, { token: d.alice.token });
+        expect(found0.body.results.find((r: { seq?: number }) => r.seq === targetSeq)).toMatchObject({ roomId, roomName: d.branchA.name });
+        await result.getByRole('link', { name: `${d.branchA.name} · ${d.amy.user.name}`, exact: true }).waitFor();
         await result.getByRole('link').click();
 
         // In its room, at that message: in view inside the log, focused, marked, the word highlighted.
@@ -112,6 +129,11 @@ describe('search in the browser', () => {
         await last.waitFor();
         await inView(last, log);
         expect(await log.locator('li.msg.found').count()).toBe(0);
+
+        // A message in the meeting's room: named by the meeting's title (the server's `roomName`), and its author.
+        await searchFromHeader(page, '场地');
+        const inMeeting = page.locator('li.card').filter({ hasText: IN_MEETING.slice(0, 6) });
+        await inMeeting.getByRole('link', { name: `${MEETING_TITLE} · ${d.orgA.user.name}`, exact: true }).waitFor();
 
         // A reply on the thread's second page: the thread opens at it.
         await searchFromHeader(page, '读书会');

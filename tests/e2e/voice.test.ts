@@ -7,12 +7,16 @@ import { zhCN } from '../../client/src/i18n/zh-CN';
 import { useBrowserServer } from '../helpers/browser';
 import { api } from '../helpers/clients';
 import { PASSWORD, type Person } from '../helpers/district';
+import { auditScreen } from '../helpers/routeAudit';
 
 /**
  * Discussions and blogs in the browser, each person in their own page: a thread started from the forum, a reply
  * arriving live on another member's page, a reply written offline that shows as sending and goes out once when
- * the link is back, an organizer who hides a reply and locks the thread; a post written as a draft, published,
- * featured by an organizer, commented on, and deleted by its author.
+ * the link is back, an organizer who hides a reply and locks the thread (the lock reaching the open pages at once:
+ * the reply box closed with a notice, a draft kept; a reply written offline meanwhile refused as locked), and who
+ * hides the thread (marked hidden live on another organizer's page); a post written as a draft, published,
+ * featured by an organizer, commented on, and deleted by its author, each page's buttons what the server says
+ * that viewer may do.
  */
 
 const env = useBrowserServer();
@@ -38,11 +42,12 @@ async function open(person: Person, options: BrowserContextOptions): Promise<Pag
 const go = (page: Page, hash: string) => page.evaluate((h) => void (location.hash = h), hash);
 
 describe('discussions and blogs in the browser', () => {
-  it('a thread: started, replied to live, a reply sent offline goes out once, a reply hidden and the thread locked by an organizer', async () => {
+  it('a thread: started, replied to live, a reply sent offline goes out once, a reply hidden, the thread locked and hidden live', async () => {
     const { d } = env;
     const alice = await open(d.alice, phone);
     const amy = await open(d.amy, phone);
     const orgA = await open(d.orgA, desktop);
+    const genOrg = await open(d.genOrg, phone);
     const title = '周末学习小组怎么安排？';
     try {
       // Alice starts it from the forum's discussions, in her branch.
@@ -76,34 +81,90 @@ describe('discussions and blogs in the browser', () => {
       const stored = await api(env.server.url, 'GET', `/api/discussions/${id}`, { token: d.alice.token });
       expect(stored.body.replies.filter((r: { body: string }) => r.body.startsWith('周日下午也行'))).toHaveLength(1);
 
-      // The organizer (English, laptop) hides Amy's reply, then locks the thread.
+      // The organizer (English, laptop) hides Amy's reply. Alice is writing a reply; Amy writes one offline.
       await go(orgA, `/discussions/${id}`);
+      await go(genOrg, `/discussions/${id}`);
+      await genOrg.getByRole('heading', { level: 1, name: title }).waitFor();
       await orgA.getByRole('button', { name: fill(english['reply.hideOf'], { name: d.amy.user.name }) }).click();
       await orgA.locator('li.reply.hidden-item').filter({ hasText: '周日下午也行' }).getByText(english['voice.hidden']).waitFor();
-      await orgA.getByRole('button', { name: english['discussion.lock'] }).click();
-      await orgA.getByText(english['discussion.lockedNote']).waitFor();
+      const aliceBox = alice.getByLabel(zh['reply.label']);
+      const aliceSend = alice.getByRole('button', { name: zh['reply.send'], exact: true });
+      await aliceBox.fill('那就周六吧。');
+      expect(await aliceSend.isEnabled()).toBe(true);
+      await amy.context().setOffline(true);
+      await amy.getByLabel(zh['reply.label']).fill('我也同意周六。');
+      await amy.getByRole('button', { name: zh['reply.send'], exact: true }).click();
+      await amy.locator('li.reply.pending').getByText(zh['reply.sending']).waitFor();
 
-      // Alice's page still offers the box (no live lock); her reply is refused as locked, said in words.
-      await alice.getByLabel(zh['reply.label']).fill('那就周六吧。');
-      await alice.getByRole('button', { name: zh['reply.send'], exact: true }).click();
-      await alice.locator('li.reply.pending').getByText(fill(zh['reply.failed'], { reason: zh['reply.locked'] })).waitFor();
-      await alice.getByText(zh['discussion.lockedNote']).waitFor();
-      await alice.getByRole('button', { name: zh['reply.discard'] }).click();
-      await alice.locator('li.reply.pending').waitFor({ state: 'detached' });
+      // The organizer locks the thread: Alice's page hears it at once, without a reload. The box is closed with
+      // the reason said (a status, read out), her draft kept in it; the button cannot send.
+      await orgA.getByRole('button', { name: english['discussion.lock'] }).click();
+      await orgA.getByRole('status').filter({ hasText: english['discussion.lockedNote'] }).waitFor();
+      await alice.getByRole('status').filter({ hasText: zh['discussion.lockedNote'] }).waitFor();
+      await alice.getByText(zh['discussion.locked'], { exact: true }).waitFor();
+      await expect.poll(() => aliceSend.isDisabled()).toBe(true);
+      expect(await aliceBox.isEditable()).toBe(false);
+      expect(await aliceBox.inputValue()).toBe('那就周六吧。');
+      expect(await aliceBox.getAttribute('aria-describedby')).toBe('reply-closed-note');
+      await aliceBox.press('x');
+      expect(await aliceBox.inputValue()).toBe('那就周六吧。');
+      expect(await alice.locator('li.reply.pending').count()).toBe(0);
+      // At 360 px, closed: nothing too wide or covered, and axe finds nothing (the read-only box keeps its contrast).
+      expect(await auditScreen(alice), 'a thread locked live, at 360 px').toEqual([]);
+      // The other organizer's page too (live, no reload), and still with the tools to unlock.
+      await genOrg.getByRole('status').filter({ hasText: zh['discussion.lockedNote'] }).waitFor();
+      await genOrg.getByRole('button', { name: zh['discussion.unlock'] }).waitFor();
+
+      // Amy's reply written offline goes out when she is back, and is refused as locked, said in words; her page
+      // learns of the lock it missed.
+      await amy.context().setOffline(false);
+      await amy.locator('li.reply.pending').getByText(fill(zh['reply.failed'], { reason: zh['reply.locked'] })).waitFor({ timeout: 15_000 });
+      await amy.getByRole('status').filter({ hasText: zh['discussion.lockedNote'] }).waitFor();
+      expect(await amy.getByLabel(zh['reply.label']).isEditable()).toBe(false);
+      await amy.getByRole('button', { name: zh['reply.discard'] }).click();
+      await amy.locator('li.reply.pending').waitFor({ state: 'detached' });
+      const kept = await api(env.server.url, 'GET', `/api/discussions/${id}`, { token: d.orgA.token });
+      expect(kept.body.replies.filter((r: { body: string }) => r.body === '我也同意周六。')).toHaveLength(0);
+
+      // Unlocked: Alice's box opens again with her draft, live.
+      await orgA.getByRole('button', { name: english['discussion.unlock'] }).click();
+      await expect.poll(() => aliceBox.isEditable()).toBe(true);
+      expect(await aliceBox.inputValue()).toBe('那就周六吧。');
+      expect(await alice.getByText(zh['discussion.lockedNote']).count()).toBe(0);
+      expect(await aliceSend.isEnabled()).toBe(true);
+
       // A member does not see the hidden reply once the page loads again.
       await alice.reload();
       await alice.getByRole('heading', { level: 1, name: title }).waitFor();
       await alice.locator('ol.replies > li').first().waitFor();
       expect(await alice.locator('ol.replies > li').filter({ hasText: '周日下午也行' }).count()).toBe(0);
+
+      // The organizer hides the whole thread: the other organizer's open page marks it hidden at once.
+      await orgA.getByRole('button', { name: english['discussion.hide'] }).click();
+      await orgA.getByRole('button', { name: english['discussion.unhide'] }).waitFor();
+      const byline = genOrg.locator('article .byline');
+      await byline.getByText(zh['voice.hidden'], { exact: true }).waitFor();
+      await genOrg.getByText(zh['voice.hiddenNote']).waitFor();
+      await genOrg.getByRole('button', { name: zh['discussion.unhide'] }).waitFor();
+      // Shown again: the marking goes, live.
+      await orgA.getByRole('button', { name: english['discussion.unhide'] }).click();
+      await byline.getByText(zh['voice.hidden'], { exact: true }).waitFor({ state: 'detached' });
+      expect(await genOrg.getByText(zh['voice.hiddenNote']).count()).toBe(0);
     } finally {
-      for (const p of [alice, amy, orgA]) await p.context().close();
+      for (const p of [alice, amy, orgA, genOrg]) await p.context().close();
     }
   });
 
-  it('a post: a draft only its author sees, published, featured by an organizer, commented on, deleted', async () => {
+  it('a post: a draft only its author sees, published, featured by an organizer, commented on, deleted; each page offers what its viewer may do', async () => {
     const { d } = env;
     const alice = await open(d.alice, phone);
     const orgA = await open(d.orgA, desktop);
+    const orgB = await open(d.orgB, desktop);
+    // Whether a viewer may feature or delete is the post's to say (`post.may`): no page asks for the author's record.
+    const asked: string[] = [];
+    for (const page of [alice, orgA, orgB]) page.on('request', (r) => void (/\/api\/members\//.test(r.url()) && asked.push(r.url())));
+    /** The post's buttons on a page, by name (the edit link among them). */
+    const buttons = async (page: Page) => (await page.locator('main .actions').locator('a, button').allInnerTexts()).map((x) => x.trim());
     const title = '我在伦敦的组织生活';
     try {
       await go(alice, '/posts');
@@ -114,6 +175,8 @@ describe('discussions and blogs in the browser', () => {
       await alice.getByRole('heading', { level: 1, name: title }).waitFor();
       await alice.getByText(zh['post.draft'], { exact: true }).waitFor();
       const id = Number(alice.url().match(/posts\/(\d+)/)![1]);
+      // Her own: edit and delete; a draft is not featured, and she does not feature her own anyway.
+      expect(await buttons(alice)).toEqual([zh['action.edit'], zh['post.delete']]);
       // A draft is hers alone: not in the organizer's list.
       await go(orgA, '/posts');
       await orgA.getByRole('heading', { level: 1, name: en['nav.posts'] }).waitFor();
@@ -126,10 +189,25 @@ describe('discussions and blogs in the browser', () => {
       await alice.getByRole('heading', { level: 1, name: title }).waitFor();
       expect(await alice.getByText(zh['post.draft'], { exact: true }).count()).toBe(0);
 
-      // The organizer over her features it and comments.
+      // The organizer over her may feature and delete it, not edit it.
       await go(orgA, `/posts/${id}`);
+      await orgA.getByRole('button', { name: english['post.feature'] }).waitFor();
+      expect(await buttons(orgA)).toEqual([english['post.feature'], english['post.delete']]);
+      const seen = await api(env.server.url, 'GET', `/api/posts/${id}`, { token: d.orgA.token });
+      expect(seen.body.post.may).toEqual({ edit: false, feature: true, remove: true });
+      // An organizer of another branch: nothing to do with it (no buttons at all), only read and comment.
+      await go(orgB, `/posts/${id}`);
+      await orgB.getByRole('heading', { level: 1, name: title }).waitFor();
+      await orgB.getByLabel(english['post.comment']).waitFor();
+      expect(await orgB.locator('main .actions').count()).toBe(0);
+      // Nor may he edit it from the editor's address.
+      await go(orgB, `/posts/${id}/edit`);
+      await orgB.getByRole('alert').filter({ hasText: en['error.forbidden'] }).waitFor();
+
+      // The organizer over her features it (then offered to unfeature it) and comments.
       await orgA.getByRole('button', { name: english['post.feature'] }).click();
       await orgA.getByRole('status').filter({ hasText: english['post.featuredDone'] }).waitFor();
+      expect(await buttons(orgA)).toEqual([english['post.unfeature'], english['post.delete']]);
       await orgA.getByLabel(english['post.comment']).fill('Well done — 写得好！');
       await orgA.getByRole('button', { name: english['post.commentSend'] }).click();
       await orgA.locator('ol.replies > li').filter({ hasText: 'Well done' }).waitFor();
@@ -143,8 +221,9 @@ describe('discussions and blogs in the browser', () => {
       await alice.getByRole('button', { name: zh['post.delete'] }).click();
       await alice.waitForURL(/#\/posts\?view=mine$/);
       expect((await api(env.server.url, 'GET', `/api/posts/${id}`, { token: d.orgA.token })).status).toBe(404);
+      expect(asked).toEqual([]);
     } finally {
-      for (const p of [alice, orgA]) await p.context().close();
+      for (const p of [alice, orgA, orgB]) await p.context().close();
     }
   });
 });

@@ -6,9 +6,9 @@ import { lifeEn } from '../../client/src/i18n/life/en';
 import { voiceEn } from '../../client/src/i18n/voice/en';
 import { voiceZhCN } from '../../client/src/i18n/voice/zh-CN';
 import { zhCN } from '../../client/src/i18n/zh-CN';
-import { appendPage, byOldest, isPinned, mergeById, orderAnnouncements, readShare, resultLink, searchPath } from '../../client/src/views/voice/logic';
+import { appendPage, applyDiscussionChange, byOldest, isPinned, isUnread, mergeById, orderAnnouncements, postActions, readShare, repliesClosed, resultLink, resultRoom, searchPath } from '../../client/src/views/voice/logic';
 import type { ChatMessage } from '../../server/contract/model';
-import type { SearchResult } from '../../server/contract/voice';
+import type { Discussion, Post, SearchResult } from '../../server/contract/voice';
 
 /** The pure parts of the district's voice pages (client/src/highlight.ts, client/src/views/voice/logic.ts) and their catalog part. */
 
@@ -56,12 +56,53 @@ describe('the voice pages’ lists', () => {
     expect(appendPage([r(5), r(4)], [r(4), r(3), r(2)]).map((x) => x.id)).toEqual([5, 4, 3, 2]);
   });
 
+  it('marks unread only what was addressed to the viewer and not read yet (an organizer over the unit who was not addressed: never)', () => {
+    expect(isUnread({ addressed: true, readAt: null })).toBe(true);
+    expect(isUnread({ addressed: true, readAt: '2026-12-01T00:00:00Z' })).toBe(false);
+    expect(isUnread({ addressed: false, readAt: null })).toBe(false);
+  });
+
   it('says how much of the audience has read it', () => {
     expect(readShare(0, 4)).toBe(0);
     expect(readShare(1, 3)).toBe(33);
     expect(readShare(4, 4)).toBe(100);
     expect(readShare(0, 0)).toBe(0);
     expect(readShare(5, 4)).toBe(100);
+  });
+});
+
+describe('a thread changed live', () => {
+  const d = (fields: Partial<Discussion> = {}): Discussion => ({
+    id: 1, orgId: 2, author: { id: 3, name: 'A' }, title: 't', body: 'b', createdAt: '2026-12-01T00:00:00Z', lastReplyAt: '2026-12-01T01:00:00Z', replies: 5, locked: false, hidden: false, ...fields,
+  });
+  it('takes the lock and the hide as the server says, never a reply count or last reply behind what the page knows', () => {
+    expect(applyDiscussionChange(d(), d({ locked: true }))).toMatchObject({ locked: true, hidden: false, replies: 5 });
+    expect(applyDiscussionChange(d({ locked: true }), d({ locked: false, hidden: true }))).toMatchObject({ locked: false, hidden: true });
+    // A reply arrived live before the change: the page's count and time stay.
+    const ahead = d({ replies: 7, lastReplyAt: '2026-12-01T02:00:00Z' });
+    expect(applyDiscussionChange(ahead, d({ locked: true }))).toMatchObject({ locked: true, replies: 7, lastReplyAt: '2026-12-01T02:00:00Z' });
+    expect(applyDiscussionChange(d({ lastReplyAt: null }), d({ replies: 6 }))).toMatchObject({ replies: 6, lastReplyAt: '2026-12-01T01:00:00Z' });
+    // Another thread's change, or none loaded yet: nothing moves.
+    const current = d();
+    expect(applyDiscussionChange(current, d({ id: 9, locked: true }))).toBe(current);
+    expect(applyDiscussionChange(null, d({ locked: true }))).toBeNull();
+  });
+  it('closes the reply box when locked, or hidden from a member; an organizer over it still replies to a hidden one', () => {
+    expect(repliesClosed({ locked: false, hidden: false }, false)).toBe(false);
+    expect(repliesClosed({ locked: true, hidden: false }, true)).toBe(true);
+    expect(repliesClosed({ locked: false, hidden: true }, false)).toBe(true);
+    expect(repliesClosed({ locked: false, hidden: true }, true)).toBe(false);
+  });
+});
+
+describe('a post’s buttons', () => {
+  const may = (edit: boolean, feature: boolean, remove: boolean): Post['may'] => ({ edit, feature, remove });
+  it('follow what the server says the viewer may do', () => {
+    expect(postActions({ may: may(true, false, true), status: 'published', featured: false })).toEqual(['edit', 'remove']); // the author
+    expect(postActions({ may: may(false, true, true), status: 'published', featured: false })).toEqual(['feature', 'remove']); // an organizer over the author
+    expect(postActions({ may: may(false, true, true), status: 'published', featured: true })).toEqual(['unfeature', 'remove']);
+    expect(postActions({ may: may(true, true, true), status: 'draft', featured: false })).toEqual(['edit', 'remove']); // a draft is not featured
+    expect(postActions({ may: may(false, false, false), status: 'published', featured: true })).toEqual([]); // anyone else
   });
 });
 
@@ -75,6 +116,13 @@ describe('where a search result leads', () => {
     expect(resultLink(result({ kind: 'post', id: 4 }), 'x')).toBe('#/posts/4');
     expect(resultLink(result({ kind: 'announcement', id: 5 }), 'x')).toBe('#/announcements/5');
     expect(resultLink(result({ kind: 'project', id: 6 }), 'x')).toBeNull();
+  });
+  it('names a message’s room as the server does, else from the member’s rooms, else not at all', () => {
+    const rooms = [{ id: 'org:3', name: '伦敦支部' }];
+    expect(resultRoom({ roomId: 'org:3', roomName: 'London branch' }, rooms)).toBe('London branch');
+    expect(resultRoom({ roomId: 'org:3' }, rooms)).toBe('伦敦支部');
+    expect(resultRoom({ roomId: 'meeting:4', roomName: '十二月组织生活会' }, rooms)).toBe('十二月组织生活会');
+    expect(resultRoom({ roomId: 'meeting:5' }, rooms)).toBe('');
   });
   it('keeps a search in the address', () => {
     expect(searchPath(' 党费 ', '')).toBe('/search?q=%E5%85%9A%E8%B4%B9');

@@ -130,9 +130,9 @@ const PAGES: Page[] = [
   { path: /^\/discussions$/, title: 'nav.discussions', render: (_, query, ctx) => <Discussions token={ctx.token} me={ctx.me} orgId={Number(query.get('orgId')) || null} /> },
   { path: /^\/discussions\/(\d+)$/, title: 'nav.discussions', render: ([id], query, ctx) => <DiscussionThread key={id} id={Number(id)} token={ctx.token} me={ctx.me} socket={ctx.store.socket} replyId={Number(query.get('reply')) || null} /> },
   { path: /^\/posts$/, title: 'nav.posts', render: (_, query, ctx) => <Posts token={ctx.token} me={ctx.me} view={query.get('view') === 'featured' ? 'featured' : query.get('view') === 'mine' ? 'mine' : 'all'} /> },
-  { path: /^\/posts\/new$/, title: 'nav.posts', render: (_, __, ctx) => <PostEditor id={null} token={ctx.token} me={ctx.me} /> },
+  { path: /^\/posts\/new$/, title: 'nav.posts', render: (_, __, ctx) => <PostEditor id={null} token={ctx.token} /> },
   { path: /^\/posts\/(\d+)$/, title: 'nav.posts', render: ([id], _, ctx) => <PostPage key={id} id={Number(id)} token={ctx.token} me={ctx.me} /> },
-  { path: /^\/posts\/(\d+)\/edit$/, title: 'nav.posts', render: ([id], _, ctx) => <PostEditor key={id} id={Number(id)} token={ctx.token} me={ctx.me} /> },
+  { path: /^\/posts\/(\d+)\/edit$/, title: 'nav.posts', render: ([id], _, ctx) => <PostEditor key={id} id={Number(id)} token={ctx.token} /> },
   { path: /^\/search$/, title: 'nav.search', render: (_, query, ctx) => <SearchPage token={ctx.token} me={ctx.me} query={query.get('q') ?? ''} kind={query.get('kind') ?? ''} /> },
 ];
 

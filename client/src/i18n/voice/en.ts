@@ -41,6 +41,7 @@ export const voiceEn: Record<VoiceKey, string> = {
   'discussion.hide': 'Hide the discussion',
   'discussion.unhide': 'Show it again',
   'discussion.lockedNote': 'This discussion is locked: no new replies.',
+  'discussion.hiddenNow': 'An organizer has hidden this discussion: no new replies.',
   'discussion.repliesTitle': 'Replies ({count})',
   'discussion.moreReplies': 'More replies',
   'discussion.noReplies': 'No replies yet',

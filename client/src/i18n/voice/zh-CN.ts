@@ -43,6 +43,7 @@ export const voiceZhCN = {
   'discussion.hide': '隐藏讨论',
   'discussion.unhide': '取消隐藏',
   'discussion.lockedNote': '讨论已锁定，不能再回复。',
+  'discussion.hiddenNow': '组织员已隐藏这个讨论，不能再回复。',
   'discussion.repliesTitle': '回复（{count}）',
   'discussion.moreReplies': '更多回复',
   'discussion.noReplies': '还没有回复',

@@ -9,7 +9,7 @@ import { LoadMore } from '../controls';
 import { managedUnits } from '../life/logic';
 import { nameOf, useOrgs } from '../orgs';
 import { BackLink, Byline, tv, voiceError } from './common';
-import { appendPage, isPinned, readShare } from './logic';
+import { appendPage, isPinned, isUnread, readShare } from './logic';
 
 /** An announcement. Opening it marks it read; an organizer over its unit sees who has read it, live. */
 export function AnnouncementDetail({ id, token, me, socket }: { id: number; token: string; me: Me; socket: AppSocket }) {
@@ -22,8 +22,8 @@ export function AnnouncementDetail({ id, token, me, socket }: { id: number; toke
     void apiRequest<{ announcement: Announcement }>('GET', `/api/announcements/${id}`, token)
       .then(({ announcement: a }) => {
         setAnnouncement(a);
-        // Read now that it is open (idempotent; the server counts only an addressee's read).
-        if (a.readAt === null) void apiRequest('POST', `/api/announcements/${id}/read`, token).catch(() => {});
+        // Read now that it is open, by an addressee (idempotent; an organizer who was not addressed has nothing to read).
+        if (isUnread(a)) void apiRequest('POST', `/api/announcements/${id}/read`, token).catch(() => {});
       })
       .catch((error) => setFailed(voiceError(error)));
   }, [id]);

@@ -6,10 +6,10 @@ import { t } from '../../i18n';
 import type { AppSocket } from '../../socket';
 import { zonedInputToIso } from '../../time';
 import { LoadMore } from '../controls';
-import { managedUnits, unitPath } from '../life/logic';
+import { managedUnits } from '../life/logic';
 import { nameOf, useOrgs } from '../orgs';
 import { Byline, tv, VoiceNav, voiceError, type Say } from './common';
-import { appendPage, isPinned, mergeById, orderAnnouncements } from './logic';
+import { appendPage, isPinned, isUnread, mergeById, orderAnnouncements } from './logic';
 
 /** Today as a date input's value in the viewer's zone (the earliest day an announcement may stay pinned to). */
 const todayIn = (zone: string) => new Intl.DateTimeFormat('en-CA', { timeZone: zone, year: 'numeric', month: '2-digit', day: '2-digit' }).format(new Date());
@@ -27,9 +27,6 @@ export function Announcements({ token, me, socket }: { token: string; me: Me; so
   const managed = managedUnits(orgs ?? [], { role: me.user.role, organizerOf: me.organizerOf });
   const mayPublish = me.user.role === 'admin' || me.organizerOf.length > 0;
   const zone = me.user.timezone;
-  // Organizers also see what was published under their units without being addressed: only an addressee's is "unread".
-  const above = unitPath(orgs ?? [], me.user.branchId).map((o) => o.id);
-  const addressed = (a: Announcement) => !mayPublish || above.includes(a.orgId);
 
   async function load(cursor?: string) {
     try {
@@ -112,7 +109,8 @@ export function Announcements({ token, me, socket }: { token: string; me: Me; so
         {list?.length === 0 && <p class="empty">{tv('announcement.none')}</p>}
         <ul class="cards">
           {shown.map((a) => {
-            const unread = a.readAt === null && addressed(a);
+            // Organizers also see what was published under their units without being addressed: only an addressee's is "unread".
+            const unread = isUnread(a);
             const organizes = managed.some((o) => o.id === a.orgId);
             return (
               <li key={a.id} class={`card${unread ? ' unread' : ''}`}>

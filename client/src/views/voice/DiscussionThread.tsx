@@ -8,7 +8,7 @@ import { command, type AppSocket } from '../../socket';
 import { managedUnits } from '../life/logic';
 import { nameOf, useOrgs } from '../orgs';
 import { BackLink, Byline, HiddenPill, tv, voiceError, type Say } from './common';
-import { byOldest, mergeById } from './logic';
+import { applyDiscussionChange, byOldest, mergeById, repliesClosed } from './logic';
 import { ReplyOutbox, type PendingReply } from './replyOutbox';
 
 type Page = { discussion: Discussion; replies: Reply[]; nextCursor?: string | null };
@@ -19,8 +19,9 @@ const TRANSIENT = ['offline', 'timeout', 'internal', 'unavailable', 'rate_limite
 /**
  * A discussion and its replies, oldest first, with new ones arriving live (`discussion:watch`). A reply shows at
  * once as "sending" and goes out with a clientId kept in the browser, so a dropped link sends it again without
- * doubling it. Organizers over the unit lock or hide the thread and hide replies. `replyId` (from a search)
- * brings that reply into view, marked.
+ * doubling it. Organizers over the unit lock or hide the thread and hide replies; a lock or a hide reaches every
+ * open page at once (`discussion:changed`): the reply box is closed with a notice saying why, a hidden thread is
+ * marked. `replyId` (from a search) brings that reply into view, marked.
  */
 export function DiscussionThread({ id, token, me, socket, replyId }: { id: number; token: string; me: Me; socket: AppSocket; replyId: number | null }) {
   const orgs = useOrgs(token);
@@ -72,8 +73,9 @@ export function DiscussionThread({ id, token, me, socket, replyId }: { id: numbe
     return () => void (live = false);
   }, [id]);
 
-  // Live replies while the page is open, and the outbox sent again when the link is back.
+  // Live replies and changes (locked, hidden) while the page is open; the outbox sent again when the link is back.
   useEffect(() => {
+    let live = true;
     const watch = () => void command(socket, 'discussion:watch', { discussionId: id });
     const onReply = (reply: Reply) => {
       if (reply.discussionId !== id) return;
@@ -82,16 +84,29 @@ export function DiscussionThread({ id, token, me, socket, replyId }: { id: numbe
       if (atEnd.current) setReplies((old) => mergeById(old, [reply], byOldest));
       setDiscussion((d) => (d ? { ...d, lastReplyAt: reply.createdAt } : d));
     };
+    const onChanged = (changed: Discussion) => setDiscussion((d) => applyDiscussionChange(d, changed));
+    // Back after a dropped link: what changed meanwhile (a lock, a hide) was not heard, so ask once. Not found
+    // now (a hidden discussion is, for a member): the box closes as for a hide heard live.
+    const catchUp = () =>
+      void apiRequest<Page>('GET', `/api/discussions/${id}?limit=1`, token)
+        .then((page) => live && onChanged(page.discussion))
+        .catch((error) => {
+          if (live && codeOf(error) === 'not_found') setDiscussion((d) => (d ? { ...d, hidden: true } : d));
+        });
     const onConnect = () => {
       watch();
+      catchUp();
       void flush();
     };
     socket.on('discussion:reply', onReply);
+    socket.on('discussion:changed', onChanged);
     socket.on('connect', onConnect);
     addEventListener('online', onConnect);
     if (socket.connected) watch();
     return () => {
+      live = false;
       socket.off('discussion:reply', onReply);
+      socket.off('discussion:changed', onChanged);
       socket.off('connect', onConnect);
       removeEventListener('online', onConnect);
       if (socket.connected) void command(socket, 'discussion:unwatch', { discussionId: id });
@@ -138,7 +153,7 @@ export function DiscussionThread({ id, token, me, socket, replyId }: { id: numbe
   function send(event: Event) {
     event.preventDefault();
     const body = draft.trim();
-    if (!body) return;
+    if (!body || closed) return;
     outbox.add({ clientId: newClientId(), discussionId: id, body, createdAt: new Date().toISOString() });
     setDraft('');
     refreshPending();
@@ -175,6 +190,10 @@ export function DiscussionThread({ id, token, me, socket, replyId }: { id: numbe
     );
   }
   const count = Math.max(discussion?.replies ?? 0, replies.length);
+  // Closed to replies: locked, or hidden from a member who had it open (organizers over it still see it, marked).
+  // (While the units load, a hidden thread is taken to be the viewer's to see: only organizers open one.)
+  const closed = discussion !== null && repliesClosed(discussion, orgs === null || organizes);
+  const closedNote = !discussion || !closed ? null : discussion.locked ? tv('discussion.lockedNote') : tv('discussion.hiddenNow');
   return (
     <main class="page" id="main" tabIndex={-1}>
       <div class="inner">
@@ -187,7 +206,7 @@ export function DiscussionThread({ id, token, me, socket, replyId }: { id: numbe
               {discussion.locked && <span class="pill locked">{tv('discussion.locked')}</span>}
               {discussion.hidden && <HiddenPill />}
             </Byline>
-            {discussion.hidden && <p class="muted small">{tv('voice.hiddenNote')}</p>}
+            {discussion.hidden && organizes && <p class="muted small">{tv('voice.hiddenNote')}</p>}
             <div class="prose">{discussion.body}</div>
           </article>
         )}
@@ -263,17 +282,31 @@ export function DiscussionThread({ id, token, me, socket, replyId }: { id: numbe
                 </button>
               </div>
             )}
-            {discussion.locked ? (
-              <p class="notice info">{tv('discussion.lockedNote')}</p>
-            ) : (
-              <form class="reply-form" onSubmit={send}>
-                <label for="reply-body">{tv('reply.label')}</label>
-                <textarea id="reply-body" value={draft} maxLength={4000} rows={3} onInput={(e) => setDraft(e.currentTarget.value)} />
-                <button type="submit" disabled={!draft.trim()}>
-                  {tv('reply.send')}
-                </button>
-              </form>
-            )}
+            {/* Said as it happens (a lock or a hide arriving live), without moving the page. */}
+            <div role="status" class="reply-closed">
+              {closedNote && (
+                <p class="notice info" id="reply-closed-note">
+                  {closedNote}
+                </p>
+              )}
+            </div>
+            {/* The box stays, read-only while closed: a draft written before the lock is not lost. */}
+            <form class="reply-form" onSubmit={send} aria-describedby={closed ? 'reply-closed-note' : undefined}>
+              <label for="reply-body">{tv('reply.label')}</label>
+              <textarea
+                id="reply-body"
+                value={draft}
+                maxLength={4000}
+                rows={3}
+                readOnly={closed}
+                aria-disabled={closed || undefined}
+                aria-describedby={closed ? 'reply-closed-note' : undefined}
+                onInput={(e) => setDraft(e.currentTarget.value)}
+              />
+              <button type="submit" disabled={closed || !draft.trim()}>
+                {tv('reply.send')}
+              </button>
+            </form>
           </section>
         )}
       </div>

@@ -1,13 +1,13 @@
 import { useEffect, useState } from 'preact/hooks';
 import type { Post, PostStatus } from '../../../../server/contract/voice';
-import { apiRequest, type Me } from '../../api';
+import { apiRequest } from '../../api';
 import { Notice } from '../../errors';
 import { t } from '../../i18n';
 import { go } from '../../router';
 import { BackLink, tv, voiceError } from './common';
 
 /** Writing a post (`id` null) or editing one's own: kept as a draft, or published. */
-export function PostEditor({ id, token, me }: { id: number | null; token: string; me: Me }) {
+export function PostEditor({ id, token }: { id: number | null; token: string }) {
   const [post, setPost] = useState<Post | null>(null);
   const [failed, setFailed] = useState<string | null>(null);
   const [error, setError] = useState<string | null>(null);
@@ -16,7 +16,8 @@ export function PostEditor({ id, token, me }: { id: number | null; token: string
   useEffect(() => {
     if (id === null) return;
     void apiRequest<{ post: Post }>('GET', `/api/posts/${id}`, token)
-      .then((r) => (r.post.author.id === me.user.id ? setPost(r.post) : setFailed(t('error.forbidden'))))
+      // Only what the server says the viewer may edit (its author's own).
+      .then((r) => (r.post.may.edit ? setPost(r.post) : setFailed(t('error.forbidden'))))
       .catch((e) => setFailed(voiceError(e)));
   }, [id]);
 

@@ -1,30 +1,25 @@
 import { useEffect, useState } from 'preact/hooks';
-import type { User } from '../../../../server/contract/model';
 import type { Post, PostComment } from '../../../../server/contract/voice';
 import { apiRequest, type Me } from '../../api';
 import { Notice } from '../../errors';
 import { formatFullTime, t } from '../../i18n';
 import { go } from '../../router';
-import { managedUnits } from '../life/logic';
-import { useOrgs } from '../orgs';
 import { BackLink, Byline, tv, voiceError, type Say } from './common';
-import { byOldest, mergeById } from './logic';
+import { byOldest, mergeById, postActions } from './logic';
 
 /**
- * A member's post and its comments. Its author edits or deletes it; an organizer over the author features it
- * (or no longer) and may delete it.
+ * A member's post and its comments. Its buttons are what the server says the viewer may do (`post.may`): the
+ * author edits or deletes it; an organizer over the author features it (or no longer) and may delete it.
  */
 export function PostPage({ id, token, me }: { id: number; token: string; me: Me }) {
-  const orgs = useOrgs(token);
   const [say, setSay] = useState<Say>(null);
   const [post, setPost] = useState<Post | null>(null);
   const [comments, setComments] = useState<PostComment[]>([]);
   const [failed, setFailed] = useState<string | null>(null);
-  const [authorBranch, setAuthorBranch] = useState<number | null>(null);
   const [draft, setDraft] = useState('');
   const zone = me.user.timezone;
   const mine = post?.author.id === me.user.id;
-  const manages = me.user.role === 'admin' || me.organizerOf.length > 0;
+  const actions = post ? postActions(post) : [];
 
   useEffect(() => {
     void apiRequest<{ post: Post; comments: PostComment[] }>('GET', `/api/posts/${id}`, token)
@@ -34,14 +29,6 @@ export function PostPage({ id, token, me }: { id: number; token: string; me: Me 
       })
       .catch((error) => setFailed(voiceError(error)));
   }, [id]);
-  // Whether the viewer organizes the author's branch: their record says (an organizer may read it).
-  useEffect(() => {
-    if (!post || mine || !manages) return;
-    void apiRequest<{ user: User }>('GET', `/api/members/${post.author.id}`, token)
-      .then((r) => setAuthorBranch(r.user.branchId))
-      .catch(() => setAuthorBranch(null));
-  }, [post?.author.id]);
-  const over = manages && !mine && (me.user.role === 'admin' || (authorBranch !== null && managedUnits(orgs ?? [], { role: me.user.role, organizerOf: me.organizerOf }).some((o) => o.id === authorBranch)));
 
   async function feature(on: boolean) {
     try {
@@ -96,21 +83,23 @@ export function PostPage({ id, token, me }: { id: number; token: string; me: Me 
           </article>
         )}
         {say && <Notice tone={say.tone} onClose={() => setSay(null)}>{say.text}</Notice>}
-        {post && (mine || over) && (
+        {post && actions.length > 0 && (
           <div class="actions">
-            {mine && (
+            {actions.includes('edit') && (
               <a class="button-link" href={`#/posts/${post.id}/edit`}>
                 {t('action.edit')}
               </a>
             )}
-            {over && post.status === 'published' && (
+            {(actions.includes('feature') || actions.includes('unfeature')) && (
               <button type="button" class="quiet" onClick={() => void feature(!post.featured)}>
                 {tv(post.featured ? 'post.unfeature' : 'post.feature')}
               </button>
             )}
-            <button type="button" class="danger" onClick={() => void remove()}>
-              {tv('post.delete')}
-            </button>
+            {actions.includes('remove') && (
+              <button type="button" class="danger" onClick={() => void remove()}>
+                {tv('post.delete')}
+              </button>
+            )}
           </div>
         )}
         {post?.status === 'published' && (

@@ -6,7 +6,7 @@ import { searchTerms } from '../../highlight';
 import { formatFullTime, t } from '../../i18n';
 import { go } from '../../router';
 import { Marked, tv, voiceError } from './common';
-import { resultLink, searchPath } from './logic';
+import { resultLink, resultRoom, searchPath } from './logic';
 
 const MAX_QUERY = 200;
 /** Kinds one may narrow to (projects have no page in the client yet, but are found with everything else). */
@@ -52,7 +52,6 @@ export function SearchPage({ token, me, query, kind }: { token: string; me: Me; 
     go(searchPath(q, String(data.get('kind') ?? '')));
   }
 
-  const roomName = (roomId?: string) => me.rooms.find((r) => r.id === roomId)?.name ?? '';
   return (
     <main class="page" id="main" tabIndex={-1}>
       <div class="inner">
@@ -90,8 +89,8 @@ export function SearchPage({ token, me, query, kind }: { token: string; me: Me; 
         <ul class="cards">
           {(results ?? []).map((r) => {
             const link = resultLink(r, query);
-            // A message is named by its room and author, a reply by its discussion.
-            const title = r.kind === 'message' ? [roomName(r.roomId), r.title].filter(Boolean).join(' · ') : r.kind === 'reply' ? tv('search.replyIn', { title: r.title }) : r.title;
+            // A message is named by its room (as the server names it) and author, a reply by its discussion.
+            const title = r.kind === 'message' ? [resultRoom(r, me.rooms), r.title].filter(Boolean).join(' · ') : r.kind === 'reply' ? tv('search.replyIn', { title: r.title }) : r.title;
             return (
               <li key={`${r.kind}-${r.id}`} class="card">
                 <div class="card-row">

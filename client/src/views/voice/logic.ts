@@ -1,11 +1,15 @@
 /**
  * The pure parts of the district's voice pages (no DOM, no catalog): the order of announcements, merging lists
- * that also grow live, where a search result leads. Unit-tested in tests/unit/voiceClient.test.ts.
+ * that also grow live, a discussion changed live, what a post's page offers, where a search result leads and
+ * the room it names. Unit-tested in tests/unit/voiceClient.test.ts.
  */
-import type { Announcement, SearchResult } from '../../../../server/contract/voice';
+import type { Announcement, Discussion, Post, SearchResult } from '../../../../server/contract/voice';
 
 /** Still pinned at `now`. */
 export const isPinned = (a: Pick<Announcement, 'pinnedUntil'>, now = Date.now()) => a.pinnedUntil !== null && Date.parse(a.pinnedUntil) > now;
+
+/** Unread by the caller: addressed to them and not read yet (an organizer over the unit who was not addressed has nothing to read). */
+export const isUnread = (a: Pick<Announcement, 'readAt' | 'addressed'>) => a.addressed && a.readAt === null;
 
 /** Announcements as the list shows them: still pinned first, then the newest (a live one slots in). */
 export function orderAnnouncements<A extends Pick<Announcement, 'id' | 'pinnedUntil' | 'createdAt'>>(list: readonly A[], now = Date.now()): A[] {
@@ -27,6 +31,34 @@ export function appendPage<T extends { id: number }>(list: readonly T[], page: r
 
 /** Replies oldest first (ids grow with time). */
 export const byOldest = (a: { id: number }, b: { id: number }) => a.id - b.id;
+
+/**
+ * A discussion as a live change (`discussion:changed`) leaves it: locked and hidden as the server now says; the
+ * reply count and the last reply never behind what the page already knows (a reply may have come first).
+ */
+export function applyDiscussionChange(current: Discussion | null, changed: Discussion): Discussion | null {
+  if (!current || current.id !== changed.id) return current;
+  const latest = [current.lastReplyAt, changed.lastReplyAt].filter((x): x is string => x !== null).sort((a, b) => Date.parse(b) - Date.parse(a))[0] ?? null;
+  return { ...current, ...changed, replies: Math.max(current.replies, changed.replies), lastReplyAt: latest };
+}
+
+/** Whether the page takes a reply: not when locked, nor when hidden from the viewer (an organizer over it still may). */
+export const repliesClosed = (d: Pick<Discussion, 'locked' | 'hidden'>, organizes: boolean) => d.locked || (d.hidden && !organizes);
+
+/** A post's buttons, as the server says the caller may use them (feature only for a published post). */
+export function postActions(post: Pick<Post, 'may' | 'status' | 'featured'>): Array<'edit' | 'feature' | 'unfeature' | 'remove'> {
+  const actions: Array<'edit' | 'feature' | 'unfeature' | 'remove'> = [];
+  if (post.may.edit) actions.push('edit');
+  if (post.may.feature && post.status === 'published') actions.push(post.featured ? 'unfeature' : 'feature');
+  if (post.may.remove) actions.push('remove');
+  return actions;
+}
+
+/** The room a message result is in: as the server names it, else from the member's own rooms, else nothing. */
+export function resultRoom(result: Pick<SearchResult, 'roomId' | 'roomName'>, rooms: ReadonlyArray<{ id: string; name: string }>): string {
+  if (result.roomName) return result.roomName;
+  return rooms.find((r) => r.id === result.roomId)?.name ?? '';
+}
 
 /** How much of the audience has read it, 0..100 (for the bar). */
 export const readShare = (read: number, audience: number) => (audience > 0 ? Math.min(100, Math.round((read / audience) * 100)) : 0);
