@@ -8,6 +8,7 @@ import * as client from './20261201_006_client';
 import * as names from './20261201_007_names';
 import * as memberLife from './20261201_008_member_life';
 import * as voice from './20261201_009_voice';
+import * as projects from './20261201_010_projects';
 
 /**
  * Migrations are listed here rather than discovered by scanning a folder, so they run the same under
@@ -23,6 +24,7 @@ const migrations: Record<string, Knex.Migration> = {
   '20261201_007_names': names,
   '20261201_008_member_life': memberLife,
   '20261201_009_voice': voice,
+  '20261201_010_projects': projects,
 };
 
 export const migrationSource: Knex.MigrationSource<string> = {

@@ -14,6 +14,7 @@ import { createRedisCallStore } from './realtime/callStore';
 import { createRealtime } from './realtime/io';
 import { RealtimeMeetingEvents } from './realtime/meetingEvents';
 import { RealtimeVoiceEvents } from './realtime/voiceEvents';
+import { RealtimeTenderEvents } from './realtime/tenderEvents';
 import { SocketNotificationPush } from './realtime/push';
 import { RealtimeSessions } from './realtime/sessions';
 import { createRedis } from './redis';
@@ -77,6 +78,7 @@ export function createApp({ config, db, log, clock = systemClock }: AppDeps) {
     (error) => log.warn({ err: error }, 'meeting counts broadcast failed'),
   );
   const voiceEvents = new RealtimeVoiceEvents(redis.data, config.keyPrefix, (id) => core.services.announcements.counts(id), (error) => log.warn({ err: error }, 'read count broadcast failed'));
+  const tenderEvents = new RealtimeTenderEvents(redis.data, config.keyPrefix, (id) => core.services.tenders.counts(id), (error) => log.warn({ err: error }, 'support count broadcast failed'));
   core = buildCore({
     config,
     db,
@@ -88,6 +90,7 @@ export function createApp({ config, db, log, clock = systemClock }: AppDeps) {
     meetingEvents,
     callEvents,
     voiceEvents,
+    tenderEvents,
     callStore: createRedisCallStore(redis.data, config.keyPrefix),
     announceOrgsChanged: () => announceOrgsChanged(),
     onMessageBatch: (size, ms) => {
@@ -107,6 +110,7 @@ export function createApp({ config, db, log, clock = systemClock }: AppDeps) {
   const realtime = createRealtime({ httpServer, config, log, metrics, redis, processId, services, sessions });
   meetingEvents.attach(realtime.io);
   voiceEvents.attach(realtime.io);
+  tenderEvents.attach(realtime.io);
   callEvents.attach(realtime.io);
   push.attach(realtime.io);
   announceOrgsChanged = realtime.announceOrgsChanged;
@@ -134,6 +138,7 @@ export function createApp({ config, db, log, clock = systemClock }: AppDeps) {
       await workers?.close();
       meetingEvents.close();
       voiceEvents.close();
+      tenderEvents.close();
       callEvents.detach();
       push.attach(null);
       clearInterval(sweeper);

@@ -9,6 +9,8 @@ import { createAnnouncementService, type VoiceEvents } from './domain/announceme
 import { createAuditService } from './domain/audit';
 import { createDiscussionService } from './domain/discussions';
 import { createPostService } from './domain/posts';
+import { createProjectService } from './domain/projects';
+import { createTenderService, type TenderEvents } from './domain/tenders';
 import { createSearchService, SearchIndexer } from './domain/search';
 import { createCardService } from './domain/cards';
 import { createChatService, meetingRoomRule, orgRoomRule } from './domain/chat';
@@ -54,6 +56,7 @@ export interface CoreDeps {
   callEvents: CallEvents;
   callStore: CallStateStore;
   voiceEvents: VoiceEvents;
+  tenderEvents: TenderEvents;
   /** Tells the other processes that the org tree changed. */
   announceOrgsChanged(): void;
   /** Observes each chat write batch (metrics). */
@@ -88,6 +91,7 @@ export function buildCore(deps: CoreDeps) {
     clock,
     audit,
     trainingOnAttend: (tx, meeting, userId, by) => trainings.recordAttendance(tx, meeting, userId, by),
+    onAdopted: (tx, projectId) => repos.projects.countAdoption(tx, projectId),
   });
   const checkins = createCheckinService({ checkins: repos.checkins, users: repos.users, directory, reminders: createCheckinReminderScheduler(jobs, config.checkinReminderLeadMs, clock, log), clock });
   const dues = createDuesService({
@@ -155,6 +159,12 @@ export function buildCore(deps: CoreDeps) {
     duesScanEveryMs: config.duesScanEveryMs,
   };
 
+  const search = createSearchService({
+    search: repos.search,
+    meetings: repos.meetings,
+    directory,
+    limiter: config.searchRateLimit ? createRateLimiter(deps.redis.data, `${config.keyPrefix}:rl:search`, config.searchRateLimit, log) : null,
+  });
   const members = createMemberService({ users: repos.users, directory, sessions, uow, audit });
   const transfers = createTransferService({ repos, directory, uow, audit, sessions, clock, districtTimeZone: config.districtTimeZone, onMoved: () => dues.forget() });
   const services: AppServices = {
@@ -179,13 +189,11 @@ export function buildCore(deps: CoreDeps) {
     announcements: createAnnouncementService({ announcements: repos.announcements, users: repos.users, search: repos.search, directory, uow, audit, events: deps.voiceEvents, limit: voiceLimit }),
     discussions: createDiscussionService({ discussions: repos.discussions, search: repos.search, directory, uow, audit, events: deps.voiceEvents, sessions, limit: voiceLimit }),
     posts: createPostService({ posts: repos.posts, users: repos.users, search: repos.search, directory, uow, audit, limit: voiceLimit }),
-    search: createSearchService({
-      search: repos.search,
-      meetings: repos.meetings,
-      directory,
-      limiter: config.searchRateLimit ? createRateLimiter(deps.redis.data, `${config.keyPrefix}:rl:search`, config.searchRateLimit, log) : null,
-    }),
+
+    search,
     indexer,
+    tenders: createTenderService({ tenders: repos.tenders, projects: repos.projects, search: repos.search, directory, uow, audit, events: deps.tenderEvents, clock, limit: voiceLimit }),
+    projects: createProjectService({ projects: repos.projects, meetings: repos.meetings, meetingService: meetings, search: repos.search, searchService: search, directory, uow }),
     signs,
     dues,
     chat,

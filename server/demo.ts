@@ -95,6 +95,7 @@ export async function seedDemoDistrict(db: Database): Promise<Array<{ email: str
     capacity: 30,
     openTo: 'all',
     trainingHours: null,
+    projectId: null,
     createdBy: ids[2],
   });
 

@@ -6,6 +6,8 @@ import type { AuditService } from './domain/audit';
 import type { DiscussionService } from './domain/discussions';
 import type { PostService } from './domain/posts';
 import type { SearchIndexer, SearchService } from './domain/search';
+import type { TenderService } from './domain/tenders';
+import type { ProjectService } from './domain/projects';
 import type { AuthService } from './domain/auth';
 import type { MemberLifeService } from './domain/memberLife';
 import type { SignsOfLife } from './domain/signsOfLife';
@@ -62,6 +64,8 @@ export interface AppServices {
   search: SearchService;
   /** Indexes chat messages behind the send path (tests wait on `run()`). */
   indexer: SearchIndexer;
+  tenders: TenderService;
+  projects: ProjectService;
   importMembers(actor: Actor, csv: string): ReturnType<typeof importMembers>;
   runDuesStage(actor: Actor, input: { period: string; stage: DuesStage; orgId?: number }): Promise<number>;
   duesQueueState(actor: Actor): Promise<Awaited<ReturnType<typeof queueState>> & { mode: 'auto' | 'manual' }>;

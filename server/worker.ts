@@ -47,7 +47,8 @@ async function main() {
     sessions,
     meetingEvents: { countsChanged() {}, promoted() {}, attended() {} },
     callEvents: noCalls,
-    voiceEvents: { published() {}, readsChanged() {}, replyAdded() {}, discussionChanged() {} }, // the worker publishes nothing
+    voiceEvents: { published() {}, readsChanged() {}, replyAdded() {}, discussionChanged() {} },
+    tenderEvents: { countsChanged() {} }, // the worker publishes nothing
     callStore: createRedisCallStore(redis.data, config.keyPrefix),
     announceOrgsChanged: () => void emitter.serverSideEmit('orgs:changed'),
   });

@@ -17,6 +17,7 @@ const LINKS: { [K in NotificationKind]: (data: NotificationData[K]) => string | 
   transfer_completed: (d) => `#/transfers/${d.transferId}`,
   member_reported: (d) => (d.member ? `#/members/${d.member.id}/card` : '#/lost-contact'),
   announcement: (d) => `#/announcements/${d.announcementId}`,
+  bid_awarded: (d) => `#/projects/${d.projectId}`,
 };
 
 /** The page a notification links to, or null (an unknown kind from a newer server). */

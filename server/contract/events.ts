@@ -5,6 +5,7 @@
 import type { Ack, ErrorBody } from './errors';
 import type { CallEndReason, ChatMessage, Meeting, MeetingCounts, Notification, Party, UserRef } from './model';
 import type { Announcement, Discussion, Reply } from './voice';
+import type { Bid, Tender } from './projects';
 
 export type { Ack, ChatMessage, UserRef, ErrorBody, Meeting, MeetingCounts, Notification, CallEndReason };
 type Command<P, R> = (payload: P, ack: (response: Ack<R>) => void) => void;
@@ -52,6 +53,12 @@ export interface ClientToServerEvents {
   /** Follow a discussion's new replies (`discussion:reply`). */
   'discussion:watch': Command<{ discussionId: number }, Record<string, never>>;
   'discussion:unwatch': Command<{ discussionId: number }, Record<string, never>>;
+  /** Back a bid of an open call (twice changes nothing) or take the support back. */
+  'bid:support': Command<{ bidId: number }, { supporters: number }>;
+  'bid:unsupport': Command<{ bidId: number }, { supporters: number }>;
+  /** Follow a call's support counts (`tender:counts`). */
+  'tender:watch': Command<{ tenderId: number }, { tender: Tender; bids: Bid[] }>;
+  'tender:unwatch': Command<{ tenderId: number }, Record<string, never>>;
 }
 
 export interface ServerToClientEvents {
@@ -81,6 +88,8 @@ export interface ServerToClientEvents {
   'discussion:reply': (reply: Reply) => void;
   /** A watched discussion was locked or unlocked, hidden or shown again. */
   'discussion:changed': (discussion: Discussion) => void;
+  /** A watched call's support counts (coalesced, at most two a second; the last one is exact). */
+  'tender:counts': (event: { tenderId: number; bids: Array<{ id: number; supporters: number }> }) => void;
 }
 
 /** Chat room ids. */
@@ -98,5 +107,7 @@ export const activityRoom = (roomId: string) => `activity:${roomId}`;
 export const announcementWatchRoom = (announcementId: number) => `announcement-watch:${announcementId}`;
 /** Sockets watching a discussion's replies (discussion:watch). */
 export const discussionWatchRoom = (discussionId: number) => `discussion-watch:${discussionId}`;
+/** Sockets watching a call for projects' support counts (tender:watch). */
+export const tenderWatchRoom = (tenderId: number) => `tender-watch:${tenderId}`;
 /** Sockets watching a meeting's counters (meeting:watch). */
 export const meetingWatchRoom = (meetingId: number) => `meeting-watch:${meetingId}`;

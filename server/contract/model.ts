@@ -88,6 +88,8 @@ export interface Meeting {
   waitlisted: number;
   /** Attending records this many training hours (a `lecture` linked to the meeting); null: not a training. */
   trainingHours: number | null;
+  /** The library project it was adopted from, if any. */
+  projectId: number | null;
 }
 
 export interface MeetingCounts {

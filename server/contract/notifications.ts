@@ -25,6 +25,8 @@ export interface NotificationData {
   member_reported: { reportId: number; member: { id: number; name: string }; location: string; mobile: boolean };
   /** A unit the reader belongs to published an announcement. */
   announcement: { announcementId: number; orgId: number; orgName: string; title: string; author: { id: number; name: string } };
+  /** The reader's bid was chosen: it is now a project in the library. */
+  bid_awarded: { tenderId: number; tenderTitle: string; bidId: number; projectId: number; title: string };
 }
 
 export type NotificationKind = keyof NotificationData;

@@ -41,7 +41,9 @@ export type AuditAction =
   | 'discussion.moderate'
   | 'reply.moderate'
   | 'post.feature'
-  | 'post.remove';
+  | 'post.remove'
+  | 'tender.create'
+  | 'tender.award';
 
 /** One entry: who did what to which thing, in which unit, and the thing before and after. */
 export function auditEntry(actor: Pick<Actor, 'id'>, action: AuditAction, target: { type: string; id: number }, orgId: number | null, change: { before?: unknown; after?: unknown } = {}): NewAuditEntry {

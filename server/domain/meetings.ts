@@ -36,6 +36,8 @@ export interface NewMeetingInput {
   capacity: number;
   openTo: OpenTo;
   trainingHours?: number | null;
+  /** Adopted from this library project (counted by `onAdopted` in the same transaction). */
+  projectId?: number | null;
 }
 
 export type MeetingPatch = Partial<Omit<NewMeetingInput, 'hostOrgId' | 'openTo'>> & { status?: MeetingStatus };
@@ -62,6 +64,8 @@ export function createMeetingService(deps: {
   audit: AuditTrail;
   /** Attendance of a meeting with training hours records them (in the attendance's transaction). */
   trainingOnAttend?: (tx: Tx, meeting: MeetingRecord, userId: number, by: number) => Promise<void>;
+  /** A meeting adopted from a library project was created (the project counts it). */
+  onAdopted?: (tx: Tx, projectId: number) => Promise<void>;
 }) {
   const { uow, meetings, directory, events, reminders, sessions, clock } = deps;
   const nowIso = () => new Date(clock.now()).toISOString();
@@ -125,8 +129,10 @@ export function createMeetingService(deps: {
         capacity: input.capacity,
         openTo: input.openTo,
         trainingHours: input.trainingHours ?? null,
+        projectId: input.projectId ?? null,
         createdBy: actor.id,
         }, tx);
+        if (input.projectId) await deps.onAdopted?.(tx, input.projectId);
         await deps.audit.append(tx, [auditEntry(actor, 'meeting.create', { type: 'meeting', id: saved.id }, saved.hostOrgId, { after: saved })]);
         return saved;
       });

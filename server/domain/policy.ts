@@ -68,6 +68,7 @@ export interface Targets {
   'dues.setUnitRate': number;
   'dues.run': number | null; // null: the whole district
   'dues.queue': null;
+  'tender.take_part': null; // bid on and back bids of a call: any member of the district
   'room.use': number;
   'room.moderate': number;
   'training.create': number;
@@ -141,6 +142,7 @@ const RULES: { [A in Action]: { allow: Rule<A>; refusal: string } } = {
   },
   'dues.run': { allow: (p, actor, orgId) => (orgId === null ? admin(actor) : p.manages(actor, orgId)), refusal: 'only the admin runs reminders for the whole district; organizers for units under them' },
   'dues.queue': { allow: (_p, actor) => admin(actor), refusal: 'only the admin sees the reminder queue' },
+  'tender.take_part': { allow: (_p, actor) => admin(actor) || actor.branchId !== null, refusal: 'calls for projects are for members of the district' },
   'room.use': { allow: (p, actor, orgId) => p.usesOrgRoom(actor, orgId), refusal: 'you are not a member of this room' },
   'room.moderate': { allow: manages, refusal: 'only the author or an organizer over this room may do this' },
   'training.create': { allow: manages, refusal: 'only organizers over this unit create its trainings' },

@@ -1,6 +1,7 @@
 import type { SignsOfLife } from '../domain/signsOfLife';
 import type { AnnouncementService } from '../domain/announcements';
 import type { DiscussionService } from '../domain/discussions';
+import type { TenderService } from '../domain/tenders';
 import type { Server as HttpServer } from 'node:http';
 import { createAdapter } from '@socket.io/redis-adapter';
 import type { Redis } from 'ioredis';
@@ -24,6 +25,7 @@ import { registerCallHandlers } from './handlers/calls';
 import { registerChatHandlers } from './handlers/chat';
 import { registerMeetingHandlers } from './handlers/meetings';
 import { registerVoiceHandlers } from './handlers/voice';
+import { registerTenderHandlers } from './handlers/tenders';
 import { PresenceTracker } from './presence';
 import { SITE, type RealtimeSessions } from './sessions';
 import { TypingGate } from './typingGate';
@@ -52,7 +54,7 @@ export interface RealtimeDeps {
   metrics: Metrics;
   redis: { pub: Redis; sub: Redis; data: Redis };
   processId: string;
-  services: { auth: AuthService; chat: ChatService; meetings: MeetingService; calls: CallService; guests: GuestService; directory: OrgDirectory; signs: Pick<SignsOfLife, 'seen'>; announcements: AnnouncementService; discussions: DiscussionService };
+  services: { auth: AuthService; chat: ChatService; meetings: MeetingService; calls: CallService; guests: GuestService; directory: OrgDirectory; signs: Pick<SignsOfLife, 'seen'>; announcements: AnnouncementService; discussions: DiscussionService; tenders: TenderService };
   sessions: RealtimeSessions;
 }
 
@@ -134,6 +136,7 @@ export function createRealtime(deps: RealtimeDeps) {
       registerChatHandlers(socket, services.chat, context);
       registerMeetingHandlers(socket, services.meetings, context);
       registerVoiceHandlers(socket, services, context);
+      registerTenderHandlers(socket, services.tenders, context);
       void sessions.admit(socket).catch(() => socket.disconnect(true));
     } else if (party.kind === 'guest') {
       guestSlots.keep(party.inviteId, socket.id);

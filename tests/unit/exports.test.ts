@@ -34,7 +34,7 @@ describe('iCalendar text', () => {
   it('never lets a title start a new calendar property', () => {
     const meeting = {
       id: 7, hostOrgId: 1, title: 'Talk\rBEGIN:VALARM', topic: null, description: 'x\r\nATTACH:http://evil', startsAt: '2026-12-10T10:00:00.000Z', endsAt: null,
-      location: 'Hall;\rX', online: false, onlineUrl: null, capacity: 5, openTo: 'all' as const, status: 'open' as const, confirmed: 0, waitlisted: 0, trainingHours: null,
+      location: 'Hall;\rX', online: false, onlineUrl: null, capacity: 5, openTo: 'all' as const, status: 'open' as const, confirmed: 0, waitlisted: 0, trainingHours: null, projectId: null,
     };
     const ics = meetingCalendar(meeting, { url: 'http://kitestring.test/#/meetings/7', host: 'kitestring.test', now: Date.parse('2026-12-01T00:00:00Z') });
     const lines = ics.split('\r\n');

@@ -178,6 +178,9 @@ describe('policy: who may act on whom', () => {
     expect(NAMES.filter((n) => policy.can(PEOPLE[n], 'org.create', null))).toEqual(['admin']);
     expect(NAMES.filter((n) => policy.can(PEOPLE[n], 'dues.run', null))).toEqual(['admin']);
     expect(NAMES.filter((n) => policy.can(PEOPLE[n], 'dues.queue', null))).toEqual(['admin']);
+    // Calls for projects are for every member of the district (and the admin).
+    expect(NAMES.every((n) => policy.can(PEOPLE[n], 'tender.take_part', null))).toBe(true);
+    expect(policy.can({ id: 99, role: 'member', branchId: null }, 'tender.take_part', null)).toBe(false);
     grid(MANAGES, UNITS, (actor, unit) => policy.can(actor, 'dues.run', unit));
   });
 

@@ -13,9 +13,11 @@ import { createMessagesRepo } from './messages';
 import { createNotificationsRepo } from './notifications';
 import { createOrgsRepo } from './orgs';
 import { createPostsRepo } from './posts';
+import { createProjectsRepo } from './projects';
 import { createRoomReadsRepo } from './roomReads';
 import { createSearchRepo } from './search';
 import { createSendRecordsRepo } from './sendRecords';
+import { createTendersRepo } from './tenders';
 import { createTokensRepo } from './tokens';
 import { createTrainingsRepo } from './trainings';
 import { createTransfersRepo } from './transfers';
@@ -44,6 +46,8 @@ export function createRepositories(db: Database, clock: Clock) {
     discussions: createDiscussionsRepo(db.knex, db.read, clock),
     posts: createPostsRepo(db.knex, db.read, clock),
     search: createSearchRepo(db.knex, db.read),
+    tenders: createTendersRepo(db.knex, db.read, clock),
+    projects: createProjectsRepo(db.knex, db.read, clock),
   };
 }
 

@@ -24,6 +24,7 @@ interface MeetingRow {
   version: number;
   created_by: number;
   training_hours: string | number | null;
+  project_id: number | null;
 }
 
 interface SignupRow {
@@ -74,6 +75,7 @@ const toRecord = (row: MeetingRow): MeetingRecord => ({
   confirmed: row.confirmed,
   waitlisted: row.waitlisted,
   trainingHours: row.training_hours === null || row.training_hours === undefined ? null : Number(row.training_hours),
+  projectId: row.project_id ?? null,
   waitlistCounter: row.waitlist_counter,
   version: row.version,
   createdBy: row.created_by,
@@ -140,6 +142,10 @@ export function createMeetingsRepo(knex: Knex, read: Knex = knex, clock: Clock =
 
   return {
     /** The latest meetings hosted by these units (their rooms are re-checked when the units move). */
+    /** The meetings adopted from a project, newest first. */
+    async ofProject(projectId: number, limit = 100): Promise<Meeting[]> {
+      return ((await read('meetings').where({ project_id: projectId }).orderBy('id', 'desc').limit(limit)) as MeetingRow[]).map((r) => toMeeting(toRecord(r)));
+    },
     async idsHostedBy(orgIds: number[], limit = 1000): Promise<number[]> {
       if (orgIds.length === 0) return [];
       const rows: Array<{ id: number }> = await read('meetings').whereIn('host_org_id', orgIds).orderBy('id', 'desc').limit(limit).select('id');
@@ -161,6 +167,7 @@ export function createMeetingsRepo(knex: Knex, read: Knex = knex, clock: Clock =
             capacity: meeting.capacity,
             open_to: meeting.openTo,
             training_hours: meeting.trainingHours,
+            project_id: meeting.projectId,
             status: 'open',
             created_by: meeting.createdBy,
             created_at: now(),

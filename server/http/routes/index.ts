@@ -14,6 +14,7 @@ import { memberRoutes } from './members';
 import { notificationRoutes } from './notifications';
 import { orgRoutes } from './orgs';
 import { postRoutes } from './posts';
+import { projectRoutes } from './projects';
 import { searchRoutes } from './search';
 import { trainingRoutes } from './trainings';
 import { transferRoutes } from './transfers';
@@ -37,4 +38,5 @@ export const ROUTES: Array<(services: AppServices, endpoint: Endpoint) => Router
   discussionRoutes,
   postRoutes,
   searchRoutes,
+  projectRoutes,
 ];

@@ -29,4 +29,5 @@ export const en: NotificationTexts = {
   transfer_completed: (d) => ({ title: `Transfer completed`, body: `${d.member.name} now belongs to ${d.toBranch.name}.` }),
   member_reported: (d) => ({ title: `${d.member.name} reported home`, body: `${d.member.name} is now in ${d.location}${d.mobile ? ' (migrant member)' : ''}.` }),
   announcement: (d) => ({ title: `${d.orgName}: ${d.title}`, body: `${d.author.name} published an announcement: ${d.title}` }),
+  bid_awarded: (d) => ({ title: `Your project was chosen: ${d.title}`, body: `Your bid "${d.title}" won the call "${d.tenderTitle}" and is now in the project library.` }),
 };

@@ -29,4 +29,5 @@ export const zhCN: NotificationTexts = {
   transfer_completed: (d) => ({ title: '组织关系转接完成', body: `${d.member.name} 的组织关系已转入${d.toBranch.name}。` }),
   member_reported: (d) => ({ title: `${d.member.name} 向组织报到`, body: `${d.member.name} 现在在${d.location}${d.mobile ? '（流动党员）' : ''}。` }),
   announcement: (d) => ({ title: `${d.orgName}通知：${d.title}`, body: `${d.author.name} 发布了通知：${d.title}` }),
+  bid_awarded: (d) => ({ title: `你的项目中标了：${d.title}`, body: `你提交的「${d.title}」在「${d.tenderTitle}」中被选中，已进入项目库。` }),
 };
