@@ -10,6 +10,7 @@ import { createAuditService } from './domain/audit';
 import { createDiscussionService } from './domain/discussions';
 import { createPostService } from './domain/posts';
 import { createProjectService } from './domain/projects';
+import { createStatsService } from './domain/stats';
 import { createTenderService, type TenderEvents } from './domain/tenders';
 import { createSearchService, SearchIndexer } from './domain/search';
 import { createCardService } from './domain/cards';
@@ -193,6 +194,7 @@ export function buildCore(deps: CoreDeps) {
     search,
     indexer,
     tenders: createTenderService({ tenders: repos.tenders, projects: repos.projects, search: repos.search, directory, uow, audit, events: deps.tenderEvents, clock, limit: voiceLimit }),
+    stats: createStatsService({ stats: repos.stats, users: repos.users, dues, directory, clock, districtTimeZone: config.districtTimeZone }),
     projects: createProjectService({ projects: repos.projects, meetings: repos.meetings, meetingService: meetings, search: repos.search, searchService: search, directory, uow }),
     signs,
     dues,

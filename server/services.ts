@@ -8,6 +8,7 @@ import type { PostService } from './domain/posts';
 import type { SearchIndexer, SearchService } from './domain/search';
 import type { TenderService } from './domain/tenders';
 import type { ProjectService } from './domain/projects';
+import type { StatsService } from './domain/stats';
 import type { AuthService } from './domain/auth';
 import type { MemberLifeService } from './domain/memberLife';
 import type { SignsOfLife } from './domain/signsOfLife';
@@ -66,6 +67,7 @@ export interface AppServices {
   indexer: SearchIndexer;
   tenders: TenderService;
   projects: ProjectService;
+  stats: StatsService;
   importMembers(actor: Actor, csv: string): ReturnType<typeof importMembers>;
   runDuesStage(actor: Actor, input: { period: string; stage: DuesStage; orgId?: number }): Promise<number>;
   duesQueueState(actor: Actor): Promise<Awaited<ReturnType<typeof queueState>> & { mode: 'auto' | 'manual' }>;

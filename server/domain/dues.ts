@@ -172,6 +172,8 @@ export function createDuesService(deps: { dues: DuesRepo; users: UsersRepo; dire
     unpaid,
     /** Forget the cached rate book (a member moved branch, here or on another process). */
     forget,
+    /** The rate book as of a few seconds ago (figures over many members). */
+    rateBook: book,
 
     /**
      * What one member still owes for a period, or null if nothing. Concurrent calls (a worker running

@@ -16,6 +16,7 @@ import { createPostsRepo } from './posts';
 import { createProjectsRepo } from './projects';
 import { createRoomReadsRepo } from './roomReads';
 import { createSearchRepo } from './search';
+import { createStatsRepo } from './stats';
 import { createSendRecordsRepo } from './sendRecords';
 import { createTendersRepo } from './tenders';
 import { createTokensRepo } from './tokens';
@@ -48,6 +49,7 @@ export function createRepositories(db: Database, clock: Clock) {
     search: createSearchRepo(db.knex, db.read),
     tenders: createTendersRepo(db.knex, db.read, clock),
     projects: createProjectsRepo(db.knex, db.read, clock),
+    stats: createStatsRepo(db.read),
   };
 }
 

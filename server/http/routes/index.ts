@@ -16,6 +16,7 @@ import { orgRoutes } from './orgs';
 import { postRoutes } from './posts';
 import { projectRoutes } from './projects';
 import { searchRoutes } from './search';
+import { statsRoutes } from './stats';
 import { trainingRoutes } from './trainings';
 import { transferRoutes } from './transfers';
 
@@ -39,4 +40,5 @@ export const ROUTES: Array<(services: AppServices, endpoint: Endpoint) => Router
   postRoutes,
   searchRoutes,
   projectRoutes,
+  statsRoutes,
 ];
