@@ -115,7 +115,7 @@ describe('where a search result leads', () => {
     expect(resultLink(result({ kind: 'discussion', id: 2 }), 'x')).toBe('#/discussions/2');
     expect(resultLink(result({ kind: 'post', id: 4 }), 'x')).toBe('#/posts/4');
     expect(resultLink(result({ kind: 'announcement', id: 5 }), 'x')).toBe('#/announcements/5');
-    expect(resultLink(result({ kind: 'project', id: 6 }), 'x')).toBeNull();
+    expect(resultLink(result({ kind: 'project', id: 6 }), 'x')).toBe('#/projects/6');
   });
   it('names a message’s room as the server does, else from the member’s rooms, else not at all', () => {
     const rooms = [{ id: 'org:3', name: '伦敦支部' }];

@@ -58,6 +58,11 @@ const Posts = named(() => import('./voice/Posts'), 'Posts');
 const PostPage = named(() => import('./voice/PostPage'), 'PostPage');
 const PostEditor = named(() => import('./voice/PostEditor'), 'PostEditor');
 const SearchPage = named(() => import('./voice/SearchPage'), 'SearchPage');
+const Tenders = named(() => import('./projects/Tenders'), 'Tenders');
+const TenderDetail = named(() => import('./projects/TenderDetail'), 'TenderDetail');
+const Projects = named(() => import('./projects/Projects'), 'Projects');
+const ProjectDetail = named(() => import('./projects/ProjectDetail'), 'ProjectDetail');
+const tenderStatus = (s: string | null) => (s === 'open' || s === 'closed' || s === 'awarded' ? s : null);
 const manages = (me: Me) => me.user.role === 'admin' || me.organizerOf.length > 0;
 
 /** What the shell hands every page. */
@@ -133,11 +138,16 @@ const PAGES: Page[] = [
   { path: /^\/posts\/new$/, title: 'nav.posts', render: (_, __, ctx) => <PostEditor id={null} token={ctx.token} /> },
   { path: /^\/posts\/(\d+)$/, title: 'nav.posts', render: ([id], _, ctx) => <PostPage key={id} id={Number(id)} token={ctx.token} me={ctx.me} /> },
   { path: /^\/posts\/(\d+)\/edit$/, title: 'nav.posts', render: ([id], _, ctx) => <PostEditor key={id} id={Number(id)} token={ctx.token} /> },
+  // Open organizational life (the forum's fourth section): calls for projects and the project library.
+  { path: /^\/tenders$/, title: 'nav.projects', render: (_, query, ctx) => <Tenders token={ctx.token} me={ctx.me} status={tenderStatus(query.get('status'))} /> },
+  { path: /^\/tenders\/(\d+)$/, title: 'nav.projects', render: ([id], _, ctx) => <TenderDetail key={id} id={Number(id)} token={ctx.token} me={ctx.me} socket={ctx.store.socket} /> },
+  { path: /^\/projects$/, title: 'nav.projects', render: (_, query, ctx) => <Projects token={ctx.token} me={ctx.me} q={query.get('q') ?? ''} topic={query.get('topic') ?? ''} /> },
+  { path: /^\/projects\/(\d+)$/, title: 'nav.projects', render: ([id], _, ctx) => <ProjectDetail key={id} id={Number(id)} token={ctx.token} me={ctx.me} /> },
   { path: /^\/search$/, title: 'nav.search', render: (_, query, ctx) => <SearchPage token={ctx.token} me={ctx.me} query={query.get('q') ?? ''} kind={query.get('kind') ?? ''} /> },
 ];
 
 /** The forum's paths (its tab is current on them). */
-export const VOICE_PATHS = /^\/(announcements|discussions|posts)(\/|\?|$)/;
+export const VOICE_PATHS = /^\/(announcements|discussions|posts|tenders|projects)(\/|\?|$)/;
 
 /** The console's paths outside /admin (the Manage tab is current on them). */
 export const MANAGE_PATHS = /^\/(admin|transfers|lost-contact|audit|trainings\/pending)(\/|$)/;

@@ -114,6 +114,11 @@ export function MeetingDetail({ id, token, me, socket }: { id: number; token: st
           </dd>
         </dl>
         {meeting.description && <p class="description">{meeting.description}</p>}
+        {meeting.projectId !== null && meeting.projectId !== undefined && (
+          <p>
+            <a href={`#/projects/${meeting.projectId}`}>{t('meeting.fromProject')}</a>
+          </p>
+        )}
         <p class="seats" role="status" aria-live="polite" data-testid="seats">
           {live.status === 'open' ? seatsText(live) : t(`meetings.status.${live.status}`)}
         </p>

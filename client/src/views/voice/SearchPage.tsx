@@ -9,8 +9,8 @@ import { Marked, tv, voiceError } from './common';
 import { resultLink, resultRoom, searchPath } from './logic';
 
 const MAX_QUERY = 200;
-/** Kinds one may narrow to (projects have no page in the client yet, but are found with everything else). */
-const KINDS = SEARCH_KINDS.filter((k) => k !== 'project');
+/** Kinds one may narrow to. */
+const KINDS = SEARCH_KINDS;
 
 /**
  * One search box for messages, discussions, replies, posts and announcements. The search is in the address

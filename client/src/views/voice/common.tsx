@@ -24,12 +24,13 @@ export function voiceError(error: unknown, overrides: Partial<Record<string, Voi
 
 export type Say = { tone: 'error' | 'success' | 'info'; text: string } | null;
 
-/** The forum's sections, one tap apart: announcements, discussions, blogs. */
-export function VoiceNav({ current }: { current: 'announcements' | 'discussions' | 'posts' }) {
-  const links: Array<[typeof current, string, VoiceKey]> = [
+/** The forum's sections, one tap apart: announcements, discussions, blogs, projects (calls and the library). */
+export function VoiceNav({ current }: { current: 'announcements' | 'discussions' | 'posts' | 'projects' }) {
+  const links: Array<[typeof current, string, VoiceKey | MessageKey]> = [
     ['announcements', '#/announcements', 'voice.announcements'],
     ['discussions', '#/discussions', 'voice.discussions'],
     ['posts', '#/posts', 'voice.posts'],
+    ['projects', '#/tenders', 'nav.projects'],
   ];
   return (
     <nav class="subnav" aria-label={tv('voice.sections')}>

@@ -76,8 +76,10 @@ export function resultLink(result: SearchResult, query: string): string | null {
       return `#/posts/${result.id}`;
     case 'announcement':
       return `#/announcements/${result.id}`;
+    case 'project':
+      return `#/projects/${result.id}`;
     default:
-      return null; // projects have no page in the client yet
+      return null;
   }
 }
 
