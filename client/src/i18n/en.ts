@@ -395,6 +395,7 @@ export const en: Record<MessageKey, string> = {
   'nav.trainings': 'Training',
   'nav.trainingQueue': 'Hours to confirm',
   'nav.audit': 'Audit log',
+  'nav.stats': 'Statistics',
   'nav.voice': 'Forum',
   'nav.announcements': 'Announcements',
   'nav.discussions': 'Discussions',

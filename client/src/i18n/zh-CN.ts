@@ -394,6 +394,7 @@ export const zhCN = {
   'nav.trainings': '学习培训',
   'nav.trainingQueue': '学时审核',
   'nav.audit': '操作日志',
+  'nav.stats': '统计',
   'nav.voice': '动态',
   'nav.announcements': '通知公告',
   'nav.discussions': '讨论',

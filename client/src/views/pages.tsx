@@ -62,6 +62,7 @@ const Tenders = named(() => import('./projects/Tenders'), 'Tenders');
 const TenderDetail = named(() => import('./projects/TenderDetail'), 'TenderDetail');
 const Projects = named(() => import('./projects/Projects'), 'Projects');
 const ProjectDetail = named(() => import('./projects/ProjectDetail'), 'ProjectDetail');
+const StatsPage = named(() => import('./stats/StatsPage'), 'StatsPage');
 const tenderStatus = (s: string | null) => (s === 'open' || s === 'closed' || s === 'awarded' ? s : null);
 const manages = (me: Me) => me.user.role === 'admin' || me.organizerOf.length > 0;
 
@@ -129,6 +130,7 @@ const PAGES: Page[] = [
   { path: /^\/trainings\/(\d+)$/, title: 'nav.trainings', render: ([id], _, ctx) => <TrainingDetail key={id} id={Number(id)} token={ctx.token} me={ctx.me} /> },
   { path: /^\/lost-contact$/, title: 'nav.lostContact', managers: true, render: (_, __, ctx) => <LostContact token={ctx.token} me={ctx.me} startCall={ctx.startCall} /> },
   { path: /^\/audit$/, title: 'nav.audit', managers: true, render: (_, __, ctx) => <AuditPage token={ctx.token} me={ctx.me} /> },
+  { path: /^\/stats$/, title: 'nav.stats', managers: true, render: (_, query, ctx) => <StatsPage token={ctx.token} me={ctx.me} orgId={Number(query.get('orgId')) || null} /> },
   // The district's voice: announcements, discussions, blogs (the forum tab), and search (the header's button).
   { path: /^\/announcements$/, title: 'nav.announcements', render: (_, __, ctx) => <Announcements token={ctx.token} me={ctx.me} socket={ctx.store.socket} /> },
   { path: /^\/announcements\/(\d+)$/, title: 'nav.announcements', render: ([id], _, ctx) => <AnnouncementDetail key={id} id={Number(id)} token={ctx.token} me={ctx.me} socket={ctx.store.socket} /> },
@@ -150,7 +152,7 @@ const PAGES: Page[] = [
 export const VOICE_PATHS = /^\/(announcements|discussions|posts|tenders|projects)(\/|\?|$)/;
 
 /** The console's paths outside /admin (the Manage tab is current on them). */
-export const MANAGE_PATHS = /^\/(admin|transfers|lost-contact|audit|trainings\/pending)(\/|$)/;
+export const MANAGE_PATHS = /^\/(admin|transfers|lost-contact|audit|stats|trainings\/pending)(\/|\?|$)/;
 
 /** The page at a path (`/meetings/7?x=1`), or null when no page is there (or not for this viewer). */
 export function pageAt(path: string, ctx: PageContext, manages: boolean): { title: MessageKey; view: VNode } | null {

@@ -1,6 +1,6 @@
 import { t, type MessageKey } from '../../i18n';
 
-export type AdminSection = 'members' | 'orgs' | 'transfers' | 'lostContact' | 'trainingQueue' | 'audit';
+export type AdminSection = 'members' | 'orgs' | 'transfers' | 'lostContact' | 'trainingQueue' | 'audit' | 'stats';
 
 const SECTIONS: Array<[AdminSection, string, MessageKey]> = [
   ['members', '#/admin/members', 'admin.members'],
@@ -9,6 +9,7 @@ const SECTIONS: Array<[AdminSection, string, MessageKey]> = [
   ['lostContact', '#/lost-contact', 'nav.lostContact'],
   ['trainingQueue', '#/trainings/pending', 'nav.trainingQueue'],
   ['audit', '#/audit', 'nav.audit'],
+  ['stats', '#/stats', 'nav.stats'],
 ];
 
 /** The screens of the console (the unit tree and its members, and the member-life queues and logs). */
