@@ -9,6 +9,7 @@ import * as names from './20261201_007_names';
 import * as memberLife from './20261201_008_member_life';
 import * as voice from './20261201_009_voice';
 import * as projects from './20261201_010_projects';
+import * as publicMeetings from './20261201_011_public';
 
 /**
  * Migrations are listed here rather than discovered by scanning a folder, so they run the same under
@@ -25,6 +26,7 @@ const migrations: Record<string, Knex.Migration> = {
   '20261201_008_member_life': memberLife,
   '20261201_009_voice': voice,
   '20261201_010_projects': projects,
+  '20261201_011_public': publicMeetings,
 };
 
 export const migrationSource: Knex.MigrationSource<string> = {

@@ -194,7 +194,9 @@ export function buildCore(deps: CoreDeps) {
     search,
     indexer,
     tenders: createTenderService({ tenders: repos.tenders, projects: repos.projects, search: repos.search, directory, uow, audit, events: deps.tenderEvents, clock, limit: voiceLimit }),
-    stats: createStatsService({ stats: repos.stats, users: repos.users, dues, directory, clock, districtTimeZone: config.districtTimeZone }),
+    stats: createStatsService({ stats: repos.stats, users: repos.users, dues, meetings: repos.meetings, directory, clock, districtTimeZone: config.districtTimeZone }),
+    /** Per address: public registrations, looks and cancellations. */
+    publicLimiter: config.publicRateLimit ? createRateLimiter(deps.redis.data, `${config.keyPrefix}:rl:public`, config.publicRateLimit, log) : null,
     projects: createProjectService({ projects: repos.projects, meetings: repos.meetings, meetingService: meetings, search: repos.search, searchService: search, directory, uow }),
     signs,
     dues,

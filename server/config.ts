@@ -63,6 +63,8 @@ const envSchema = z.object({
   VOICE_RATE_LIMIT: rateSpec.prefault('30/1m'),
   /** Per user: searches. */
   SEARCH_RATE_LIMIT: rateSpec.prefault('30/10s'),
+  /** Per address: public registrations, looks and cancellations (no account to hold to account). */
+  PUBLIC_RATE_LIMIT: rateSpec.prefault('20/10m'),
   /** Bearer token that unlocks /metrics for a scraper on another host (else: loopback only). */
   METRICS_TOKEN: z.string().min(16, 'at least 16 characters').optional(),
   DUES_REMINDERS: z.enum(['auto', 'manual']).default('auto'),
@@ -124,6 +126,7 @@ export type Config = Readonly<{
   paymentRateLimit: Rate | null;
   voiceRateLimit: Rate | null;
   searchRateLimit: Rate | null;
+  publicRateLimit: Rate | null;
   metricsToken: string | null;
   duesReminders: 'auto' | 'manual';
   logLevel: string;
@@ -177,6 +180,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     paymentRateLimit: e.PAYMENT_RATE_LIMIT,
     voiceRateLimit: e.VOICE_RATE_LIMIT,
     searchRateLimit: e.SEARCH_RATE_LIMIT,
+    publicRateLimit: e.PUBLIC_RATE_LIMIT,
     metricsToken: e.METRICS_TOKEN ?? null,
     duesReminders: e.DUES_REMINDERS,
     logLevel: e.LOG_LEVEL,

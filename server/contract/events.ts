@@ -36,7 +36,8 @@ export interface ClientToServerEvents {
   'meeting:unwatch': Command<{ meetingId: number }, Record<string, never>>;
   'meeting:signup': Command<{ meetingId: number }, { status: 'confirmed' | 'waitlisted'; position: number | null }>;
   'meeting:cancel': Command<{ meetingId: number }, { status: 'cancelled' }>;
-  'meeting:attend': Command<{ meetingId: number; userId?: number; code?: string }, { status: 'attended'; userId: number }>;
+  /** By a member's id, their check-in code, or a public registration's code (then `userId` is null). */
+  'meeting:attend': Command<{ meetingId: number; userId?: number; code?: string }, { status: 'attended'; userId: number | null }>;
   /** The rooms to hear of (their unread counts): answers each one the caller may use with its latest seq and their read mark. */
   'rooms:follow': Command<{ roomIds: string[] }, { rooms: RoomActivity[] }>;
   /** The caller has read the room up to `seq` (their other sockets hear `room:read`). */

@@ -66,7 +66,8 @@ export interface ChatMessage {
 }
 
 export type MeetingStatus = 'open' | 'closed' | 'cancelled';
-export type OpenTo = 'all' | 'host';
+/** `all`: every member; `host`: members of the host unit; `public`: anyone, also without an account. */
+export type OpenTo = 'all' | 'host' | 'public';
 export type SignupStatus = 'confirmed' | 'waitlisted' | 'cancelled' | 'attended';
 
 export interface Meeting {

@@ -7,6 +7,7 @@ import type { NotificationDraft } from '../notifications/sink';
 import type { OrgDirectory } from './orgDirectory';
 import type { Clock, Sessions, Tx } from './ports';
 import { SignupBatcher } from './signupBatcher';
+import { createHash, randomBytes } from 'node:crypto';
 import type { Effects, UnitOfWork } from './unitOfWork';
 import { auditEntry, changedFields, type AuditTrail } from './audit';
 
@@ -43,6 +44,15 @@ export interface NewMeetingInput {
 export type MeetingPatch = Partial<Omit<NewMeetingInput, 'hostOrgId' | 'openTo'>> & { status?: MeetingStatus };
 
 export const MAX_CAPACITY = 100_000;
+
+/** A public registration's code is kept only as this hash (a stolen database gives no one's code away). */
+export const hashPublicCode = (code: string) => createHash('sha256').update(code.trim().toUpperCase()).digest('hex');
+const PUBLIC_CODE_ALPHABET = 'ABCDEFGHJKLMNPQRSTUVWXYZ23456789';
+/** 16 characters of 32: 80 random bits, unguessable, still readable over the phone. */
+const newPublicCode = () => [...randomBytes(16)].map((b) => PUBLIC_CODE_ALPHABET[b % 32]).join('');
+
+/** What a public page may show of a meeting: no member's data, no online link (that comes with a seat). */
+export const publicView = (m: Meeting): Meeting => ({ ...m, onlineUrl: null });
 
 /**
  * The online link is the door to an online meeting: given to those holding a seat and those running it,
@@ -98,8 +108,10 @@ export function createMeetingService(deps: {
   async function promote(tx: Tx, effects: Effects, meeting: MeetingRecord, count: number): Promise<number> {
     const heads = await meetings.headOfWaitlist(tx, meeting.id, count);
     for (const signup of heads) await meetings.updateSignup(tx, signup.id, { status: 'confirmed', waitlistSeq: null });
-    await effects.notify(heads.map((s) => ({ userId: s.userId, kind: 'meeting_promoted', data: { meetingId: meeting.id, title: meeting.title, startsAt: meeting.startsAt } })));
-    for (const s of heads) effects.afterCommit(() => events.promoted(s.userId, meeting.id));
+    // Members hear of it; a public registrant sees it when they look their registration up.
+    const members = heads.map((s) => s.userId).filter((id): id is number => id !== null);
+    await effects.notify(members.map((userId) => ({ userId, kind: 'meeting_promoted' as const, data: { meetingId: meeting.id, title: meeting.title, startsAt: meeting.startsAt } })));
+    for (const userId of members) effects.afterCommit(() => events.promoted(userId, meeting.id));
     return heads.length;
   }
 
@@ -244,7 +256,7 @@ export function createMeetingService(deps: {
       await managed(actor, id);
       const { items, nextCursor } = await meetings.signupsWithUsers(id, page);
       return {
-        signups: items.map(({ signup, user, position }) => ({ user, status: signup.status, position, checkInCode: signup.checkInCode, createdAt: signup.createdAt })),
+        signups: items.map(({ signup, position, ...who }) => ({ ...who, status: signup.status, position, checkInCode: signup.checkInCode, createdAt: signup.createdAt })),
         nextCursor,
       };
     },
@@ -282,19 +294,78 @@ export function createMeetingService(deps: {
       });
     },
 
-    /** Records attendance of a confirmed member, by user id or by the check-in code on their phone. */
-    async attend(actor: Actor, id: number, who: { userId?: number; code?: string }): Promise<{ status: 'attended'; userId: number }> {
+    /** A meeting open to the public, as its public page shows it (404 for any other meeting). */
+    async publicMeeting(id: number): Promise<Meeting> {
+      const meeting = await meetings.find(id);
+      if (!meeting || meeting.openTo !== 'public') throw notFound('meeting');
+      return publicView(toMeeting(meeting));
+    },
+
+    /**
+     * Registers someone without an account for a meeting open to the public: in the meeting's sign-up
+     * batches, under its row lock like members' sign-ups, so seats and waitlist are shared and never oversold
+     * (also across processes).
+     * Answers the registrant's code (shown once: only its hash is kept).
+     */
+    async registerPublic(id: number, person: { name: string; contact: string }): Promise<{ code: string; status: 'confirmed' | 'waitlisted'; position: number | null; checkInCode: string }> {
+      const code = newPublicCode();
+      // Through the meeting's sign-up batches: one row lock for members and the public alike.
+      const outcome = await batcher.submit({ public: { ...person, codeHash: hashPublicCode(code) } }, id);
+      return { code, status: outcome.status, position: outcome.position, checkInCode: outcome.checkInCode ?? '' };
+    },
+
+    /** A registration by its code: where it stands, and the meeting (the online link once holding a seat). */
+    async publicRegistration(code: string) {
+      const signup = await meetings.findByPublicCode(hashPublicCode(code));
+      if (!signup) throw notFound('registration');
+      const meeting = (await meetings.find(signup.meetingId))!;
+      const position = signup.status === 'waitlisted' && signup.waitlistSeq !== null ? await meetings.waitlistPosition(signup.meetingId, signup.waitlistSeq) : null;
+      return { status: signup.status, position, checkInCode: signup.checkInCode, meeting: holdsSeat(signup) ? toMeeting(meeting) : publicView(toMeeting(meeting)) };
+    },
+
+    /** Cancels a registration by its code; a freed seat goes to the head of the waitlist at once. */
+    async cancelPublic(code: string): Promise<void> {
+      const found = await meetings.findByPublicCode(hashPublicCode(code));
+      if (!found) throw notFound('registration');
+      await uow.run(async (tx, effects) => {
+        const row = (await meetings.lock(tx, found.meetingId))!;
+        const signup = (await meetings.findByPublicCode(hashPublicCode(code), tx))!;
+        if (signup.status === 'cancelled') return;
+        if (signup.status === 'attended') throw conflict('attendance is already recorded');
+        if (started(row)) throw conflict('this meeting has already started');
+        await meetings.updateSignup(tx, signup.id, { status: 'cancelled', waitlistSeq: null });
+        if (signup.status === 'waitlisted') await meetings.save(tx, row.id, { waitlisted: row.waitlisted - 1 });
+        else {
+          const moved = row.status === 'cancelled' ? 0 : await promote(tx, effects, row, 1);
+          await meetings.save(tx, row.id, { confirmed: row.confirmed - 1 + moved, waitlisted: row.waitlisted - moved });
+        }
+        effects.afterCommit(() => events.countsChanged(row.id));
+      });
+    },
+
+    /**
+     * Records attendance of a confirmed member, by user id or by the check-in code on their phone, or of a
+     * public registrant by their registration's code.
+     */
+    async attend(actor: Actor, id: number, who: { userId?: number; code?: string }): Promise<{ status: 'attended'; userId: number | null }> {
       const row = await managed(actor, id);
       if (row.status === 'cancelled') throw conflict('this meeting was cancelled');
-      const signup = who.code !== undefined ? await meetings.findByCode(id, who.code.toUpperCase()) : await meetings.signupOf(id, who.userId!);
-      if (!signup || signup.status === 'cancelled') throw notFound('sign-up');
+      const signup =
+        who.code !== undefined
+          ? who.code.length > 8
+            ? await meetings.findByPublicCode(hashPublicCode(who.code))
+            : await meetings.findByCode(id, who.code.toUpperCase())
+          : await meetings.signupOf(id, who.userId!);
+      if (!signup || signup.meetingId !== id || signup.status === 'cancelled') throw notFound('sign-up');
       if (signup.status === 'waitlisted') throw conflict('this member is on the waitlist, not confirmed');
       if (signup.status === 'confirmed') {
+        const userId = signup.userId;
         await uow.run(async (tx, effects) => {
           await meetings.updateSignup(tx, signup.id, { status: 'attended', attendedAt: nowIso() });
-          await deps.trainingOnAttend?.(tx, row, signup.userId, actor.id);
-          await deps.audit.append(tx, [auditEntry(actor, 'meeting.attend', { type: 'user', id: signup.userId }, row.hostOrgId, { after: { meetingId: id, status: 'attended' } })]);
-          effects.afterCommit(() => events.attended(signup.userId, id));
+          if (userId !== null) await deps.trainingOnAttend?.(tx, row, userId, actor.id);
+          const target = userId !== null ? { type: 'user', id: userId } : { type: 'registration', id: signup.id };
+          await deps.audit.append(tx, [auditEntry(actor, 'meeting.attend', target, row.hostOrgId, { after: { meetingId: id, status: 'attended' } })]);
+          if (userId !== null) effects.afterCommit(() => events.attended(userId, id));
         });
       }
       return { status: 'attended', userId: signup.userId };

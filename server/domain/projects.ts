@@ -3,7 +3,7 @@ import type { Project } from '../contract/projects';
 import type { MeetingsRepo } from '../db/repositories/meetings';
 import type { ProjectsRepo } from '../db/repositories/projects';
 import type { SearchRepo } from '../db/repositories/search';
-import { invalid, notFound } from '../errors';
+import { notFound } from '../errors';
 import type { MeetingService, NewMeetingInput } from './meetings';
 import type { OrgDirectory } from './orgDirectory';
 import type { SearchService } from './search';
@@ -60,7 +60,6 @@ export function createProjectService(deps: { projects: ProjectsRepo; meetings: P
     async adopt(actor: Actor, id: number, input: Omit<NewMeetingInput, 'title' | 'topic' | 'description' | 'projectId'> & { topic?: string | null }): Promise<Meeting> {
       const project = await load(id);
       (await directory.policy()).assert(actor, 'project.adopt', input.hostOrgId);
-      if (input.openTo !== 'all' && input.openTo !== 'host') throw invalid('openTo must be all or host');
       return deps.meetingService.create(actor, {
         ...input,
         title: project.title,

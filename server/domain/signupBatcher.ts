@@ -10,7 +10,18 @@ import type { UnitOfWork } from './unitOfWork';
 export interface SignupResult {
   status: 'confirmed' | 'waitlisted';
   position: number | null;
+  /** A public registrant's code at the door (members read theirs from their sign-up). */
+  checkInCode?: string;
 }
+
+/** Someone without an account registering for a meeting open to the public. */
+export interface PublicRegistrant {
+  public: { name: string; contact: string; codeHash: string };
+}
+
+/** Who asks for a seat: a member, or a public registrant. */
+export type SeatRequest = Actor | PublicRegistrant;
+const isPublic = (r: SeatRequest): r is PublicRegistrant => 'public' in r;
 
 const MAX_BATCH = 500;
 
@@ -30,7 +41,7 @@ export function newCheckInCode(random: (n: number) => Uint8Array = randomBytes):
  */
 export class SignupBatcher {
   /** Only meetings with sign-ups under way have an entry. */
-  private readonly commits = new Map<number, GroupCommit<Actor, SignupResult | AppError>>();
+  private readonly commits = new Map<number, GroupCommit<SeatRequest, SignupResult | AppError>>();
 
   constructor(
     private readonly uow: UnitOfWork,
@@ -40,7 +51,7 @@ export class SignupBatcher {
     private readonly afterCommit: (meetingId: number, changed: boolean) => void,
   ) {}
 
-  async submit(actor: Actor, meetingId: number): Promise<SignupResult> {
+  async submit(actor: SeatRequest, meetingId: number): Promise<SignupResult> {
     let commit = this.commits.get(meetingId);
     if (!commit) {
       commit = new GroupCommit(async (batch) => {
@@ -63,7 +74,7 @@ export class SignupBatcher {
     }
   }
 
-  private async decide(tx: Tx, meetingId: number, batch: Actor[]) {
+  private async decide(tx: Tx, meetingId: number, batch: SeatRequest[]) {
     const row = await this.meetings.lock(tx, meetingId);
     const fail = (error: AppError) => ({ outcomes: batch.map(() => error), changed: false });
     if (!row) return fail(notFound('meeting'));
@@ -71,7 +82,7 @@ export class SignupBatcher {
     if (row.startsAt <= new Date(this.clock.now()).toISOString()) return fail(conflict('this meeting has already started'));
 
     const policy = await this.directory.policy();
-    const userIds = [...new Set(batch.map((actor) => actor.id))];
+    const userIds = [...new Set(batch.filter((r): r is Actor => !isPublic(r)).map((actor) => actor.id))];
     const existing = new Map((await this.meetings.signupsOfUsers(tx, meetingId, userIds)).map((s) => [s.userId, s]));
 
     let { confirmed, waitlisted, waitlistCounter: counter } = row;
@@ -79,7 +90,27 @@ export class SignupBatcher {
     const fresh: NewSignup[] = [];
     const revived: Array<{ id: number; status: 'confirmed' | 'waitlisted'; seq: number | null }> = [];
     const askPosition: number[] = [];
-    const outcomes: Array<SignupResult | AppError> = batch.map((actor) => {
+    const publicRows: Array<{ result: SignupResult; row: NewSignup }> = [];
+    // Public registrants and members share the seats and the waitlist, in arrival order.
+    const take = (): { result: SignupResult; seq: number | null } => {
+      if (confirmed < row.capacity) {
+        confirmed++;
+        return { result: { status: 'confirmed', position: null }, seq: null };
+      }
+      waitlisted++;
+      // Nobody leaves the waitlist inside this transaction, so a newcomer's place is the new length.
+      return { result: { status: 'waitlisted', position: waitlisted }, seq: ++counter };
+    };
+    const outcomes: Array<SignupResult | AppError> = batch.map((request) => {
+      if (isPublic(request)) {
+        if (row.openTo !== 'public') return notFound('meeting');
+        const { result, seq } = take();
+        const signup: NewSignup = { meetingId, userId: null, status: result.status, waitlistSeq: seq, checkInCode: '', guest: request.public };
+        fresh.push(signup);
+        publicRows.push({ result, row: signup });
+        return result;
+      }
+      const actor = request;
       if (!policy.can(actor, 'meeting.see', row)) return policy.refusal('meeting.see');
       const already = decided.get(actor.id);
       if (already) return already;
@@ -91,18 +122,7 @@ export class SignupBatcher {
         decided.set(actor.id, result);
         return result;
       }
-      const seat = confirmed < row.capacity;
-      let result: SignupResult;
-      let seq: number | null = null;
-      if (seat) {
-        confirmed++;
-        result = { status: 'confirmed', position: null };
-      } else {
-        seq = ++counter;
-        waitlisted++;
-        // Nobody leaves the waitlist inside this transaction, so a newcomer's place is the new length.
-        result = { status: 'waitlisted', position: waitlisted };
-      }
+      const { result, seq } = take();
       if (held) revived.push({ id: held.id, status: result.status, seq });
       else fresh.push({ meetingId, userId: actor.id, status: result.status, waitlistSeq: seq, checkInCode: '' });
       decided.set(actor.id, result);
@@ -112,6 +132,7 @@ export class SignupBatcher {
     const changed = fresh.length + revived.length > 0;
     if (changed) {
       await this.assignCodes(tx, meetingId, fresh);
+      for (const { result, row: signup } of publicRows) result.checkInCode = signup.checkInCode;
       await this.meetings.insertSignups(tx, fresh);
       for (const r of revived) await this.meetings.updateSignup(tx, r.id, { status: r.status, waitlistSeq: r.seq });
       await this.meetings.save(tx, meetingId, { confirmed, waitlisted, waitlistCounter: counter });

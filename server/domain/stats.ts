@@ -1,5 +1,6 @@
 import type { Actor } from '../contract/model';
 import { periodOf, shiftPeriod } from '../contract/time';
+import type { MeetingsRepo } from '../db/repositories/meetings';
 import type { StatsRepo } from '../db/repositories/stats';
 import type { UsersRepo } from '../db/repositories/users';
 import { notFound } from '../errors';
@@ -31,7 +32,15 @@ export interface DistrictStats {
  * District statistics, every figure computed from the stored records, for a unit and everything under it
  * (the admin: the district, or any unit; an organizer: a unit they run, by default all of theirs).
  */
-export function createStatsService(deps: { stats: StatsRepo; users: Pick<UsersRepo, 'listActiveInBranches'>; dues: Pick<DuesService, 'rateBook'>; directory: OrgDirectory; clock: Clock; districtTimeZone: string }) {
+export function createStatsService(deps: {
+  stats: StatsRepo;
+  users: Pick<UsersRepo, 'listActiveInBranches'>;
+  dues: Pick<DuesService, 'rateBook'>;
+  meetings: Pick<MeetingsRepo, 'countPublicRegistrations'>;
+  directory: OrgDirectory;
+  clock: Clock;
+  districtTimeZone: string;
+}) {
   return {
     async of(actor: Actor, orgId?: number): Promise<DistrictStats> {
       const policy = await deps.directory.policy();
@@ -52,7 +61,7 @@ export function createStatsService(deps: { stats: StatsRepo; users: Pick<UsersRe
       const year = new Date(now).getUTCFullYear();
       const current = periodOf(now, deps.districtTimeZone);
       const periods = Array.from({ length: DUES_MONTHS }, (_, i) => shiftPeriod(current, i - DUES_MONTHS + 1));
-      const [members, discussions, posts, announcements, transfers, meetings, paid, trainingHours, book, people] = await Promise.all([
+      const [members, discussions, posts, announcements, transfers, meetings, paid, trainingHours, book, people, publicRegistrations] = await Promise.all([
         deps.stats.members(branches, { homeZones: HOME_ZONES, silentBefore: new Date(now - LOST_CONTACT_DAYS * DAY_MS).toISOString() }),
         deps.stats.discussions(units),
         deps.stats.posts(branches),
@@ -63,6 +72,7 @@ export function createStatsService(deps: { stats: StatsRepo; users: Pick<UsersRe
         deps.stats.trainingHours(branches, `${year}-01-01T00:00:00.000Z`, `${year + 1}-01-01T00:00:00.000Z`),
         deps.dues.rateBook(),
         deps.users.listActiveInBranches(branches),
+        deps.meetings.countPublicRegistrations(units),
       ]);
       // What the members here now owe per month, by the rates of the branch each month was owed to.
       const dues = periods.map((period) => ({ period, due: people.reduce((sum, u) => sum + (book.rateFor(u, period)?.monthlyAmount ?? 0), 0), paid: paid.get(period) ?? 0 }));
@@ -73,7 +83,7 @@ export function createStatsService(deps: { stats: StatsRepo; users: Pick<UsersRe
         posts,
         announcements,
         transfers,
-        meetings: { ...meetings, publicRegistrations: 0 },
+        meetings: { ...meetings, publicRegistrations },
         dues,
         trainingHours,
       };

@@ -85,6 +85,7 @@ export async function startTestServer(store: TestStore, options: { env?: Record<
     CHAT_RATE_LIMIT: 'off',
     VOICE_RATE_LIMIT: 'off',
     SEARCH_RATE_LIMIT: 'off',
+    PUBLIC_RATE_LIMIT: 'off',
     PUBLIC_URL: 'http://kitestring.test',
     TRUST_PROXY: 'loopback',
     ...options.env,

@@ -30,7 +30,9 @@ interface MeetingRow {
 interface SignupRow {
   id: number;
   meeting_id: number;
-  user_id: number;
+  user_id: number | null;
+  guest_name?: string | null;
+  guest_contact?: string | null;
   status: SignupStatus;
   waitlist_seq: number | null;
   check_in_code: string;
@@ -48,7 +50,8 @@ export interface MeetingRecord extends Meeting {
 export interface SignupRecord {
   id: number;
   meetingId: number;
-  userId: number;
+  /** Null for a registration without an account (a meeting open to the public). */
+  userId: number | null;
   status: SignupStatus;
   waitlistSeq: number | null;
   checkInCode: string;
@@ -56,7 +59,7 @@ export interface SignupRecord {
   attendedAt: string | null;
 }
 
-export type NewSignup = Pick<SignupRecord, 'meetingId' | 'userId' | 'status' | 'waitlistSeq' | 'checkInCode'>;
+export type NewSignup = Pick<SignupRecord, 'meetingId' | 'userId' | 'status' | 'waitlistSeq' | 'checkInCode'> & { guest?: { name: string; contact: string; codeHash: string } };
 
 const toRecord = (row: MeetingRow): MeetingRecord => ({
   id: row.id,
@@ -291,6 +294,7 @@ export function createMeetingsRepo(knex: Knex, read: Knex = knex, clock: Clock =
         await sqlOf(tx)('meeting_signups').insert(
           signups.slice(i, i + 200).map((s) => ({
             meeting_id: s.meetingId, user_id: s.userId, status: s.status, waitlist_seq: s.waitlistSeq, check_in_code: s.checkInCode, created_at: at, updated_at: at,
+            guest_name: s.guest?.name ?? null, guest_contact: s.guest?.contact ?? null, public_code_hash: s.guest?.codeHash ?? null,
           })),
         );
       }
@@ -315,6 +319,17 @@ export function createMeetingsRepo(knex: Knex, read: Knex = knex, clock: Clock =
       return new Map(rows.map((r) => [r.user_id, Number(r.position)]));
     },
 
+    /** A public registration by its code's hash, with its meeting. */
+    async findByPublicCode(codeHash: string, tx?: Tx): Promise<SignupRecord | null> {
+      const row: SignupRow | undefined = await within(tx, read)('meeting_signups').where({ public_code_hash: codeHash }).first();
+      return row ? toSignup(row) : null;
+    },
+    /** Registrations without an account (not cancelled) for meetings hosted by these units (statistics). */
+    async countPublicRegistrations(orgIds: number[]): Promise<number> {
+      if (orgIds.length === 0) return 0;
+      const [row] = await read('meeting_signups as s').join('meetings as m', 'm.id', 's.meeting_id').whereIn('m.host_org_id', orgIds).whereNull('s.user_id').whereNot('s.status', 'cancelled').count<{ n: string | number }[]>('* as n');
+      return Number(row.n);
+    },
     async findByCode(meetingId: number, code: string): Promise<SignupRecord | null> {
       const row: SignupRow | undefined = await read('meeting_signups').where({ meeting_id: meetingId, check_in_code: code }).first();
       return row ? toSignup(row) : null;
@@ -328,7 +343,7 @@ export function createMeetingsRepo(knex: Knex, read: Knex = knex, clock: Clock =
       const cursor = decodeKey<{ part: 'seats' | 'waiting'; key: number }>(opts.cursor, { part: ['seats', 'waiting'], key: 'int' });
       const base = () =>
         read('meeting_signups')
-          .join('users', 'users.id', 'meeting_signups.user_id')
+          .leftJoin('users', 'users.id', 'meeting_signups.user_id')
           .where('meeting_signups.meeting_id', meetingId)
           .select('meeting_signups.*', 'users.name', 'users.email', 'users.branch_id');
       type Row = SignupRow & { name: string; email: string; branch_id: number | null };
@@ -355,7 +370,12 @@ export function createMeetingsRepo(knex: Knex, read: Knex = knex, clock: Clock =
       const nextCursor =
         more && last ? encodeCursor(last.position === null ? { part: 'seats', key: last.row.id } : { part: 'waiting', key: last.row.waitlist_seq }) : null;
       return {
-        items: out.map(({ row, position }) => ({ signup: toSignup(row), position, user: { id: row.user_id, name: row.name, email: row.email, branchId: row.branch_id } })),
+        // A registration without an account shows its name and contact (to the host's organizers only) instead of a user.
+        items: out.map(({ row, position }) => ({
+          signup: toSignup(row),
+          position,
+          ...(row.user_id === null ? { guest: { name: row.guest_name ?? '', contact: row.guest_contact ?? '' } } : { user: { id: row.user_id, name: row.name, email: row.email, branchId: row.branch_id } }),
+        })),
         nextCursor,
       };
     },
@@ -373,7 +393,7 @@ export function createMeetingsRepo(knex: Knex, read: Knex = knex, clock: Clock =
     },
 
     async userIdsWithStatus(meetingId: number, statuses: SignupStatus[], tx?: Tx): Promise<number[]> {
-      const rows: Array<{ user_id: number }> = await within(tx, read)('meeting_signups').where({ meeting_id: meetingId }).whereIn('status', statuses).select('user_id');
+      const rows: Array<{ user_id: number }> = await within(tx, read)('meeting_signups').where({ meeting_id: meetingId }).whereIn('status', statuses).whereNotNull('user_id').select('user_id');
       return rows.map((r) => r.user_id);
     },
   };

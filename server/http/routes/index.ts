@@ -15,6 +15,7 @@ import { notificationRoutes } from './notifications';
 import { orgRoutes } from './orgs';
 import { postRoutes } from './posts';
 import { projectRoutes } from './projects';
+import { publicRoutes } from './public';
 import { searchRoutes } from './search';
 import { statsRoutes } from './stats';
 import { trainingRoutes } from './trainings';
@@ -41,4 +42,5 @@ export const ROUTES: Array<(services: AppServices, endpoint: Endpoint) => Router
   searchRoutes,
   projectRoutes,
   statsRoutes,
+  publicRoutes,
 ];

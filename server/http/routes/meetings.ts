@@ -20,7 +20,7 @@ export const createMeetingSchema = z.object({
   online: z.boolean().optional(),
   onlineUrl: z.url({ protocol: /^https?$/, message: 'an http(s) address' }).max(500).nullable().optional(),
   capacity: z.number().int().min(1).max(MAX_CAPACITY),
-  openTo: z.enum(['all', 'host']),
+  openTo: z.enum(['all', 'host', 'public']),
   trainingHours: z.number().positive().max(100).multipleOf(0.25).nullable().optional(),
 });
 export const updateMeetingSchema = createMeetingSchema.omit({ hostOrgId: true, openTo: true }).partial().extend({ status: status.optional() });

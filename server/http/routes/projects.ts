@@ -18,7 +18,7 @@ export const adoptSchema = z.object({
   startsAt: isoTime,
   endsAt: isoTime.nullable().optional(),
   capacity: z.number().int().min(1).max(MAX_CAPACITY),
-  openTo: z.enum(['all', 'host']),
+  openTo: z.enum(['all', 'host', 'public']),
   location: text(300).nullable().optional(),
   online: z.boolean().optional(),
   topic: text(100).nullable().optional(),

@@ -8,7 +8,7 @@ import type { AppSocket, RealtimeContext } from '../io';
 
 export const meetingRefSchema = z.object({ meetingId: positiveId });
 export const attendSchema = z
-  .object({ meetingId: positiveId, userId: positiveId.optional(), code: z.string().trim().min(4).max(8).optional() })
+  .object({ meetingId: positiveId, userId: positiveId.optional(), code: z.string().trim().min(4).max(40).optional() })
   .refine((v) => (v.userId === undefined) !== (v.code === undefined), 'give either userId or code');
 
 /** Open meetings: watch the live counters, sign up, cancel, record attendance. */
