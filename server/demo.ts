@@ -12,6 +12,7 @@ import { UnitOfWork } from './domain/unitOfWork';
 import { NotificationSink } from './notifications/sink';
 import { seedDemoLife } from './demoLife';
 import { seedDemoVoice } from './demoVoice';
+import { seedDemoProjects } from './demoProjects';
 
 export const DEMO_PASSWORD = 'kitestring-demo';
 
@@ -127,6 +128,8 @@ export async function seedDemoDistrict(db: Database): Promise<Array<{ email: str
     admin: ids[0], wangFang, liMing: liMingId, zhangWei: zhangWeiId, chenJing: chenJingId, zhaoLei: ids[5], liuYang: ids[6],
     committee: committee.id, general: general.id, first: first.id, second: second.id, passwordHash,
   });
-  await seedDemoVoice(db, { wangFang, liMing: liMingId, zhangWei: zhangWeiId, chenJing: chenJingId, zhaoLei: ids[5], liuYang: ids[6], general: general.id, first: first.id, second: second.id });
+  const units = { wangFang, liMing: liMingId, zhangWei: zhangWeiId, chenJing: chenJingId, zhaoLei: ids[5], liuYang: ids[6], general: general.id, first: first.id, second: second.id };
+  await seedDemoVoice(db, units);
+  await seedDemoProjects(db, units);
   return [...people.map(({ email, name, what }) => ({ email, name, what })), ...more];
 }
