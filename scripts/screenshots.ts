@@ -165,10 +165,56 @@ async function walk(browser: Browser, base: string) {
   if (pinned) await go(organizer, `#/announcements/${pinned.id}`, 'announcement-reads', (p) => p.getByTestId('read-count').waitFor());
   if (pinned) await go(member, `#/announcements/${pinned.id}`, 'announcement', (p) => p.getByRole('heading', { level: 1 }).waitFor());
 
-  // The district admin's console.
+  // Open organizational life: a call for projects with bids (one backed from its page), the library, a project
+  // with the meeting made from it and the Adopt form, the award's confirmation. Made here when the demo has none.
+  const organizerOf = ((await api(organizer, '/api/me')).organizerOf as number[])[0];
+  let tenders = (await api(member, '/api/tenders?status=open')).tenders as Array<{ id: number }>;
+  if (!tenders.length && organizerOf) {
+    const closesAt = new Date(Date.now() + 14 * 86_400_000).toISOString();
+    const made = await api(organizer, '/api/tenders', { method: 'POST', body: { orgId: organizerOf, title: '“我为群众办实事”主题党日活动项目征集', description: '请各位党员围绕社区群众的急难愁盼提出主题党日活动方案，写清楚时间、地点、分工和预期效果。支持人数最多的方案进入项目库，各支部都可以采用。', closesAt } });
+    const bid = { summary: '每位党员联系两到三户独居老人，每月至少上门一次，记录需要和困难。', plan: '第一个月：走访建档；之后每月回访，季度小结。', format: '入户走访 + 志愿服务' };
+    await api(moving, `/api/tenders/${made.tender.id}/bids`, { method: 'POST', body: { title: '为社区独居老人建立“一户一档”联系卡', ...bid } });
+    await api(member, `/api/tenders/${made.tender.id}/bids`, { method: 'POST', body: { title: '流动党员线上读书会', ...bid, summary: '在外地的党员每月两次线上读书，轮流领读。' } });
+    tenders = [made.tender];
+  }
+  let projects = (await api(member, '/api/projects')).projects as Array<{ id: number; adoptions: number }>;
+  if (!projects.length && organizerOf) {
+    const made = await api(organizer, '/api/projects', { method: 'POST', body: { title: '红色观影会：重温入党誓词', summary: '组织党员观看红色电影，观影后重温入党誓词，交流体会。', plan: '1. 选片\n2. 观影\n3. 重温入党誓词\n4. 座谈交流', format: '观影 + 座谈', topics: ['党史', '主题党日'], ownerOrgId: organizerOf } });
+    await api(organizer, '/api/projects', { method: 'POST', body: { title: '社区垃圾分类志愿服务', summary: '党员带头在小区垃圾投放点值守，宣传分类知识。', plan: '每周六上午值守两小时。', format: '志愿服务', topics: ['志愿服务', '社区'], ownerOrgId: organizerOf } });
+    await api(organizer, `/api/projects/${made.project.id}/adopt`, { method: 'POST', body: { hostOrgId: organizerOf, startsAt: new Date(Date.now() + 5 * 86_400_000).toISOString(), capacity: 40, openTo: 'all', location: '社区党群服务中心' } });
+    projects = (await api(member, '/api/projects')).projects;
+  }
+  await go(member, '#/tenders', 'tenders', (p) => p.locator('li.card').first().waitFor());
+  if (tenders[0]) {
+    await go(member, `#/tenders/${tenders[0].id}`, 'tender', async (p) => {
+      const first = p.locator('li.bid').first();
+      await first.waitFor();
+      if ((await first.getByRole('button', { pressed: false }).count()) > 0) await first.getByRole('button', { pressed: false }).click();
+      await first.getByRole('button', { pressed: true }).waitFor();
+    });
+    await go(member, `#/tenders/${tenders[0].id}`, 'tender-bid', async (p) => {
+      await p.getByRole('button', { name: /提交方案|Propose a project/ }).click();
+      await p.locator('main form').waitFor();
+    });
+    await go(organizer, `#/tenders/${tenders[0].id}`, 'tender-organizer', (p) => p.locator('li.bid').first().waitFor());
+  }
+  await go(member, '#/projects', 'projects', (p) => p.locator('li.card').first().waitFor());
+  const adopted = [...projects].sort((a, b) => b.adoptions - a.adoptions)[0];
+  if (adopted) {
+    await go(organizer, `#/projects/${adopted.id}`, 'project', (p) => p.getByRole('heading', { level: 1 }).waitFor());
+    await go(organizer, `#/projects/${adopted.id}`, 'project-adopt', async (p) => {
+      await p.getByRole('button', { name: /采用这个项目|Adopt this project/ }).click();
+      await p.locator('main form').waitFor();
+    });
+  }
+
+  // The district admin's console, and the district in figures.
   const admin = await signIn('admin');
   await go(admin, '#/admin/orgs', 'admin-orgs');
   await go(admin, '#/admin/members', 'admin-members');
+  await go(admin, '#/stats', 'stats', (p) => p.locator('.dues-chart canvas').waitFor());
+  await admin.locator('.dues-chart').scrollIntoViewIfNeeded();
+  await shoot(admin, 'stats-dues');
 
   // Family: the guest link's page, then a call between the member and an organizer.
   if (guest.url) {

@@ -186,7 +186,7 @@ export function TenderDetail({ id, token, me, socket }: { id: number; token: str
                   </p>
                 </details>
                 <div class="support-row">
-                  <span class="count" data-testid="supporters" aria-live="polite">
+                  <span class="support-count" data-testid="supporters" aria-live="polite">
                     {tp('bid.supporters', { count: bid.supporters })}
                   </span>
                   {open && (
