@@ -3,6 +3,10 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { en } from '../../client/src/i18n/en';
 import { lifeEn } from '../../client/src/i18n/life/en';
 import { lifeZhCN } from '../../client/src/i18n/life/zh-CN';
+import { projectsEn } from '../../client/src/i18n/projects/en';
+import { projectsZhCN } from '../../client/src/i18n/projects/zh-CN';
+import { statsEn } from '../../client/src/i18n/stats/en';
+import { statsZhCN } from '../../client/src/i18n/stats/zh-CN';
 import { voiceEn } from '../../client/src/i18n/voice/en';
 import { voiceZhCN } from '../../client/src/i18n/voice/zh-CN';
 import { zhCN } from '../../client/src/i18n/zh-CN';
@@ -22,10 +26,10 @@ import { Findings, SETTLE_SCRIPT, settle } from '../helpers/routeAudit';
  */
 
 const env = useBrowserServer();
-// The shared catalog and the parts the member-life and voice pages load with them.
-type Catalog = typeof en & typeof lifeEn & typeof voiceEn;
+// The shared catalog and the parts the member-life, voice, projects and statistics pages load with them.
+type Catalog = typeof en & typeof lifeEn & typeof voiceEn & typeof projectsEn & typeof statsEn;
 type Locale = 'zh-CN' | 'en-GB';
-const catalogOf = (locale: Locale): Catalog => (locale === 'zh-CN' ? { ...zhCN, ...lifeZhCN, ...voiceZhCN } : { ...en, ...lifeEn, ...voiceEn });
+const catalogOf = (locale: Locale): Catalog => (locale === 'zh-CN' ? { ...zhCN, ...lifeZhCN, ...voiceZhCN, ...projectsZhCN, ...statsZhCN } : { ...en, ...lifeEn, ...voiceEn, ...projectsEn, ...statsEn });
 const fill = (text: string, params: Record<string, string | number>) => text.replace(/\{(\w+)\}/g, (_, k) => String(params[k] ?? ''));
 const phone = (locale: Locale): BrowserContextOptions => ({
   locale,
@@ -44,6 +48,11 @@ let discussionId = 0;
 let postId = 0;
 const ANNOUNCEMENT_TITLE = '关于按时交纳党费和参加十二月组织生活会的通知 On dues and the December meeting';
 const DISCUSSION_TITLE = '在外地怎么参加支部的学习？How do members far away join the study sessions?';
+let tenderId = 0;
+let projectId = 0;
+const TENDER_TITLE = '2027 年“我为群众办实事”主题党日活动项目征集 Call for projects: serving the neighbourhood';
+const BID_TITLE = '为社区独居老人建立“一户一档”联系卡 A contact card for each elder living alone';
+const PROJECT_TITLE = '红色观影会：重温入党誓词 Film evening: renewing the oath';
 const POST_TITLE = '在伦敦读书的日子：一个流动党员的学习笔记 Notes of a student member in London';
 
 beforeAll(async () => {
@@ -137,6 +146,17 @@ beforeAll(async () => {
   await life(d.amy.token, `/api/posts/${postId}/comments`, { body: '写得真好！Well written!' });
   await life(d.alice.token, '/api/posts', { title: '草稿：下次支部会的发言 Draft: what I will say at the next meeting', body: '还没写完。', status: 'draft' });
   await say(amy, branchRoom, '提醒一下：这个月的党费请在25号前交。', 99);
+
+  // Open organizational life: an open call with two bids (one backed by two members), a library project adopted into a meeting.
+  tenderId = (await life(d.orgA.token, '/api/tenders', { orgId: d.branchA.id, title: TENDER_TITLE, description: `请各位党员围绕“我为群众办实事”提出活动方案。${'方案要写清楚时间、地点、分工和预期效果。'.repeat(3)}`, closesAt: new Date(Date.now() + 10 * 86_400_000).toISOString() })).tender.id;
+  const bidIds: number[] = [];
+  for (const [token, title] of [[d.amy.token, BID_TITLE], [d.alice.token, '周末理论学习读书会 Weekend reading group']] as const) {
+    bidIds.push((await life(token, `/api/tenders/${tenderId}/bids`, { title, summary: '每位党员联系两到三户独居老人，每月至少上门一次。Each member keeps in touch with two or three elders.', plan: '第一个月：走访建档；之后每月回访。', format: '入户走访 Home visits' })).bid.id);
+  }
+  await ok(alice, 'bid:support', { bidId: bidIds[0] });
+  await ok(orgA, 'bid:support', { bidId: bidIds[0] });
+  projectId = (await life(d.orgA.token, '/api/projects', { title: PROJECT_TITLE, summary: '组织党员观看红色电影，观影后重温入党誓词并交流体会。', plan: '1. 选片\n2. 观影\n3. 重温誓词\n4. 交流', format: '观影 + 座谈 Film and discussion', topics: ['党史', '主题党日'], ownerOrgId: d.branchA.id })).project.id;
+  await life(d.orgA.token, `/api/projects/${projectId}/adopt`, { hostOrgId: d.branchA.id, startsAt: new Date(Date.now() + 4 * 86_400_000).toISOString(), capacity: 40, openTo: 'all', location: '社区党群服务中心 Community centre' });
 
   for (const s of [alice, amy, orgA, genOrg, admin]) s.close();
 }, 60_000);
@@ -322,6 +342,18 @@ function commonScreens(tr: Catalog, who: Person, homeRoom: { path: string; name:
     { path: '/search', ready: (page) => page.getByRole('searchbox').waitFor() },
     { path: `/search?q=${encodeURIComponent('党费')}`, ready: (page) => page.locator('main p[role="status"]').waitFor() },
     { path: `${homeRoom.path}?seq=1&q=${encodeURIComponent('大家')}`, ready: (page) => page.locator('li.msg.found').waitFor() },
+    // Open organizational life (the forum's Projects section); statistics ("not found" for a member).
+    { path: '/tenders', ready: (page) => page.getByRole('link', { name: TENDER_TITLE }).waitFor() },
+    {
+      path: `/tenders/${tenderId}`,
+      ready: (page) => page.locator('li.bid').filter({ hasText: BID_TITLE }).waitFor(),
+      extras: [toggle('a new bid', (page) => page.getByRole('button', { name: tr['bid.new'] }), (page) => page.locator('main form'))],
+    },
+    { path: '/tenders?status=awarded', ready: (page) => page.locator('main p.empty, main li.card').first().waitFor() },
+    { path: '/projects', ready: (page) => page.getByRole('link', { name: PROJECT_TITLE }).waitFor() },
+    { path: `/projects?q=${encodeURIComponent('观影')}`, ready: (page) => page.getByRole('link', { name: PROJECT_TITLE }).waitFor() },
+    { path: `/projects/${projectId}`, ready: (page) => heading(page, PROJECT_TITLE) },
+    { path: '/stats', ready: mainReady },
   ];
 }
 
@@ -332,6 +364,9 @@ function lifeExtras(tr: Catalog, amy: Person): Record<string, Extra[]> {
     '/transfers': [toggle('deciding a transfer', (page) => page.getByRole('button', { name: fill(tr['transfer.decideFor'], { name: amy.user.name }) }), (page) => page.locator('form.decide'))],
     '/trainings': [toggle('a new training', (page) => page.getByRole('button', { name: tr['training.new'] }), (page) => page.locator('main form'))],
     '/trainings/pending': [toggle('rejecting hours', (page) => page.getByRole('button', { name: fill(tr['training.rejectOf'], { name: amy.user.name }) }), (page) => page.locator('.card form'))],
+    '/tenders': [toggle('a new call for projects', (page) => page.getByRole('button', { name: tr['tender.new'] }), (page) => page.locator('main form'))],
+    '/projects': [toggle('a new project', (page) => page.getByRole('button', { name: tr['project.new'] }), (page) => page.locator('main form'))],
+    [`/projects/${projectId}`]: [toggle('adopting a project', (page) => page.getByRole('button', { name: tr['project.adopt'] }), (page) => page.locator('main form'))],
     '/audit': [toggle('an entry’s changes', (page) => page.locator('main details > summary').first(), (page) => page.locator('main details[open] .changes'))],
   };
 }
