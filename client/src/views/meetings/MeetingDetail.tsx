@@ -8,6 +8,21 @@ import { command, type AppSocket } from '../../socket';
 import { seatsText } from './MeetingsList';
 import { OrganizerTools } from './OrganizerTools';
 
+/** The public page's address, to hand to people without an account (shown to members, who pass it on). */
+function PublicLink({ id }: { id: number }) {
+  const [copied, setCopied] = useState(false);
+  const link = `${location.origin}${location.pathname}#/public/meetings/${id}`;
+  return (
+    <p class="public-link">
+      {t('meeting.publicLink')}{' '}
+      <a href={link} data-testid="public-link">{link}</a>{' '}
+      <button type="button" class="link" onClick={() => void navigator.clipboard?.writeText(link).then(() => setCopied(true), () => {})}>
+        {copied ? t('meeting.copied') : t('meeting.copyLink')}
+      </button>
+    </p>
+  );
+}
+
 /** One meeting: live seats, sign-up and cancel, the member's place and check-in code, calendar file, organizer tools. */
 export function MeetingDetail({ id, token, me, socket }: { id: number; token: string; me: Me; socket: AppSocket }) {
   const [meeting, setMeeting] = useState<Meeting | null>(null);
@@ -95,6 +110,7 @@ export function MeetingDetail({ id, token, me, socket }: { id: number; token: st
         <a href="#/meetings">{t('meeting.back')}</a>
         <h1>{meeting.title}</h1>
         <p class="muted">{t(`meetings.openTo.${meeting.openTo}`)}</p>
+        {meeting.openTo === 'public' && <PublicLink id={meeting.id} />}
         <dl class="facts">
           <dt>{t('meeting.when')}</dt>
           <dd>

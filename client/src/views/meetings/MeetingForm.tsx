@@ -88,6 +88,7 @@ export function MeetingForm({ initial, zone, hosts, submitLabel, onSubmit }: {
           <select id="m-open" name="openTo">
             <option value="all">{t('meetings.openTo.all')}</option>
             <option value="host">{t('meetings.openTo.host')}</option>
+            <option value="public">{t('meetings.openTo.public')}</option>
           </select>
         </>
       )}

@@ -6,8 +6,10 @@ import { t } from '../../i18n';
 import { command, type AppSocket } from '../../socket';
 import { MeetingForm, type MeetingFields } from './MeetingForm';
 
+/** A member's sign-up (`user`) or a registration from the public page (`guest`, its contact seen only here). */
 interface SignupEntry {
-  user: { id: number; name: string };
+  user?: { id: number; name: string };
+  guest?: { name: string; contact: string };
   status: SignupStatus;
   position: number | null;
   checkInCode: string;
@@ -39,7 +41,9 @@ export function OrganizerTools({ meeting, token, socket, zone, onChange }: { mee
   async function attend(target: { userId: number } | { code: string }) {
     const ack = await command(socket, 'meeting:attend', { meetingId: meeting.id, ...target });
     if (!ack.ok) return setNotice({ tone: 'error', text: describeError(ack.error, MEETING_ERRORS) });
-    const name = signups.find((s) => s.user.id === ack.data.userId)?.user.name ?? '';
+    const codeTried = 'code' in target ? target.code.toUpperCase() : null;
+    const who = signups.find((s) => (ack.data.userId !== null ? s.user?.id === ack.data.userId : s.checkInCode.toUpperCase() === codeTried));
+    const name = who?.user?.name ?? who?.guest?.name ?? '';
     setNotice({ tone: 'success', text: t('meeting.checkedIn', { name }) });
     setCode('');
     void loadSignups();
@@ -80,7 +84,7 @@ export function OrganizerTools({ meeting, token, socket, zone, onChange }: { mee
         >
           <label>
             {t('meeting.codeLabel')}
-            <input value={code} maxLength={8} autocomplete="off" autocapitalize="characters" onInput={(e) => setCode(e.currentTarget.value)} />
+            <input value={code} maxLength={40} autocomplete="off" autocapitalize="characters" onInput={(e) => setCode(e.currentTarget.value)} />
           </label>
           <button type="submit">{t('meeting.codeSubmit')}</button>
         </form>
@@ -88,17 +92,25 @@ export function OrganizerTools({ meeting, token, socket, zone, onChange }: { mee
       <h3>{t('meeting.signups')}</h3>
       {signups.length === 0 && <p class="empty">{t('meeting.noSignups')}</p>}
       <ol class="signups">
-        {signups.map((s) => (
-          <li key={s.user.id} data-user={s.user.id}>
-            <span>{s.user.name}</span>{' '}
-            <span class="muted">{s.status === 'waitlisted' ? t('meeting.waitlistPlace', { position: s.position ?? '?' }) : s.status === 'attended' ? t('meeting.attended') : ''}</span>
-            {s.status === 'confirmed' && !cancelled && (
-              <button type="button" class="link" onClick={() => attend({ userId: s.user.id })}>
-                {t('meeting.markAttended')} {s.user.name}
-              </button>
-            )}
-          </li>
-        ))}
+        {signups.map((s) => {
+          const name = s.user?.name ?? s.guest?.name ?? '';
+          return (
+            <li key={s.user ? `u${s.user.id}` : `g${s.checkInCode}`} data-user={s.user?.id}>
+              <span>{name}</span>{' '}
+              {s.guest && (
+                <>
+                  <span class="pill">{t('meeting.guest')}</span> <span class="muted contact">{s.guest.contact}</span>{' '}
+                </>
+              )}
+              <span class="muted">{s.status === 'waitlisted' ? t('meeting.waitlistPlace', { position: s.position ?? '?' }) : s.status === 'attended' ? t('meeting.attended') : ''}</span>
+              {s.status === 'confirmed' && !cancelled && (
+                <button type="button" class="link" onClick={() => attend(s.user ? { userId: s.user.id } : { code: s.checkInCode })}>
+                  {t('meeting.markAttended')} {name}
+                </button>
+              )}
+            </li>
+          );
+        })}
       </ol>
     </section>
   );

@@ -59,7 +59,7 @@ export function ProjectDetail({ id, token, me }: { id: number; token: string; me
         startsAt: zonedInputToIso(value('startsAt'), zone),
         endsAt: value('endsAt') ? zonedInputToIso(value('endsAt'), zone) : null,
         capacity: Number(value('capacity')),
-        openTo: value('openTo') === 'host' ? 'host' : 'all',
+        openTo: value('openTo') === 'host' || value('openTo') === 'public' ? value('openTo') : 'all',
         location: value('location') || null,
         online: form.get('online') === 'on',
         topic: value('topic') || null,
@@ -127,6 +127,7 @@ export function ProjectDetail({ id, token, me }: { id: number; token: string; me
             <select id="ad-open" name="openTo">
               <option value="all">{t('meetings.openTo.all')}</option>
               <option value="host">{t('meetings.openTo.host')}</option>
+              <option value="public">{t('meetings.openTo.public')}</option>
             </select>
             <button type="submit" disabled={busy}>
               {tp('project.adoptSubmit')}
