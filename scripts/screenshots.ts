@@ -208,6 +208,23 @@ async function walk(browser: Browser, base: string) {
     });
   }
 
+  // A meeting open to the public: its page and a registration on a phone without an account; its organizer's page.
+  const publicOne = ((await api(member, '/api/meetings')).meetings as Array<{ id: number; openTo: string }>).find((m) => m.openTo === 'public');
+  if (publicOne) {
+    const visitor = await open();
+    await go(visitor, `#/public/meetings/${publicOne.id}`, 'public-meeting', (p) => p.getByRole('heading', { level: 1 }).waitFor());
+    const form = visitor.locator('main form');
+    if (await form.count()) {
+      await form.getByLabel(/姓名|Name/).fill('赵阿姨');
+      await form.getByLabel(/手机号或邮箱|Phone or e-mail/).fill('13912345678');
+      await form.getByRole('button').click();
+      await visitor.waitForURL(/#\/public\/registrations\//);
+      await visitor.getByTestId('registration-status').waitFor();
+      await shoot(visitor, 'public-registration');
+    }
+    await go(branchOrganizer, `#/meetings/${publicOne.id}`, 'meeting-public-organizer', (p) => p.locator('ol.signups > li').first().waitFor());
+  }
+
   // The district admin's console, and the district in figures.
   const admin = await signIn('admin');
   await go(admin, '#/admin/orgs', 'admin-orgs');

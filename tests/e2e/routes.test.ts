@@ -4,6 +4,8 @@ import { en } from '../../client/src/i18n/en';
 import { lifeEn } from '../../client/src/i18n/life/en';
 import { lifeZhCN } from '../../client/src/i18n/life/zh-CN';
 import { projectsEn } from '../../client/src/i18n/projects/en';
+import { publicEn } from '../../client/src/i18n/public/en';
+import { publicZhCN } from '../../client/src/i18n/public/zh-CN';
 import { projectsZhCN } from '../../client/src/i18n/projects/zh-CN';
 import { statsEn } from '../../client/src/i18n/stats/en';
 import { statsZhCN } from '../../client/src/i18n/stats/zh-CN';
@@ -27,9 +29,9 @@ import { Findings, SETTLE_SCRIPT, settle } from '../helpers/routeAudit';
 
 const env = useBrowserServer();
 // The shared catalog and the parts the member-life, voice, projects and statistics pages load with them.
-type Catalog = typeof en & typeof lifeEn & typeof voiceEn & typeof projectsEn & typeof statsEn;
+type Catalog = typeof en & typeof lifeEn & typeof voiceEn & typeof projectsEn & typeof statsEn & typeof publicEn;
 type Locale = 'zh-CN' | 'en-GB';
-const catalogOf = (locale: Locale): Catalog => (locale === 'zh-CN' ? { ...zhCN, ...lifeZhCN, ...voiceZhCN, ...projectsZhCN, ...statsZhCN } : { ...en, ...lifeEn, ...voiceEn, ...projectsEn, ...statsEn });
+const catalogOf = (locale: Locale): Catalog => (locale === 'zh-CN' ? { ...zhCN, ...lifeZhCN, ...voiceZhCN, ...projectsZhCN, ...statsZhCN, ...publicZhCN } : { ...en, ...lifeEn, ...voiceEn, ...projectsEn, ...statsEn, ...publicEn });
 const fill = (text: string, params: Record<string, string | number>) => text.replace(/\{(\w+)\}/g, (_, k) => String(params[k] ?? ''));
 const phone = (locale: Locale): BrowserContextOptions => ({
   locale,
@@ -49,6 +51,8 @@ let postId = 0;
 const ANNOUNCEMENT_TITLE = '关于按时交纳党费和参加十二月组织生活会的通知 On dues and the December meeting';
 const DISCUSSION_TITLE = '在外地怎么参加支部的学习？How do members far away join the study sessions?';
 let tenderId = 0;
+let publicMeetingId = 0;
+let publicCode = '';
 let projectId = 0;
 const TENDER_TITLE = '2027 年“我为群众办实事”主题党日活动项目征集 Call for projects: serving the neighbourhood';
 const BID_TITLE = '为社区独居老人建立“一户一档”联系卡 A contact card for each elder living alone';
@@ -156,6 +160,12 @@ beforeAll(async () => {
   await ok(alice, 'bid:support', { bidId: bidIds[0] });
   await ok(orgA, 'bid:support', { bidId: bidIds[0] });
   projectId = (await life(d.orgA.token, '/api/projects', { title: PROJECT_TITLE, summary: '组织党员观看红色电影，观影后重温入党誓词并交流体会。', plan: '1. 选片\n2. 观影\n3. 重温誓词\n4. 交流', format: '观影 + 座谈 Film and discussion', topics: ['党史', '主题党日'], ownerOrgId: d.branchA.id })).project.id;
+  // A meeting open to the public with a visitor's registration.
+  publicMeetingId = ((await api(base, 'POST', '/api/meetings', {
+    token: d.orgA.token,
+    body: { hostOrgId: d.branchA.id, title: '拆迁安置圆桌会：居民和住建、拆迁办面对面 Round table on resettlement', description: '议程：\n1. 安置方案说明\n2. 居民提问\nAgenda: the plan, then questions.', startsAt: new Date(Date.now() + 5 * 86_400_000).toISOString(), location: '社区党群服务中心二楼 Community centre, 2nd floor', capacity: 30, openTo: 'public' },
+  })).body.meeting as { id: number }).id;
+  publicCode = ((await api(base, 'POST', `/api/public/meetings/${publicMeetingId}/registrations`, { body: { name: '王大妈', contact: '13800138000' } })).body as { code: string }).code;
   await life(d.orgA.token, `/api/projects/${projectId}/adopt`, { hostOrgId: d.branchA.id, startsAt: new Date(Date.now() + 4 * 86_400_000).toISOString(), capacity: 40, openTo: 'all', location: '社区党群服务中心 Community centre' });
 
   for (const s of [alice, amy, orgA, genOrg, admin]) s.close();
@@ -354,6 +364,7 @@ function commonScreens(tr: Catalog, who: Person, homeRoom: { path: string; name:
     { path: `/projects?q=${encodeURIComponent('观影')}`, ready: (page) => page.getByRole('link', { name: PROJECT_TITLE }).waitFor() },
     { path: `/projects/${projectId}`, ready: (page) => heading(page, PROJECT_TITLE) },
     { path: '/stats', ready: mainReady },
+    { path: `/meetings/${publicMeetingId}`, ready: (page) => page.locator('main h1').waitFor() },
   ];
 }
 
@@ -496,8 +507,10 @@ describe('every route at 360 px, for each role', () => {
     });
   });
 
-  it('without an account: the sign-in page (with its error) and a family member’s guest page, in both languages', async () => {
+  it('without an account: the sign-in page (with its error), a family member’s guest page, a public meeting and a registration, in both languages', async () => {
     const findings = new Findings('no account (360×740)');
+    const publicMeeting = { id: publicMeetingId };
+    const registration = { code: publicCode };
     for (const locale of ['zh-CN', 'en-GB'] as const) {
       const tr = catalogOf(locale);
       const context = await env.browser.newContext(phone(locale));
@@ -519,6 +532,15 @@ describe('every route at 360 px, for each role', () => {
         await page.getByRole('button', { name: tr['guest.voiceCall'] }).waitFor();
         await settle(page);
         await findings.check(page, `guest page (${locale})`);
+
+        await page.goto(`${env.server.url}/#/public/meetings/${publicMeeting.id}`);
+        await page.getByRole('form', { name: tr['public.register'] }).waitFor();
+        await settle(page);
+        await findings.check(page, `public meeting (${locale})`);
+        await page.goto(`${env.server.url}/#/public/registrations/${registration.code}`);
+        await page.getByTestId('checkin-code').waitFor();
+        await settle(page);
+        await findings.check(page, `a public registration (${locale})`);
       } finally {
         // One guest socket per link at a time: this one leaves before the next language opens the link.
         await context.close();

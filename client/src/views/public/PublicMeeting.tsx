@@ -2,7 +2,7 @@ import { useEffect, useState } from 'preact/hooks';
 import type { Meeting } from '../../../../server/contract/model';
 import { apiRequest } from '../../api';
 import { describeError, Notice } from '../../errors';
-import { addMessages, formatFullTime, t, type MessageKey } from '../../i18n';
+import { addMessages, formatFullTime, formatTime, t, type MessageKey } from '../../i18n';
 import { publicEn } from '../../i18n/public/en';
 import { publicZhCN, type PublicKey } from '../../i18n/public/zh-CN';
 import { QrImage } from '../../qr';
@@ -37,6 +37,9 @@ export function PublicPage({ meetingId, code }: { meetingId: number | null; code
   );
 }
 
+/** Whether two times fall on one day where the phone is (an end on the same day is said as a time only). */
+const sameDay = (a: string, b: string) => new Date(a).toDateString() === new Date(b).toDateString();
+
 /** When and where, in the visitor's own zone (the phone's). */
 function Facts({ meeting }: { meeting: Meeting }) {
   return (
@@ -47,7 +50,7 @@ function Facts({ meeting }: { meeting: Meeting }) {
         {meeting.endsAt && (
           <>
             {' – '}
-            <time dateTime={meeting.endsAt}>{formatFullTime(meeting.endsAt, undefined)}</time>
+            <time dateTime={meeting.endsAt}>{sameDay(meeting.startsAt, meeting.endsAt) ? formatTime(meeting.endsAt, undefined, false) : formatFullTime(meeting.endsAt, undefined)}</time>
           </>
         )}
       </dd>
