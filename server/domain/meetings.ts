@@ -361,7 +361,11 @@ export function createMeetingService(deps: {
       if (signup.status === 'confirmed') {
         const userId = signup.userId;
         await uow.run(async (tx, effects) => {
-          await meetings.updateSignup(tx, signup.id, { status: 'attended', attendedAt: nowIso() });
+          // Under the meeting's row lock, only a seat still held: a cancellation racing the door wins or loses
+          // whole, never leaving a cancelled seat counted again.
+          const locked = await meetings.lock(tx, id);
+          if (!locked || locked.status === 'cancelled') throw conflict('this meeting was cancelled');
+          if (!(await meetings.markAttended(tx, signup.id, nowIso()))) throw notFound('sign-up');
           if (userId !== null) await deps.trainingOnAttend?.(tx, row, userId, actor.id);
           const target = userId !== null ? { type: 'user', id: userId } : { type: 'registration', id: signup.id };
           await deps.audit.append(tx, [auditEntry(actor, 'meeting.attend', target, row.hostOrgId, { after: { meetingId: id, status: 'attended' } })]);

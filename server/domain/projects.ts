@@ -51,9 +51,12 @@ export function createProjectService(deps: { projects: ProjectsRepo; meetings: P
       return { projects: list, nextCursor: list.length === filter.limit && last ? String(last.id) : null };
     },
 
-    async get(id: number): Promise<{ project: Project; meetings: Meeting[] }> {
+    /** A project and the meetings adopted from it that the actor may see (a host-only one: its unit's members). */
+    async get(actor: Actor, id: number): Promise<{ project: Project; meetings: Meeting[] }> {
       const project = await load(id);
-      return { project, meetings: (await deps.meetings.ofProject(id)).map((m) => ({ ...m, onlineUrl: null })) };
+      const policy = await directory.policy();
+      const meetings = (await deps.meetings.ofProject(id)).filter((m) => policy.can(actor, 'meeting.see', m));
+      return { project, meetings: meetings.map((m) => ({ ...m, onlineUrl: null })) };
     },
 
     /** Turns a project into an open meeting of `hostOrgId` (an organizer over it), filled from the project. */

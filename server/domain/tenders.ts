@@ -74,7 +74,12 @@ export function createTenderService(deps: { tenders: TendersRepo; projects: Proj
       const bid = await tenders.findBid(bidId, actor.id);
       if (!bid) throw notFound('bid');
       await open(actor, bid.tenderId);
-      const supporters = await deps.uow.run((tx) => tenders.setSupport(tx, bidId, actor.id, support));
+      const supporters = await deps.uow.run(async (tx) => {
+        // Still open as the support is written (an award or the closing date racing it wins).
+        const now = await tenders.find(bid.tenderId, tx);
+        if (now?.status !== 'open') throw conflict(`this call is ${now?.status ?? 'gone'}`);
+        return tenders.setSupport(tx, bidId, actor.id, support);
+      });
       deps.events.countsChanged(bid.tenderId);
       return { supporters };
     },

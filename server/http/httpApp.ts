@@ -77,7 +77,8 @@ export function createHttpApp(deps: { services: AppServices; db: Database; redis
     else if (bodyParserType === 'entity.too.large') appError = new AppError('too_large', 'request body is too large');
     else if (bodyParserType) appError = new AppError('invalid', 'request body could not be read');
     else if ((error as { status?: number }).status === 404) appError = notFound('file');
-    if (!appError) log.error({ err: error, method: req.method, path: req.path }, 'request failed');
+    // A public registration's code is in its address: the log keeps the route, never the code.
+    if (!appError) log.error({ err: error, method: req.method, path: req.path.replace(/^\/api\/public\/registrations\/[^/]+/, '/api/public/registrations/:code') }, 'request failed');
     const body = toErrorBody(appError ?? error);
     res.status(statusOf(body.code)).json({ error: body });
   };

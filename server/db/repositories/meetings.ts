@@ -258,6 +258,11 @@ export function createMeetingsRepo(knex: Knex, read: Knex = knex, clock: Clock =
       await sqlOf(tx)('meeting_signups').where({ id }).update(columns);
     },
 
+    /** Marks a sign-up attended only if it still holds a seat (false otherwise). */
+    async markAttended(tx: Tx, id: number, at: string): Promise<boolean> {
+      return (await sqlOf(tx)('meeting_signups').where({ id, status: 'confirmed' }).update({ status: 'attended', attended_at: at, updated_at: now() })) > 0;
+    },
+
     /** 1-based place on the waitlist: the rank of this order number among those still waiting. */
     async waitlistPosition(meetingId: number, waitlistSeq: number, tx?: Tx): Promise<number> {
       const [row] = await within(tx, read)('meeting_signups')

@@ -35,7 +35,7 @@ export function projectRoutes(services: AppServices, endpoint: Endpoint): Router
   router.post('/tenders/:id/award', endpoint({ params: idParams, body: awardSchema }, async ({ caller, params, body }) => ({ project: await tenders.award(caller.actor, params.id, body.bidId) })));
   router.post('/projects', endpoint({ body: createProjectSchema }, async ({ caller, body }) => ({ project: await projects.create(caller.actor, body) }), { status: 201 }));
   router.get('/projects', endpoint({ query: listProjectsQuery }, ({ caller, query }) => projects.list(caller.actor, { q: query.q, topic: query.topic, beforeId: beforeId(query.before), limit: query.limit })));
-  router.get('/projects/:id', endpoint({ params: idParams }, ({ params }) => projects.get(params.id)));
+  router.get('/projects/:id', endpoint({ params: idParams }, ({ caller, params }) => projects.get(caller.actor, params.id)));
   router.post('/projects/:id/adopt', endpoint({ params: idParams, body: adoptSchema }, async ({ caller, params, body }) => ({ meeting: await projects.adopt(caller.actor, params.id, body) }), { status: 201 }));
   return router;
 }
