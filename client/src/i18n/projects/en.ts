@@ -53,7 +53,7 @@ export const projectsEn: Record<ProjectsKey, string> = {
   'project.anyTopic': 'All topics',
   'project.none': 'The library has no projects yet',
   'project.noneFound': 'No projects found',
-  'project.adoptions': 'Adopted by {count}',
+  'project.adoptions': 'Adopted {count} times',
   'project.fromCall': 'From a call for projects',
   'project.plan': 'Plan',
   'project.format': 'Format',

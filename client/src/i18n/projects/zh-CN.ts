@@ -55,7 +55,7 @@ export const projectsZhCN = {
   'project.anyTopic': '全部主题',
   'project.none': '项目库里还没有项目',
   'project.noneFound': '没有找到相关项目',
-  'project.adoptions': '{count} 个组织采用',
+  'project.adoptions': '已采用 {count} 次',
   'project.fromCall': '来自项目征集',
   'project.plan': '实施计划',
   'project.format': '活动形式',
@@ -66,7 +66,7 @@ export const projectsZhCN = {
   'project.owner': '所属组织',
   'project.add': '添加',
   'project.adopt': '采用这个项目',
-  'project.adoptIntro': '用这个项目创建一次活动：名称、介绍由项目填好，开始后可以照常修改。',
+  'project.adoptIntro': '用这个项目创建一次活动：名称、介绍由项目填好，创建后可以照常修改。',
   'project.host': '主办组织',
   'project.adoptSubmit': '创建活动',
 } as const;
