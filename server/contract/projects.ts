@@ -47,3 +47,16 @@ export interface Project {
   adoptions: number;
   createdAt: string;
 }
+
+/** District statistics (`GET /api/stats`): figures over a unit and everything under it. */
+export interface DistrictStats {
+  units: { committee: number; general_branch: number; branch: number };
+  members: { active: number; mobile: number; abroad: number; inTransit: number; lostContact: number };
+  discussions: number;
+  posts: number;
+  announcements: number;
+  transfers: { completed: number; pending: number };
+  meetings: { held: number; attendance: number; publicRegistrations: number };
+  dues: Array<{ period: string; due: number; paid: number }>;
+  trainingHours: number;
+}

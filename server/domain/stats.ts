@@ -1,4 +1,5 @@
 import type { Actor } from '../contract/model';
+import type { DistrictStats } from '../contract/projects';
 import { periodOf, shiftPeriod } from '../contract/time';
 import type { MeetingsRepo } from '../db/repositories/meetings';
 import type { StatsRepo } from '../db/repositories/stats';
@@ -15,18 +16,6 @@ const DAY_MS = 86_400_000;
 const LOST_CONTACT_DAYS = 90;
 /** Months of dues in the figures. */
 const DUES_MONTHS = 12;
-
-export interface DistrictStats {
-  units: { committee: number; general_branch: number; branch: number };
-  members: { active: number; mobile: number; abroad: number; inTransit: number; lostContact: number };
-  discussions: number;
-  posts: number;
-  announcements: number;
-  transfers: { completed: number; pending: number };
-  meetings: { held: number; attendance: number; publicRegistrations: number };
-  dues: Array<{ period: string; due: number; paid: number }>;
-  trainingHours: number;
-}
 
 /**
  * District statistics, every figure computed from the stored records, for a unit and everything under it

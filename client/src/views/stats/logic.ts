@@ -1,15 +1,7 @@
-/** The statistics page's pure parts. The shape is the server's (`GET /api/stats`, PROTOCOL.md "District statistics"). */
-export interface DistrictStats {
-  units: { committee: number; general_branch: number; branch: number };
-  members: { active: number; mobile: number; abroad: number; inTransit: number; lostContact: number };
-  discussions: number;
-  posts: number;
-  announcements: number;
-  transfers: { completed: number; pending: number };
-  meetings: { held: number; attendance: number; publicRegistrations: number };
-  dues: Array<{ period: string; due: number; paid: number }>;
-  trainingHours: number;
-}
+/** The statistics page's pure parts. The figures' shape is the contract's (`GET /api/stats`). */
+import type { DistrictStats } from '../../../../server/contract/projects';
+
+export type { DistrictStats };
 
 /** A bar's length, 0..100, against the largest; a non-zero figure always shows (at least 2). */
 export function barShare(value: number, largest: number): number {
