@@ -93,6 +93,7 @@ export function buildCore(deps: CoreDeps) {
     audit,
     trainingOnAttend: (tx, meeting, userId, by) => trainings.recordAttendance(tx, meeting, userId, by),
     onAdopted: (tx, projectId) => repos.projects.countAdoption(tx, projectId),
+    publicLimiter: config.publicRateLimit ? createRateLimiter(deps.redis.data, `${config.keyPrefix}:rl:public`, config.publicRateLimit, log) : null,
   });
   const checkins = createCheckinService({ checkins: repos.checkins, users: repos.users, directory, reminders: createCheckinReminderScheduler(jobs, config.checkinReminderLeadMs, clock, log), clock });
   const dues = createDuesService({
@@ -195,8 +196,6 @@ export function buildCore(deps: CoreDeps) {
     indexer,
     tenders: createTenderService({ tenders: repos.tenders, projects: repos.projects, search: repos.search, directory, uow, audit, events: deps.tenderEvents, clock, limit: voiceLimit }),
     stats: createStatsService({ stats: repos.stats, users: repos.users, dues, meetings: repos.meetings, directory, clock, districtTimeZone: config.districtTimeZone }),
-    /** Per address: public registrations, looks and cancellations. */
-    publicLimiter: config.publicRateLimit ? createRateLimiter(deps.redis.data, `${config.keyPrefix}:rl:public`, config.publicRateLimit, log) : null,
     projects: createProjectService({ projects: repos.projects, meetings: repos.meetings, meetingService: meetings, search: repos.search, searchService: search, directory, uow }),
     signs,
     dues,

@@ -27,7 +27,7 @@ import type { NotificationService } from './domain/notifications';
 import type { OrgDirectory } from './domain/orgDirectory';
 import type { OrgService } from './domain/orgs';
 import type { ProfileService } from './domain/profile';
-import type { Clock, RateLimiter, Sessions } from './domain/ports';
+import type { Clock, Sessions } from './domain/ports';
 import type { queueState } from './jobs/queues';
 import type { importMembers } from './domain/memberImport';
 
@@ -68,7 +68,6 @@ export interface AppServices {
   tenders: TenderService;
   projects: ProjectService;
   stats: StatsService;
-  publicLimiter: RateLimiter | null;
   importMembers(actor: Actor, csv: string): ReturnType<typeof importMembers>;
   runDuesStage(actor: Actor, input: { period: string; stage: DuesStage; orgId?: number }): Promise<number>;
   duesQueueState(actor: Actor): Promise<Awaited<ReturnType<typeof queueState>> & { mode: 'auto' | 'manual' }>;

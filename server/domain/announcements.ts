@@ -43,7 +43,8 @@ export function createAnnouncementService(deps: {
   async function visible(actor: Actor, id: number): Promise<Announcement> {
     const found = await announcements.find(id, actor.id);
     if (!found) throw notFound('announcement');
-    (await directory.policy()).assert(actor, 'announcement.read', { orgId: found.orgId, addressee: await announcements.isAddressee(id, actor.id) });
+    // `addressed` comes with the read (the reader's row of the audience): no second query.
+    (await directory.policy()).assert(actor, 'announcement.read', { orgId: found.orgId, addressee: found.addressed });
     return found;
   }
 
@@ -80,7 +81,7 @@ export function createAnnouncementService(deps: {
     async list(actor: Actor, filter: { orgId?: number; beforeId?: number; limit: number }): Promise<{ announcements: Announcement[]; nextCursor: string | null }> {
       const policy = await directory.policy();
       if (filter.orgId !== undefined && !policy.tree.get(filter.orgId)) throw notFound('org');
-      const orgIds = actor.role === 'admin' ? policy.tree.all().map((o) => o.id) : [...new Set(policy.unitsRunBy(actor).flatMap((u) => policy.tree.subtree(u)))];
+      const orgIds = policy.managedUnits(actor);
       const { pinned, rest } = await announcements.list(actor.id, { orgIds, onlyOrg: filter.orgId, beforeId: filter.beforeId, limit: filter.limit });
       const last = rest.at(-1);
       return { announcements: [...pinned, ...rest], nextCursor: rest.length === filter.limit && last ? String(last.id) : null };

@@ -76,16 +76,15 @@ export function createAuditService(deps: { audit: AuditRepo; users: Pick<UsersRe
         if (!policy.tree.get(filter.orgId)) throw notFound('org');
         policy.assert(actor, 'unit.manage', filter.orgId);
         orgIds = policy.tree.subtree(filter.orgId);
-      } else if (actor.role === 'admin') {
+      } else if (policy.managesAll(actor)) {
         orgIds = null;
       } else {
-        const units = policy.unitsRunBy(actor);
-        if (units.length === 0) throw policy.refusal('unit.manage');
-        orgIds = [...new Set(units.flatMap((id) => policy.tree.subtree(id)))];
+        orgIds = policy.managedUnits(actor);
+        if (orgIds.length === 0) throw policy.refusal('unit.manage');
       }
-      const rows = await deps.audit.list({ orgIds: actor.role === 'admin' && filter.orgId === undefined ? null : orgIds, actorId: filter.actorId, action: filter.action, beforeId: filter.beforeId, limit: filter.limit });
+      const rows = await deps.audit.list({ orgIds, actorId: filter.actorId, action: filter.action, beforeId: filter.beforeId, limit: filter.limit });
       const last = rows.at(-1);
-      if (actor.role === 'admin') return { entries: rows, nextCursor: rows.length === filter.limit && last ? String(last.id) : null };
+      if (policy.managesAll(actor)) return { entries: rows, nextCursor: rows.length === filter.limit && last ? String(last.id) : null };
       const people = new Map((await deps.users.findManyByIds([...new Set(rows.filter((e) => e.target.type === 'user').map((e) => e.target.id))])).map((u) => [u.id, u]));
       const entries = rows.filter((e) => {
         if (e.target.type !== 'user') return true;

@@ -32,15 +32,15 @@ export function createCardService(deps: {
   const { repos } = deps;
   return {
     async card(actor: Actor, memberId: number): Promise<ActivityCard> {
+      // What this process noted as signs of life is written first, so the one read shows the latest.
+      await deps.signs.flush();
       const found = await repos.users.findById(memberId);
       if (!found) throw notFound('member');
       const policy = await deps.directory.policy();
       policy.assert(actor, 'member.read', found);
-      await deps.signs.flush();
-      const { active: _active, ...stale } = found;
+      const { active: _active, ...member } = found;
       const year = new Date(deps.clock.now()).getUTCFullYear();
-      const [member, meetings, calls, checkins, dues, transfers, trainings, hours, reports, stints, joined] = await Promise.all([
-        repos.users.findById(memberId).then((u) => ({ ...stale, lastSeenAt: u?.lastSeenAt ?? stale.lastSeenAt })),
+      const [meetings, calls, checkins, dues, transfers, trainings, hours, reports, stints, joined] = await Promise.all([
         repos.meetings.signupsOfUser(memberId),
         repos.calls.forUsers([memberId], { limit: 100 }),
         repos.checkins.involving(memberId, { limit: 100 }),

@@ -2,10 +2,10 @@ import type { Actor, Meeting, MeetingCounts, MeetingStatus, MySignup, OpenTo } f
 import { meetingRoomId } from '../contract/events';
 import { toCounts, toMeeting, type MeetingChanges, type MeetingRecord, type MeetingsRepo, type SignupRecord } from '../db/repositories/meetings';
 import type { Page } from '../util/paging';
-import { conflict, invalid, notFound } from '../errors';
+import { conflict, invalid, notFound, rateLimited } from '../errors';
 import type { NotificationDraft } from '../notifications/sink';
 import type { OrgDirectory } from './orgDirectory';
-import type { Clock, Sessions, Tx } from './ports';
+import type { Clock, RateLimiter, Sessions, Tx } from './ports';
 import { SignupBatcher } from './signupBatcher';
 import { createHash, randomBytes } from 'node:crypto';
 import type { Effects, UnitOfWork } from './unitOfWork';
@@ -76,6 +76,8 @@ export function createMeetingService(deps: {
   trainingOnAttend?: (tx: Tx, meeting: MeetingRecord, userId: number, by: number) => Promise<void>;
   /** A meeting adopted from a library project was created (the project counts it). */
   onAdopted?: (tx: Tx, projectId: number) => Promise<void>;
+  /** Per address: public registrations, looks and cancellations (no account to hold to account). */
+  publicLimiter?: RateLimiter | null;
 }) {
   const { uow, meetings, directory, events, reminders, sessions, clock } = deps;
   const nowIso = () => new Date(clock.now()).toISOString();
@@ -113,6 +115,10 @@ export function createMeetingService(deps: {
     await effects.notify(members.map((userId) => ({ userId, kind: 'meeting_promoted' as const, data: { meetingId: meeting.id, title: meeting.title, startsAt: meeting.startsAt } })));
     for (const userId of members) effects.afterCommit(() => events.promoted(userId, meeting.id));
     return heads.length;
+  }
+
+  async function limitAddress(address: string): Promise<void> {
+    if (deps.publicLimiter && !(await deps.publicLimiter.consume(`public:${address}`))) throw rateLimited('too many requests from this address; try again in a few minutes');
   }
 
   async function mySignup(meetingId: number, signup: SignupRecord | null): Promise<MySignup | null> {
@@ -307,7 +313,8 @@ export function createMeetingService(deps: {
      * (also across processes).
      * Answers the registrant's code (shown once: only its hash is kept).
      */
-    async registerPublic(id: number, person: { name: string; contact: string }): Promise<{ code: string; status: 'confirmed' | 'waitlisted'; position: number | null; checkInCode: string }> {
+    async registerPublic(id: number, person: { name: string; contact: string }, address: string): Promise<{ code: string; status: 'confirmed' | 'waitlisted'; position: number | null; checkInCode: string }> {
+      await limitAddress(address);
       const code = newPublicCode();
       // Through the meeting's sign-up batches: one row lock for members and the public alike.
       const outcome = await batcher.submit({ public: { ...person, codeHash: hashPublicCode(code) } }, id);
@@ -315,7 +322,8 @@ export function createMeetingService(deps: {
     },
 
     /** A registration by its code: where it stands, and the meeting (the online link once holding a seat). */
-    async publicRegistration(code: string) {
+    async publicRegistration(code: string, address: string) {
+      await limitAddress(address);
       const signup = await meetings.findByPublicCode(hashPublicCode(code));
       if (!signup) throw notFound('registration');
       const meeting = (await meetings.find(signup.meetingId))!;
@@ -324,7 +332,8 @@ export function createMeetingService(deps: {
     },
 
     /** Cancels a registration by its code; a freed seat goes to the head of the waitlist at once. */
-    async cancelPublic(code: string): Promise<void> {
+    async cancelPublic(code: string, address: string): Promise<void> {
+      await limitAddress(address);
       const found = await meetings.findByPublicCode(hashPublicCode(code));
       if (!found) throw notFound('registration');
       await uow.run(async (tx, effects) => {

@@ -4,26 +4,12 @@ import type { MemberLifeRepo } from '../db/repositories/memberLife';
 import type { UsersRepo } from '../db/repositories/users';
 import { notFound } from '../errors';
 import type { OrgDirectory } from './orgDirectory';
-import type { Person, Policy } from './policy';
 import type { Clock } from './ports';
 import type { SignsOfLife } from './signsOfLife';
 import type { UnitOfWork } from './unitOfWork';
 
 const DAY_MS = 86_400_000;
 
-/**
- * Who hears that a member reported home: the organizers of their branch, or if it has none, of the nearest
- * unit above that has some (never the member themself).
- */
-export function nearestOrganizers(policy: Policy, member: Person): number[] {
-  if (member.branchId === null) return [];
-  for (const org of policy.tree.lineage(member.branchId)) {
-    // Only organizers over the member: a report home is their record, not news for a peer or a subordinate.
-    const ids = policy.tree.organizersOfUnit(org.id).filter((id) => policy.isOver({ id, role: 'member', branchId: null }, member));
-    if (ids.length > 0) return ids;
-  }
-  return [];
-}
 
 /** Signs of life: the lost-contact list of a unit, and a member reporting home. */
 export function createMemberLifeService(deps: { life: MemberLifeRepo; users: UsersRepo; directory: OrgDirectory; uow: UnitOfWork; signs: SignsOfLife; clock: Clock }) {
@@ -58,7 +44,9 @@ export function createMemberLifeService(deps: { life: MemberLifeRepo; users: Use
         const saved = await life.insertReport(tx, actor.id, { location: input.location, mobile: input.mobile, note: input.note ?? null });
         if (user.branchId !== null) {
           await effects.notify(
-            nearestOrganizers(policy, user).map((userId) => ({
+            // The organizers over the member nearest their branch: a report home is their record, not news for a
+            // peer or a subordinate.
+            policy.nearestOrganizers(user.branchId, (who) => policy.isOver(who, user)).map((userId) => ({
               userId,
               kind: 'member_reported' as const,
               data: { reportId: saved.id, member: { id: user.id, name: user.name }, location: saved.location, mobile: saved.mobile },

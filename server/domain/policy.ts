@@ -52,6 +52,8 @@ export interface Targets {
   'transfer.approveOut': Person; // the member, still in the sending branch
   'transfer.approveIn': { toBranchId: number; member: Person };
   'transfer.see': { member: Person; requestedBy: number; fromBranchId: number; toBranchId: number };
+  'transfer.withdraw': { memberId: number; requestedBy: number };
+  'post.read': { authorId: number; published: boolean }; // a draft is its author's alone
   'training.record': Person;
   'training.confirm': Person;
   'post.edit': Person; // the author
@@ -118,6 +120,8 @@ const RULES: { [A in Action]: { allow: Rule<A>; refusal: string } } = {
     allow: (p, actor, t) => actor.id !== t.member.id && (admin(actor) || p.tree.organizerOf(actor.id).some((unit) => p.tree.isAtOrBelow(t.toBranchId, unit) && !p.tree.organizesOver(t.member.id, unit))),
     refusal: 'the receiving side is decided by an organizer over the receiving branch who is over the member (never the member, a peer or a superior)',
   },
+  'transfer.withdraw': { allow: (_p, actor, t) => actor.id === t.memberId || actor.id === t.requestedBy, refusal: 'only the member or whoever requested the transfer withdraws it' },
+  'post.read': { allow: (_p, actor, p) => p.published || actor.id === p.authorId, refusal: 'a draft is seen by its author only' },
   'transfer.see': {
     allow: (p, actor, t) => actor.id === t.member.id || actor.id === t.requestedBy || p.manages(actor, t.fromBranchId) || p.manages(actor, t.toBranchId),
     refusal: 'only the member, the requester and organizers over either branch see this transfer',
@@ -247,6 +251,33 @@ export class Policy {
   /** The units whose lists the actor reads: every top unit for the admin, else those they organize. */
   unitsRunBy(actor: Who): number[] {
     return actor.role === 'admin' ? this.tree.roots() : this.tree.organizerOf(actor.id);
+  }
+
+  /** Does the actor manage the whole district (the admin)? Lists then need no filter by unit. */
+  managesAll(actor: Who): boolean {
+    return actor.role === 'admin';
+  }
+
+  /** Every unit the actor manages: those they run and everything below them (the admin: every unit). */
+  managedUnits(actor: Who): number[] {
+    return [...new Set(this.unitsRunBy(actor).flatMap((unit) => this.tree.subtree(unit)))];
+  }
+
+  /** The branches among the units the actor manages. */
+  managedBranches(actor: Who): number[] {
+    return [...new Set(this.unitsRunBy(actor).flatMap((unit) => this.tree.branchesUnder(unit)))];
+  }
+
+  /**
+   * The organizers of the nearest unit, from a branch upwards, who pass `qualifies` (who hears that a step
+   * waits for a decision, or that a member reported home): the branch's, else the unit above it, and so on.
+   */
+  nearestOrganizers(branchId: number, qualifies: (organizer: Who) => boolean): number[] {
+    for (const org of this.tree.lineage(branchId)) {
+      const ids = this.tree.organizersOfUnit(org.id).filter((id) => qualifies({ id, role: 'member', branchId: null }));
+      if (ids.length > 0) return ids;
+    }
+    return [];
   }
 
   /** Is `person` under `actor` (see the module comment)? */

@@ -29,7 +29,8 @@ export function createPostService(deps: {
 
   async function load(actor: Actor, id: number): Promise<PostRecord> {
     const post = await posts.find(id);
-    if (!post || post.removed || (post.status === 'draft' && post.author.id !== actor.id)) throw notFound('post');
+    // A draft someone else may not read does not exist for them (404, not 403).
+    if (!post || post.removed || !(await directory.policy()).can(actor, 'post.read', { authorId: post.author.id, published: post.status === 'published' })) throw notFound('post');
     return post;
   }
 
@@ -115,11 +116,12 @@ export function createPostService(deps: {
     async feature(actor: Actor, id: number, featured: boolean): Promise<Post> {
       const post = await load(actor, id);
       if (post.status !== 'published') throw invalid('only a published post is featured');
-      (await directory.policy()).assert(actor, 'post.feature', await author(post));
+      const writer = await author(post);
+      (await directory.policy()).assert(actor, 'post.feature', writer);
       const saved = await deps.uow.run(async (tx) => {
         const stored = await posts.update(tx, id, { featured });
         if (!stored) throw notFound('post');
-        if (stored.featured !== post.featured) await deps.audit.append(tx, [auditEntry(actor, 'post.feature', { type: 'post', id }, (await author(post)).branchId, { before: { featured: post.featured }, after: { featured } })]);
+        if (stored.featured !== post.featured) await deps.audit.append(tx, [auditEntry(actor, 'post.feature', { type: 'post', id }, writer.branchId, { before: { featured: post.featured }, after: { featured } })]);
         return stored;
       });
       return one(actor, saved);

@@ -31,8 +31,8 @@ export function searchDoc(doc: Omit<SearchDoc, 'tokens'>): SearchDoc {
 export function createSearchService(deps: { search: SearchRepo; meetings: Pick<MeetingsRepo, 'signupsOfUser' | 'idsHostedBy' | 'find'>; directory: OrgDirectory; limiter?: RateLimiter | null }) {
   async function scopeOf(actor: Actor): Promise<SearchScope> {
     const policy = await deps.directory.policy();
-    if (actor.role === 'admin') return { all: true, userId: actor.id, rooms: [], discussionOrgs: [], managedOrgs: [] };
-    const managed = [...new Set(policy.unitsRunBy(actor).flatMap((u) => policy.tree.subtree(u)))];
+    if (policy.managesAll(actor)) return { all: true, userId: actor.id, rooms: [], discussionOrgs: [], managedOrgs: [] };
+    const managed = policy.managedUnits(actor);
     const units = new Set(managed);
     if (actor.branchId !== null) for (const org of policy.tree.lineage(actor.branchId)) units.add(org.id);
     const seats = (await deps.meetings.signupsOfUser(actor.id)).filter((s) => (s.status === 'confirmed' || s.status === 'attended') && s.meetingStatus !== 'cancelled').map((s) => s.meetingId);

@@ -76,7 +76,7 @@ export function createTrainingService(deps: { trainings: TrainingsRepo; users: U
       const t = await training(id);
       const policy = await directory.policy();
       policy.assert(actor, 'training.see', t.orgId);
-      const branchIds = actor.role === 'admin' ? null : [...new Set(policy.unitsRunBy(actor).flatMap((u) => policy.tree.branchesUnder(u)))];
+      const branchIds = policy.managesAll(actor) ? null : policy.managedBranches(actor);
       const found = await trainings.recordsOfTraining(id, { ownId: actor.id, branchIds, excludeIds: policy.outsideLists(actor), ...page });
       return { records: found, nextCursor: found.length === page.limit ? String(found.at(-1)!.id) : null };
     },
@@ -138,7 +138,7 @@ export function createTrainingService(deps: { trainings: TrainingsRepo; users: U
         policy.assert(actor, 'unit.manage', filter.orgId);
         branches = policy.tree.branchesUnder(filter.orgId);
       } else {
-        branches = [...new Set(policy.unitsRunBy(actor).flatMap((u) => policy.tree.branchesUnder(u)))];
+        branches = policy.managedBranches(actor);
       }
       return trainings.pendingInBranches(branches, { excludeIds: policy.outsideLists(actor), limit: filter.limit, beforeId: filter.beforeId });
     },

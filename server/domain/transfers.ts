@@ -30,15 +30,9 @@ function decides(policy: Policy, actor: Actor, t: Transfer): boolean {
  * else the unit above it, and so on) who may decide it; never the member.
  */
 function decidersOf(policy: Policy, t: Transfer, step: 'out' | 'in'): number[] {
-  const branchId = step === 'out' ? t.fromBranchId : t.toBranchId;
-  for (const org of policy.tree.lineage(branchId)) {
-    const ids = policy.tree.organizersOfUnit(org.id).filter((id) => {
-      const who = { id, role: 'member' as const, branchId: null };
-      return step === 'out' ? policy.isOver(who, memberOf(t)) : policy.can(who, 'transfer.approveIn', { toBranchId: t.toBranchId, member: memberOf(t) });
-    });
-    if (ids.length > 0) return ids;
-  }
-  return [];
+  return step === 'out'
+    ? policy.nearestOrganizers(t.fromBranchId, (who) => policy.can(who, 'transfer.approveOut', memberOf(t)))
+    : policy.nearestOrganizers(t.toBranchId, (who) => policy.can(who, 'transfer.approveIn', { toBranchId: t.toBranchId, member: memberOf(t) }));
 }
 
 const branchRef = (tree: OrgTree, id: number) => ({ id, name: tree.get(id)?.name ?? `#${id}` });
@@ -66,7 +60,7 @@ export function createTransferService(deps: {
   const view = (policy: Policy, actor: Actor, t: Transfer): TransferView => ({
     ...t,
     mayDecide: decides(policy, actor, t),
-    mayWithdraw: PENDING_TRANSFER.includes(t.status) && (actor.id === t.member.id || actor.id === t.requestedBy.id),
+    mayWithdraw: PENDING_TRANSFER.includes(t.status) && policy.can(actor, 'transfer.withdraw', { memberId: t.member.id, requestedBy: t.requestedBy.id }),
   });
 
   async function load(id: number): Promise<Transfer> {
@@ -189,7 +183,7 @@ export function createTransferService(deps: {
     async withdraw(actor: Actor, id: number): Promise<TransferView> {
       const t = await load(id);
       const policy = await directory.policy();
-      if (actor.id !== t.member.id && actor.id !== t.requestedBy.id) throw policy.refusal('transfer.request');
+      policy.assert(actor, 'transfer.withdraw', { memberId: t.member.id, requestedBy: t.requestedBy.id });
       if (!PENDING_TRANSFER.includes(t.status)) throw conflict(`this transfer is ${t.status}`);
       await uow.run(async (tx) => {
         if (!(await repos.transfers.advance(tx, id, t.status, 'withdrawn', { action: 'withdrawn', by: actor.id, note: null }))) throw conflict('this transfer was decided meanwhile');
@@ -218,10 +212,10 @@ export function createTransferService(deps: {
         if (!policy.tree.get(filter.orgId)) throw notFound('org');
         policy.assert(actor, 'unit.manage', filter.orgId);
         scope = { branchIds: policy.tree.branchesUnder(filter.orgId) };
-      } else if (actor.role === 'admin') {
+      } else if (policy.managesAll(actor)) {
         scope = { branchIds: null };
       } else {
-        scope = { memberOrRequester: actor.id, branchIds: [...new Set(policy.unitsRunBy(actor).flatMap((u) => policy.tree.branchesUnder(u)))] };
+        scope = { memberOrRequester: actor.id, branchIds: policy.managedBranches(actor) };
       }
       const rows = await repos.transfers.list({ status, ...scope, beforeId: filter.beforeId, limit: filter.limit });
       const last = rows.at(-1);

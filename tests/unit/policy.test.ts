@@ -244,6 +244,12 @@ describe('policy: who may act on whom', () => {
     expect(NAMES.filter((n) => policy.can(PEOPLE[n], 'transfer.see', { ...seen, requestedBy: 12, fromBranchId: 3, toBranchId: 4 }))).toEqual(['admin', 'comOrg', 'genOrg', 'branchOrg', 'peerOrg', 'orgB', 'member']);
   });
 
+  it('transfer.withdraw and post.read: the member or the requester withdraws; a draft is its author\'s alone', () => {
+    expect(NAMES.filter((n) => policy.can(PEOPLE[n], 'transfer.withdraw', { memberId: 20, requestedBy: 12 }))).toEqual(['branchOrg', 'member']);
+    expect(NAMES.filter((n) => policy.can(PEOPLE[n], 'post.read', { authorId: 20, published: false }))).toEqual(['member']);
+    expect(NAMES.every((n) => policy.can(PEOPLE[n], 'post.read', { authorId: 20, published: true }))).toBe(true);
+  });
+
   it('checkin.call: a call keeps a check-in only between its organizer and its member', () => {
     const checkin = { organizerId: 12, memberId: 20 };
     expect(policy.can(PEOPLE.branchOrg, 'checkin.call', { ...checkin, calleeId: 20 })).toBe(true);

@@ -60,9 +60,6 @@ export function createAnnouncementsRepo(knex: Knex, read: Knex = knex, clock: Cl
       const row: AnnouncementRow | undefined = await base(within(tx, read), userId).where('a.id', id).first();
       return row ? toAnnouncement(row) : null;
     },
-    async isAddressee(id: number, userId: number): Promise<boolean> {
-      return Boolean(await read('announcement_reads').where({ announcement_id: id, user_id: userId }).first('user_id'));
-    },
     /**
      * Those addressed to the user or published in `orgIds`, optionally of one unit: on the first page the
      * still-pinned ones first, then the rest newest first (paged by id).

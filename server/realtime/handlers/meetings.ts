@@ -3,6 +3,7 @@ import { meetingWatchRoom } from '../../contract/events';
 import type { Actor } from '../../contract/model';
 import type { MeetingService } from '../../domain/meetings';
 import { positiveId } from '../../schemas';
+import { followRechecked, unfollow, type FollowBook } from '../follow';
 import { handle } from '../handle';
 import type { AppSocket, RealtimeContext } from '../io';
 
@@ -15,29 +16,11 @@ export const attendSchema = z
 export function registerMeetingHandlers(socket: AppSocket, meetings: MeetingService, rt: RealtimeContext): void {
   const actor = (): Actor => socket.data.actor!;
 
-  handle(socket, 'meeting:watch', meetingRefSchema, async ({ meetingId }) => {
-    const version = socket.data.rightsVersion;
-    const started = Date.now();
-    const result = await meetings.watch(actor(), meetingId, () => {
-      socket.data.watching.add(meetingId);
-      return socket.join(meetingWatchRoom(meetingId));
-    });
-    // Rights re-checked while this ran: follow only if still allowed.
-    if (socket.data.rightsVersion !== version || rt.sessions.roomChangedSince(meetingWatchRoom(meetingId), actor().id, started)) {
-      if (!(await meetings.mayWatch(actor(), meetingId))) {
-        socket.data.watching.delete(meetingId);
-        await socket.leave(meetingWatchRoom(meetingId));
-        return meetings.watch(actor(), meetingId, () => {}); // answers with the refusal
-      }
-    }
-    return result;
-  }, rt.handlerContext);
-
-  handle(socket, 'meeting:unwatch', meetingRefSchema, async ({ meetingId }) => {
-    socket.data.watching.delete(meetingId);
-    await socket.leave(meetingWatchRoom(meetingId));
-    return {};
-  }, rt.handlerContext);
+  const book = (meetingId: number): FollowBook => ({ add: () => socket.data.watching.add(meetingId), remove: () => socket.data.watching.delete(meetingId) });
+  handle(socket, 'meeting:watch', meetingRefSchema, ({ meetingId }) =>
+    followRechecked(socket, rt, meetingWatchRoom(meetingId), book(meetingId), (join) => meetings.watch(actor(), meetingId, join), () => meetings.mayWatch(actor(), meetingId)),
+  rt.handlerContext);
+  handle(socket, 'meeting:unwatch', meetingRefSchema, ({ meetingId }) => unfollow(socket, meetingWatchRoom(meetingId), book(meetingId)), rt.handlerContext);
 
   handle(socket, 'meeting:signup', meetingRefSchema, ({ meetingId }) => meetings.signup(actor(), meetingId), rt.handlerContext);
   handle(socket, 'meeting:cancel', meetingRefSchema, ({ meetingId }) => meetings.cancel(actor(), meetingId), rt.handlerContext);
