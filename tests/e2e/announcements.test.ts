@@ -1,12 +1,11 @@
-import type { BrowserContextOptions, Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { en } from '../../client/src/i18n/en';
 import { voiceEn } from '../../client/src/i18n/voice/en';
 import { voiceZhCN } from '../../client/src/i18n/voice/zh-CN';
 import { zhCN } from '../../client/src/i18n/zh-CN';
-import { useBrowserServer } from '../helpers/browser';
+import { DESKTOP_EN, fill, go, PHONE_ZH, useBrowserServer } from '../helpers/browser';
 import { api } from '../helpers/clients';
-import { createMembersFast, PASSWORD, type Person } from '../helpers/district';
+import { createMembersFast } from '../helpers/district';
 
 /**
  * Announcements in the browser, each person in their own page: the general branch's organizer publishes one to
@@ -17,33 +16,15 @@ import { createMembersFast, PASSWORD, type Person } from '../helpers/district';
  * unread; the publisher, who was not addressed, never does, nor does opening it count as a read.
  */
 
-const env = useBrowserServer();
+const env = useBrowserServer({ timeout: 10_000 });
 const zh = { ...zhCN, ...voiceZhCN };
 const english = { ...en, ...voiceEn };
-const fill = (text: string, params: Record<string, string | number>) => text.replace(/\{(\w+)\}/g, (_, k) => String(params[k] ?? ''));
-
-const phone: BrowserContextOptions = { locale: 'zh-CN', timezoneId: 'Asia/Shanghai', viewport: { width: 360, height: 740 } };
-const desktop: BrowserContextOptions = { locale: 'en-GB', timezoneId: 'Europe/London', viewport: { width: 1280, height: 800 } };
-
-async function open(person: Person, options: BrowserContextOptions): Promise<Page> {
-  const context = await env.browser.newContext(options);
-  const page = await context.newPage();
-  page.setDefaultTimeout(10_000);
-  await page.goto(env.server.url);
-  await page.getByLabel(/Email|邮箱/).fill(person.user.email);
-  await page.getByLabel(/Password|密码/).fill(PASSWORD);
-  await page.getByRole('button', { name: /Sign in|登录/ }).click();
-  await page.getByRole('status').filter({ hasText: /Connected|已连接/ }).waitFor();
-  return page;
-}
-
-const go = (page: Page, hash: string) => page.evaluate((h) => void (location.hash = h), hash);
 
 describe('announcements in the browser', () => {
   it('an organizer publishes and watches "read by N of M" rise live while two members read it; the unread list shrinks', async () => {
     const { d } = env;
     const [bea, ben] = await createMembersFast(env.server.db, d.branchB.id, 2, `ann${Date.now().toString(36)}`);
-    const organizer = await open(d.genOrg, phone);
+    const organizer = await env.open(d.genOrg, PHONE_ZH);
     const title = '关于十二月组织生活会的通知 December branch meeting';
     try {
       // Published from the list's form, to branch B: its four members are told.
@@ -74,7 +55,7 @@ describe('announcements in the browser', () => {
       expect(readPosts).toEqual([]);
 
       // Branch B's organizer is one of the four: for him it is unread, like for any member (English, laptop).
-      const orgB = await open(d.orgB, desktop);
+      const orgB = await env.open(d.orgB, DESKTOP_EN);
       try {
         await go(orgB, '/announcements');
         const card = orgB.locator('li.card').filter({ hasText: title });
@@ -86,7 +67,7 @@ describe('announcements in the browser', () => {
       }
 
       // Bob (English, on a laptop) finds it marked unread in his list and opens it.
-      const bob = await open(d.bob, desktop);
+      const bob = await env.open(d.bob, DESKTOP_EN);
       try {
         await go(bob, '/announcements');
         const card = bob.locator('li.card').filter({ hasText: title });
@@ -110,7 +91,7 @@ describe('announcements in the browser', () => {
       }
 
       // Bea opens it from her notification.
-      const beaPage = await open(bea, phone);
+      const beaPage = await env.open(bea, PHONE_ZH);
       try {
         await go(beaPage, '/notifications');
         await beaPage.getByRole('link', { name: new RegExp(title.slice(0, 8)) }).first().click();

@@ -1,14 +1,13 @@
 import { readFileSync } from 'node:fs';
-import type { BrowserContextOptions, Page } from 'playwright-core';
+import type { BrowserContextOptions } from 'playwright-core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { en } from '../../client/src/i18n/en';
 import { lifeEn } from '../../client/src/i18n/life/en';
 import { lifeZhCN } from '../../client/src/i18n/life/zh-CN';
 import { zhCN } from '../../client/src/i18n/zh-CN';
 import { periodOf } from '../../server/contract/time';
-import { useBrowserServer } from '../helpers/browser';
+import { DESKTOP_EN, fill, go, PHONE_ZH, useBrowserServer } from '../helpers/browser';
 import { api, connect, ok } from '../helpers/clients';
-import { PASSWORD, type Person } from '../helpers/district';
 import { auditScreen, SETTLE_SCRIPT, settle } from '../helpers/routeAudit';
 
 /**
@@ -18,32 +17,15 @@ import { auditScreen, SETTLE_SCRIPT, settle } from '../helpers/routeAudit';
  * downloads it as CSV; an organizer of another branch is refused.
  */
 
-const env = useBrowserServer();
+const env = useBrowserServer({ timeout: 10_000, initScript: SETTLE_SCRIPT });
 const zh = { ...zhCN, ...lifeZhCN };
 const english = { ...en, ...lifeEn };
-const fill = (text: string, params: Record<string, string | number>) => text.replace(/\{(\w+)\}/g, (_, k) => String(params[k] ?? ''));
 
-const phone: BrowserContextOptions = { locale: 'zh-CN', timezoneId: 'Asia/Shanghai', viewport: { width: 360, height: 740 } };
-const desktop: BrowserContextOptions = { locale: 'en-GB', timezoneId: 'Europe/London', viewport: { width: 1280, height: 800 }, acceptDownloads: true };
+const desktop: BrowserContextOptions = { ...DESKTOP_EN, acceptDownloads: true };
 
 const TRAINING = '党史学习 Party history';
 const SELF_STUDY = '读书会 Reading circle';
 const MEETING = '支部主题党日 Branch day';
-
-async function open(person: Person, options: BrowserContextOptions): Promise<Page> {
-  const context = await env.browser.newContext(options);
-  await context.addInitScript(SETTLE_SCRIPT);
-  const page = await context.newPage();
-  page.setDefaultTimeout(10_000);
-  await page.goto(env.server.url);
-  await page.getByLabel(/Email|邮箱/).fill(person.user.email);
-  await page.getByLabel(/Password|密码/).fill(PASSWORD);
-  await page.getByRole('button', { name: /Sign in|登录/ }).click();
-  await page.getByRole('status').filter({ hasText: /Connected|已连接/ }).waitFor();
-  return page;
-}
-
-const go = (page: Page, hash: string) => page.evaluate((h) => void (location.hash = h), hash);
 
 beforeAll(async () => {
   const { d, server } = env;
@@ -71,7 +53,7 @@ beforeAll(async () => {
 describe('the activity card', () => {
   it('shows its sections at 360 px, prints without the bars and buttons, and makes a PDF', async () => {
     const { d } = env;
-    const page = await open(d.alice, phone);
+    const page = await env.open(d.alice, PHONE_ZH);
     try {
       await page.getByRole('button', { name: zh['nav.account'], exact: true }).click();
       await page.getByRole('menuitem', { name: zh['nav.record'] }).click();
@@ -126,8 +108,8 @@ describe('the activity card', () => {
 
   it('an organizer over the member opens it and downloads it as CSV; an organizer of another branch is refused', async () => {
     const { d } = env;
-    const orgA = await open(d.orgA, desktop);
-    const orgB = await open(d.orgB, phone);
+    const orgA = await env.open(d.orgA, desktop);
+    const orgB = await env.open(d.orgB, PHONE_ZH);
     try {
       await go(orgA, `/members/${d.alice.user.id}/card`);
       await orgA.getByRole('heading', { level: 1, name: fill(english['card.of'], { name: d.alice.user.name }) }).waitFor();

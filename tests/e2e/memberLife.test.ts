@@ -1,12 +1,11 @@
-import type { BrowserContextOptions, Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { en } from '../../client/src/i18n/en';
 import { lifeEn } from '../../client/src/i18n/life/en';
 import { lifeZhCN } from '../../client/src/i18n/life/zh-CN';
 import { zhCN } from '../../client/src/i18n/zh-CN';
-import { useBrowserServer } from '../helpers/browser';
+import { DESKTOP_EN, fill, go, PHONE_ZH, useBrowserServer } from '../helpers/browser';
 import { api } from '../helpers/clients';
-import { createMembersFast, PASSWORD, type Person } from '../helpers/district';
+import { createMembersFast } from '../helpers/district';
 
 /**
  * The other member-life pages in the browser, each person in their own page: training (an organizer publishes
@@ -15,34 +14,16 @@ import { createMembersFast, PASSWORD, type Person } from '../helpers/district';
  * lost-contact list (the most silent first, a check-in call in one click) and the audit log (filters).
  */
 
-const env = useBrowserServer();
+const env = useBrowserServer({ timeout: 10_000 });
 const zh = { ...zhCN, ...lifeZhCN };
 const english = { ...en, ...lifeEn };
-const fill = (text: string, params: Record<string, string | number>) => text.replace(/\{(\w+)\}/g, (_, k) => String(params[k] ?? ''));
-
-const phone: BrowserContextOptions = { locale: 'zh-CN', timezoneId: 'Asia/Shanghai', viewport: { width: 360, height: 740 } };
-const desktop: BrowserContextOptions = { locale: 'en-GB', timezoneId: 'Europe/London', viewport: { width: 1280, height: 800 } };
-
-async function open(person: Person, options: BrowserContextOptions): Promise<Page> {
-  const context = await env.browser.newContext(options);
-  const page = await context.newPage();
-  page.setDefaultTimeout(10_000);
-  await page.goto(env.server.url);
-  await page.getByLabel(/Email|邮箱/).fill(person.user.email);
-  await page.getByLabel(/Password|密码/).fill(PASSWORD);
-  await page.getByRole('button', { name: /Sign in|登录/ }).click();
-  await page.getByRole('status').filter({ hasText: /Connected|已连接/ }).waitFor();
-  return page;
-}
-
-const go = (page: Page, hash: string) => page.evaluate((h) => void (location.hash = h), hash);
 
 describe('member life in the browser', () => {
   it('training: published and recorded by the organizer, hours reported by members, confirmed or rejected from the queue', async () => {
     const { d } = env;
-    const orgA = await open(d.orgA, desktop);
-    const amy = await open(d.amy, phone);
-    const alice = await open(d.alice, phone);
+    const orgA = await env.open(d.orgA, DESKTOP_EN);
+    const amy = await env.open(d.amy, PHONE_ZH);
+    const alice = await env.open(d.alice, PHONE_ZH);
     const title = '基层治理讲座 Grassroots governance';
     try {
       await go(orgA, '/trainings');
@@ -104,8 +85,8 @@ describe('member life in the browser', () => {
 
   it('reporting home: the member says where they are, the branch organizer is told live and opens their card', async () => {
     const { d } = env;
-    const alice = await open(d.alice, phone);
-    const orgA = await open(d.orgA, desktop);
+    const alice = await env.open(d.alice, PHONE_ZH);
+    const orgA = await env.open(d.orgA, DESKTOP_EN);
     try {
       await go(alice, '/report-in');
       await alice.getByRole('heading', { level: 1, name: zh['nav.reportIn'] }).waitFor();
@@ -137,7 +118,7 @@ describe('member life in the browser', () => {
     const ago = (days: number) => new Date(Date.now() - days * 86_400_000).toISOString();
     await server.db.knex('users').where({ id: long.user.id }).update({ created_at: ago(400), last_seen_at: ago(200) });
     await server.db.knex('users').where({ id: shorter.user.id }).update({ created_at: ago(120) });
-    const orgB = await open(d.orgB, phone);
+    const orgB = await env.open(d.orgB, PHONE_ZH);
     try {
       await orgB.getByRole('link', { name: zh['nav.manage'] }).click();
       await orgB.getByRole('navigation', { name: zh['admin.sections'] }).getByRole('link', { name: zh['nav.lostContact'] }).click();

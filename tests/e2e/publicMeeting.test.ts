@@ -3,7 +3,7 @@ import { en } from '../../client/src/i18n/en';
 import { publicZhCN } from '../../client/src/i18n/public/zh-CN';
 import { zhCN } from '../../client/src/i18n/zh-CN';
 import type { Meeting } from '../../server/contract/model';
-import { useBrowserServer } from '../helpers/browser';
+import { DESKTOP_EN, fill, go, PHONE_ZH, useBrowserServer } from '../helpers/browser';
 import { api, connect, ok } from '../helpers/clients';
 
 /**
@@ -14,8 +14,6 @@ import { api, connect, ok } from '../helpers/clients';
  */
 const env = useBrowserServer();
 const zh = { ...zhCN, ...publicZhCN };
-const fill = (text: string, params: Record<string, string | number>) => text.replace(/\{(\w+)\}/g, (_, k) => String(params[k] ?? ''));
-const phone = { locale: 'zh-CN', timezoneId: 'Asia/Shanghai', viewport: { width: 360, height: 740 } };
 
 describe('a meeting open to the public', () => {
   it('a visitor registers without an account on a phone, waits, moves up, and is checked in by the organizer', async () => {
@@ -31,14 +29,13 @@ describe('a meeting open to the public', () => {
     await ok(amy, 'meeting:signup', { meetingId: meeting.id });
 
     // The member's page shows the public link to pass on.
-    const member = await env.signIn(d.alice.user.email, phone);
-    await member.evaluate((id) => void (location.hash = `/meetings/${id}`), meeting.id);
+    const member = await env.open(d.alice, PHONE_ZH);
+    await go(member, `/meetings/${meeting.id}`);
     const link = await member.getByTestId('public-link').getAttribute('href');
     expect(link).toContain(`#/public/meetings/${meeting.id}`);
     await member.context().close();
 
-    const context = await env.browser.newContext(phone);
-    const visitor = await context.newPage();
+    const visitor = await env.newPage(PHONE_ZH);
     visitor.setDefaultTimeout(10_000);
     try {
       await visitor.goto(link!);
@@ -64,9 +61,9 @@ describe('a meeting open to the public', () => {
       await visitor.getByRole('link', { name: zh['public.yours'] }).waitFor();
 
       // The organizer sees the visitor's name and contact, and checks in by the code.
-      const organizer = await env.signIn(d.orgA.user.email, { locale: 'en-GB', timezoneId: 'Europe/London', viewport: { width: 1280, height: 800 } });
+      const organizer = await env.open(d.orgA, DESKTOP_EN);
       try {
-        await organizer.evaluate((id) => void (location.hash = `/meetings/${id}`), meeting.id);
+        await go(organizer, `/meetings/${meeting.id}`);
         const row = organizer.locator('ol.signups > li').filter({ hasText: '王大妈' });
         await row.getByText('13800138000').waitFor();
         await organizer.getByLabel(en['meeting.codeLabel']).fill(code);
@@ -79,7 +76,7 @@ describe('a meeting open to the public', () => {
       await status.filter({ hasText: zh['public.attended'] }).waitFor();
     } finally {
       amy.close();
-      await context.close();
+      await visitor.context().close();
     }
   });
 });

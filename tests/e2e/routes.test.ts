@@ -13,9 +13,9 @@ import { voiceEn } from '../../client/src/i18n/voice/en';
 import { voiceZhCN } from '../../client/src/i18n/voice/zh-CN';
 import { zhCN } from '../../client/src/i18n/zh-CN';
 import { periodOf } from '../../server/contract/time';
-import { useBrowserServer } from '../helpers/browser';
+import { fill, useBrowserServer } from '../helpers/browser';
 import { api, connect, ok, type TestSocket } from '../helpers/clients';
-import { PASSWORD, type Person } from '../helpers/district';
+import type { Person } from '../helpers/district';
 import { Findings, SETTLE_SCRIPT, settle } from '../helpers/routeAudit';
 
 /**
@@ -27,12 +27,12 @@ import { Findings, SETTLE_SCRIPT, settle } from '../helpers/routeAudit';
  * ROUTES_DEBUG=1 prints how long each screen took and saves a screenshot of a step that failed to /tmp.
  */
 
-const env = useBrowserServer();
+// Every page reports when it has settled (routeAudit's settle waits for that).
+const env = useBrowserServer({ initScript: SETTLE_SCRIPT });
 // The shared catalog and the parts the member-life, voice, projects and statistics pages load with them.
 type Catalog = typeof en & typeof lifeEn & typeof voiceEn & typeof projectsEn & typeof statsEn & typeof publicEn;
 type Locale = 'zh-CN' | 'en-GB';
 const catalogOf = (locale: Locale): Catalog => (locale === 'zh-CN' ? { ...zhCN, ...lifeZhCN, ...voiceZhCN, ...projectsZhCN, ...statsZhCN, ...publicZhCN } : { ...en, ...lifeEn, ...voiceEn, ...projectsEn, ...statsEn, ...publicEn });
-const fill = (text: string, params: Record<string, string | number>) => text.replace(/\{(\w+)\}/g, (_, k) => String(params[k] ?? ''));
 const phone = (locale: Locale): BrowserContextOptions => ({
   locale,
   timezoneId: locale === 'zh-CN' ? 'Asia/Shanghai' : 'Europe/London',
@@ -170,19 +170,6 @@ beforeAll(async () => {
 
   for (const s of [alice, amy, orgA, genOrg, admin]) s.close();
 }, 60_000);
-
-/** Signs in through the login form in a fresh context that reports when the page has settled. */
-async function open(person: Person, locale: Locale): Promise<Page> {
-  const context = await env.browser.newContext(phone(locale));
-  await context.addInitScript(SETTLE_SCRIPT);
-  const page = await context.newPage();
-  await page.goto(env.server.url);
-  await page.getByLabel(/Email|邮箱/).fill(person.user.email);
-  await page.getByLabel(/Password|密码/).fill(PASSWORD);
-  await page.getByRole('button', { name: /Sign in|登录/ }).click();
-  await page.getByRole('status').filter({ hasText: /Connected|已连接/ }).waitFor();
-  return page;
-}
 
 interface Extra {
   name: string;
@@ -424,7 +411,7 @@ function withExtras(screens: Screen[], path: string, extras: Extra[]): Screen[] 
 async function checkRole(person: Person, label: string, locale: Locale, screens: (tr: Catalog) => Screen[], live?: (page: Page, findings: Findings, tr: Catalog) => Promise<void>) {
   const tr = catalogOf(locale);
   const findings = new Findings(`${label} (${person.user.name}, 360×740, ${locale})`);
-  const page = await open(person, locale);
+  const page = await env.open(person, phone(locale));
   page.setDefaultTimeout(10_000);
   try {
     for (const screen of screens(tr)) await visit(page, findings, screen);
@@ -513,9 +500,7 @@ describe('every route at 360 px, for each role', () => {
     const registration = { code: publicCode };
     for (const locale of ['zh-CN', 'en-GB'] as const) {
       const tr = catalogOf(locale);
-      const context = await env.browser.newContext(phone(locale));
-      await context.addInitScript(SETTLE_SCRIPT);
-      const page = await context.newPage();
+      const page = await env.newPage(phone(locale));
       try {
         await page.goto(env.server.url);
         await page.getByRole('button', { name: tr['login.submit'] }).waitFor();
@@ -543,7 +528,7 @@ describe('every route at 360 px, for each role', () => {
         await findings.check(page, `a public registration (${locale})`);
       } finally {
         // One guest socket per link at a time: this one leaves before the next language opens the link.
-        await context.close();
+        await page.context().close();
       }
     }
     expect(findings.count, findings.report()).toBe(0);

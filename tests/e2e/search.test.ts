@@ -2,7 +2,7 @@ import type { Locator, Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { voiceZhCN } from '../../client/src/i18n/voice/zh-CN';
 import { zhCN } from '../../client/src/i18n/zh-CN';
-import { useBrowserServer } from '../helpers/browser';
+import { PHONE_ZH, useBrowserServer } from '../helpers/browser';
 import { api, connect, ok } from '../helpers/clients';
 
 /**
@@ -13,7 +13,7 @@ import { api, connect, ok } from '../helpers/clients';
  * opened at that reply.
  */
 
-const env = useBrowserServer();
+const env = useBrowserServer({ timeout: 10_000 });
 const zh = { ...zhCN, ...voiceZhCN };
 
 const TARGET = '请大家按时交党费，这个月截止到25号。';
@@ -88,15 +88,8 @@ describe('search in the browser', () => {
       await indexed(d.alice.token, '场地', 'message', IN_MEETING);
       await indexed(d.alice.token, '读书会', 'reply', REPLY);
 
-      const context = await env.browser.newContext({ locale: 'zh-CN', timezoneId: 'Asia/Shanghai', viewport: { width: 360, height: 740 } });
-      const page = await context.newPage();
-      page.setDefaultTimeout(10_000);
+      const page = await env.open(d.alice, PHONE_ZH);
       try {
-        await page.goto(env.server.url);
-        await page.getByLabel('邮箱').fill(d.alice.user.email);
-        await page.getByLabel('密码').fill('correct-horse-battery');
-        await page.getByRole('button', { name: '登录' }).click();
-        await page.getByRole('status').filter({ hasText: '已连接' }).waitFor();
         // The home room shows its end: the message is far above it.
         await page.getByRole('log').getByText(lastBody).waitFor();
         expect(await page.locator(`li.msg[data-seq="${targetSeq}"]`).count()).toBe(0);
@@ -147,7 +140,7 @@ describe('search in the browser', () => {
         await expect.poll(() => target.evaluate((el) => el === document.activeElement)).toBe(true);
         await inView(target, page.locator('main.page'));
       } finally {
-        await context.close();
+        await page.context().close();
       }
     } finally {
       for (const s of [amy, orgA, alice]) s.close();

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { statsZhCN } from '../../client/src/i18n/stats/zh-CN';
 import { zhCN } from '../../client/src/i18n/zh-CN';
 import type { DistrictStats } from '../../client/src/views/stats/logic';
-import { useBrowserServer } from '../helpers/browser';
+import { go, PHONE_ZH, useBrowserServer } from '../helpers/browser';
 import { api } from '../helpers/clients';
 
 /**
@@ -10,21 +10,19 @@ import { api } from '../helpers/clients';
  * dues drawn as a chart (the chart library arrives with the page only) with its figures in a table too, and
  * narrows to one unit; an organizer reaches it from the console and sees only her units.
  */
-const env = useBrowserServer();
+const env = useBrowserServer({ timeout: 10_000 });
 const zh = { ...zhCN, ...statsZhCN };
-const phone = { locale: 'zh-CN', timezoneId: 'Asia/Shanghai', viewport: { width: 360, height: 740 } };
 
 describe('the statistics page', () => {
   it('shows the server’s figures, the dues as a chart and a table, narrows to a unit; an organizer gets there from the console', async () => {
     const { d, server } = env;
     const { body: all } = await api<DistrictStats>(server.url, 'GET', '/api/stats', { token: d.admin.token });
     const { body: branchA } = await api<DistrictStats>(server.url, 'GET', `/api/stats?orgId=${d.branchA.id}`, { token: d.admin.token });
-    const admin = await env.signIn(d.admin.user.email, phone);
-    admin.setDefaultTimeout(10_000);
+    const admin = await env.open(d.admin, PHONE_ZH);
     try {
       const scripts: string[] = [];
       admin.on('request', (r) => void (r.resourceType() === 'script' && scripts.push(r.url())));
-      await admin.evaluate(() => void (location.hash = '/stats'));
+      await go(admin, '/stats');
       await admin.getByRole('heading', { level: 1, name: zh['nav.stats'] }).waitFor();
       const figure = (label: string) => admin.locator('.figure').filter({ has: admin.getByText(label, { exact: true }) }).locator('dd');
       await expect.poll(() => figure(zh['stats.unit.branch']).innerText()).toBe(String(all.units.branch));
@@ -49,10 +47,9 @@ describe('the statistics page', () => {
       await admin.context().close();
     }
 
-    const organizer = await env.signIn(d.genOrg.user.email, phone);
-    organizer.setDefaultTimeout(10_000);
+    const organizer = await env.open(d.genOrg, PHONE_ZH);
     try {
-      await organizer.evaluate(() => void (location.hash = '/audit'));
+      await go(organizer, '/audit');
       await organizer.getByRole('link', { name: zh['nav.stats'] }).click();
       await organizer.getByRole('heading', { level: 1, name: zh['nav.stats'] }).waitFor();
       const { body: mine } = await api<DistrictStats>(server.url, 'GET', '/api/stats', { token: d.genOrg.token });

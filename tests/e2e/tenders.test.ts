@@ -1,4 +1,3 @@
-import type { BrowserContextOptions, Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { en } from '../../client/src/i18n/en';
 import { projectsEn } from '../../client/src/i18n/projects/en';
@@ -7,9 +6,8 @@ import { voiceEn } from '../../client/src/i18n/voice/en';
 import { voiceZhCN } from '../../client/src/i18n/voice/zh-CN';
 import { zhCN } from '../../client/src/i18n/zh-CN';
 import type { Bid, Tender } from '../../server/contract/projects';
-import { useBrowserServer } from '../helpers/browser';
+import { DESKTOP_EN, fill, go, PHONE_ZH, useBrowserServer } from '../helpers/browser';
 import { api } from '../helpers/clients';
-import type { Person } from '../helpers/district';
 
 /**
  * Calls for projects and the library in the browser, each person in their own page: a member proposes a bid
@@ -19,20 +17,9 @@ import type { Person } from '../helpers/district';
  * which links back to the project.
  */
 
-const env = useBrowserServer();
+const env = useBrowserServer({ timeout: 10_000 });
 const zh = { ...zhCN, ...voiceZhCN, ...projectsZhCN };
 const english = { ...en, ...voiceEn, ...projectsEn };
-const fill = (text: string, params: Record<string, string | number>) => text.replace(/\{(\w+)\}/g, (_, k) => String(params[k] ?? ''));
-
-const phone: BrowserContextOptions = { locale: 'zh-CN', timezoneId: 'Asia/Shanghai', viewport: { width: 360, height: 740 } };
-const desktop: BrowserContextOptions = { locale: 'en-GB', timezoneId: 'Europe/London', viewport: { width: 1280, height: 800 } };
-
-async function open(person: Person, options: BrowserContextOptions): Promise<Page> {
-  const page = await env.signIn(person.user.email, options);
-  page.setDefaultTimeout(10_000);
-  return page;
-}
-const go = (page: Page, hash: string) => page.evaluate((h) => void (location.hash = h), hash);
 
 describe('calls for projects in the browser', () => {
   it('a member bids; another backs the bid and the count moves live on the first page; the organizer awards it, it is in the library, and adopting it makes a meeting', async () => {
@@ -47,9 +34,9 @@ describe('calls for projects in the browser', () => {
     // Another bid already there (backed by nobody yet).
     await api<{ bid: Bid }>(server.url, 'POST', `/api/tenders/${tender.id}/bids`, { token: d.bob.token, body: { title: `周末理论学习读书会 ${tag}`, summary: '每月两次读书会', plan: '第一周选书，第三周分享。', format: '线下读书会' } });
 
-    const alice = await open(d.alice, phone);
-    const amy = await open(d.amy, desktop);
-    const organizer = await open(d.orgA, phone);
+    const alice = await env.open(d.alice, PHONE_ZH);
+    const amy = await env.open(d.amy, DESKTOP_EN);
+    const organizer = await env.open(d.orgA, PHONE_ZH);
     try {
       // The member reaches the call from the forum tab's Projects section and proposes a bid.
       await go(alice, '/announcements');

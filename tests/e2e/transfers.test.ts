@@ -1,12 +1,11 @@
-import type { BrowserContextOptions, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { en } from '../../client/src/i18n/en';
 import { lifeEn } from '../../client/src/i18n/life/en';
 import { lifeZhCN } from '../../client/src/i18n/life/zh-CN';
 import { zhCN } from '../../client/src/i18n/zh-CN';
-import { useBrowserServer } from '../helpers/browser';
+import { DESKTOP_EN, fill, go, PHONE_ZH, useBrowserServer } from '../helpers/browser';
 import { api } from '../helpers/clients';
-import { PASSWORD, type Person } from '../helpers/district';
 import { auditScreen, SETTLE_SCRIPT, settle } from '../helpers/routeAudit';
 
 /**
@@ -16,27 +15,9 @@ import { auditScreen, SETTLE_SCRIPT, settle } from '../helpers/routeAudit';
  * needs a note, and a member withdraws a request while it waits.
  */
 
-const env = useBrowserServer();
+const env = useBrowserServer({ timeout: 10_000, initScript: SETTLE_SCRIPT });
 const zh = { ...zhCN, ...lifeZhCN };
 const english = { ...en, ...lifeEn };
-const fill = (text: string, params: Record<string, string | number>) => text.replace(/\{(\w+)\}/g, (_, k) => String(params[k] ?? ''));
-
-const phone: BrowserContextOptions = { locale: 'zh-CN', timezoneId: 'Asia/Shanghai', viewport: { width: 360, height: 740 } };
-const desktop: BrowserContextOptions = { locale: 'en-GB', timezoneId: 'Europe/London', viewport: { width: 1280, height: 800 } };
-
-/** Signs in through the form in a context of its own that reports when the page has settled. */
-async function open(person: Person, options: BrowserContextOptions): Promise<Page> {
-  const context = await env.browser.newContext(options);
-  await context.addInitScript(SETTLE_SCRIPT);
-  const page = await context.newPage();
-  page.setDefaultTimeout(10_000);
-  await page.goto(env.server.url);
-  await page.getByLabel(/Email|邮箱/).fill(person.user.email);
-  await page.getByLabel(/Password|密码/).fill(PASSWORD);
-  await page.getByRole('button', { name: /Sign in|登录/ }).click();
-  await page.getByRole('status').filter({ hasText: /Connected|已连接/ }).waitFor();
-  return page;
-}
 
 /** Problems a phone user or a screen reader would meet on the screen as it is (none expected). */
 async function audit(page: Page): Promise<string[]> {
@@ -47,9 +28,9 @@ async function audit(page: Page): Promise<string[]> {
 describe('a relationship transfer, decided by both branches in their own pages', () => {
   it('the member asks, the sending organizer approves, the receiving one accepts, and the member sees it completed', async () => {
     const { d } = env;
-    const alice = await open(d.alice, phone);
-    const orgA = await open(d.orgA, desktop);
-    const orgB = await open(d.orgB, phone);
+    const alice = await env.open(d.alice, PHONE_ZH);
+    const orgA = await env.open(d.orgA, DESKTOP_EN);
+    const orgB = await env.open(d.orgB, PHONE_ZH);
     try {
       // Alice finds the page from the account menu: My record → Transfer my membership.
       await alice.getByRole('button', { name: zh['nav.account'], exact: true }).click();
@@ -130,9 +111,9 @@ describe('a relationship transfer, decided by both branches in their own pages',
 
   it('a member withdraws a request while it waits; the organizer sees it withdrawn', async () => {
     const { d } = env;
-    const amy = await open(d.amy, desktop);
+    const amy = await env.open(d.amy, DESKTOP_EN);
     try {
-      await amy.evaluate(() => void (location.hash = '/transfer'));
+      await go(amy, '/transfer');
       await amy.getByLabel(english['transfer.to']).selectOption({ label: d.branchB.name });
       await amy.getByLabel(english['transfer.reason']).fill('Family moved');
       await amy.getByRole('button', { name: english['transfer.submit'] }).click();

@@ -1,12 +1,11 @@
-import type { BrowserContextOptions, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { en } from '../../client/src/i18n/en';
 import { voiceEn } from '../../client/src/i18n/voice/en';
 import { voiceZhCN } from '../../client/src/i18n/voice/zh-CN';
 import { zhCN } from '../../client/src/i18n/zh-CN';
-import { useBrowserServer } from '../helpers/browser';
+import { DESKTOP_EN, fill, go, PHONE_ZH, useBrowserServer } from '../helpers/browser';
 import { api } from '../helpers/clients';
-import { PASSWORD, type Person } from '../helpers/district';
 import { auditScreen } from '../helpers/routeAudit';
 
 /**
@@ -19,35 +18,17 @@ import { auditScreen } from '../helpers/routeAudit';
  * that viewer may do.
  */
 
-const env = useBrowserServer();
+const env = useBrowserServer({ timeout: 10_000 });
 const zh = { ...zhCN, ...voiceZhCN };
 const english = { ...en, ...voiceEn };
-const fill = (text: string, params: Record<string, string | number>) => text.replace(/\{(\w+)\}/g, (_, k) => String(params[k] ?? ''));
-
-const phone: BrowserContextOptions = { locale: 'zh-CN', timezoneId: 'Asia/Shanghai', viewport: { width: 360, height: 740 } };
-const desktop: BrowserContextOptions = { locale: 'en-GB', timezoneId: 'Europe/London', viewport: { width: 1280, height: 800 } };
-
-async function open(person: Person, options: BrowserContextOptions): Promise<Page> {
-  const context = await env.browser.newContext(options);
-  const page = await context.newPage();
-  page.setDefaultTimeout(10_000);
-  await page.goto(env.server.url);
-  await page.getByLabel(/Email|邮箱/).fill(person.user.email);
-  await page.getByLabel(/Password|密码/).fill(PASSWORD);
-  await page.getByRole('button', { name: /Sign in|登录/ }).click();
-  await page.getByRole('status').filter({ hasText: /Connected|已连接/ }).waitFor();
-  return page;
-}
-
-const go = (page: Page, hash: string) => page.evaluate((h) => void (location.hash = h), hash);
 
 describe('discussions and blogs in the browser', () => {
   it('a thread: started, replied to live, a reply sent offline goes out once, a reply hidden, the thread locked and hidden live', async () => {
     const { d } = env;
-    const alice = await open(d.alice, phone);
-    const amy = await open(d.amy, phone);
-    const orgA = await open(d.orgA, desktop);
-    const genOrg = await open(d.genOrg, phone);
+    const alice = await env.open(d.alice, PHONE_ZH);
+    const amy = await env.open(d.amy, PHONE_ZH);
+    const orgA = await env.open(d.orgA, DESKTOP_EN);
+    const genOrg = await env.open(d.genOrg, PHONE_ZH);
     const title = '周末学习小组怎么安排？';
     try {
       // Alice starts it from the forum's discussions, in her branch.
@@ -157,9 +138,9 @@ describe('discussions and blogs in the browser', () => {
 
   it('a post: a draft only its author sees, published, featured by an organizer, commented on, deleted; each page offers what its viewer may do', async () => {
     const { d } = env;
-    const alice = await open(d.alice, phone);
-    const orgA = await open(d.orgA, desktop);
-    const orgB = await open(d.orgB, desktop);
+    const alice = await env.open(d.alice, PHONE_ZH);
+    const orgA = await env.open(d.orgA, DESKTOP_EN);
+    const orgB = await env.open(d.orgB, DESKTOP_EN);
     // Whether a viewer may feature or delete is the post's to say (`post.may`): no page asks for the author's record.
     const asked: string[] = [];
     for (const page of [alice, orgA, orgB]) page.on('request', (r) => void (/\/api\/members\//.test(r.url()) && asked.push(r.url())));

@@ -1,4 +1,4 @@
-import type { BrowserContextOptions, Locator } from 'playwright-core';
+import type { Locator } from 'playwright-core';
 import { userRoom } from '../../server/contract/events';
 import type { App } from '../../server/app';
 import type { Database } from '../../server/db/database';
@@ -6,8 +6,8 @@ import { api, waitFor } from './clients';
 
 /** Helpers for the chat-room, notification and first-screen browser tests (used by those files only). */
 
-export const PHONE_ZH: BrowserContextOptions = { locale: 'zh-CN', timezoneId: 'Asia/Shanghai', viewport: { width: 360, height: 740 } };
-export const DESKTOP_EN: BrowserContextOptions = { locale: 'en-GB', timezoneId: 'Europe/London', viewport: { width: 1280, height: 800 } };
+/** The viewports these files use (kept with the browser set-up, where every browser test finds them). */
+export { DESKTOP_EN, PHONE_ZH } from './browser';
 
 export interface SeedMessage {
   authorId: number;
