@@ -1,9 +1,10 @@
 import { useState } from 'preact/hooks';
 import type { User } from '../../../server/contract/model';
 import { apiRequest, type Me } from '../api';
-import { describeError, Notice } from '../errors';
+import { describeError } from '../errors';
 import { t } from '../i18n';
 import { session, signIn } from '../session';
+import { Page, Said } from './controls';
 
 /** A name the browser knows as a time zone (the server checks the same list, IANA's). */
 function isTimeZone(zone: string): boolean {
@@ -56,42 +57,40 @@ export function AccountPage({ token, me }: { token: string; me: Me }) {
   }
 
   return (
-    <main class="page" id="main" tabIndex={-1}>
-      <div class="inner">
-        <h1>{t('nav.account')}</h1>
-        <dl class="facts">
-          <dt>{t('member.name')}</dt>
-          <dd>{user.name}</dd>
-          <dt>{t('member.email')}</dt>
-          <dd>{user.email}</dd>
-        </dl>
-        <p class="muted">{t('account.official')}</p>
-        {notice && <Notice tone={notice.tone} onClose={() => setNotice(null)}>{notice.text}</Notice>}
-        <form class="stack" onSubmit={saveProfile} aria-labelledby="profile-title">
-          <h2 id="profile-title">{t('account.profile')}</h2>
-          <label for="acc-location">{t('member.location')}</label>
-          <input id="acc-location" name="location" maxLength={200} defaultValue={user.location ?? ''} />
-          <label for="acc-timezone">{t('member.timezone')}</label>
-          <input id="acc-timezone" name="timezone" maxLength={64} required defaultValue={user.timezone} list="zones" />
-          <datalist id="zones">
-            {['Asia/Shanghai', 'Asia/Hong_Kong', 'Asia/Tokyo', 'Asia/Singapore', 'Europe/London', 'Europe/Paris', 'Europe/Berlin', 'America/New_York', 'America/Los_Angeles', 'Australia/Sydney'].map((z) => (
-              <option key={z} value={z} />
-            ))}
-          </datalist>
-          <label class="inline">
-            <input type="checkbox" name="mobile" defaultChecked={user.mobile} /> {t('member.mobile')}
-          </label>
-          <button type="submit">{t('action.save')}</button>
-        </form>
-        <form class="stack" onSubmit={changePassword} aria-labelledby="password-title">
-          <h2 id="password-title">{t('account.password')}</h2>
-          <label for="acc-current">{t('account.current')}</label>
-          <input id="acc-current" name="current" type="password" autocomplete="current-password" maxLength={200} required />
-          <label for="acc-next">{t('account.next')}</label>
-          <input id="acc-next" name="next" type="password" autocomplete="new-password" minLength={8} maxLength={200} required />
-          <button type="submit">{t('account.change')}</button>
-        </form>
-      </div>
-    </main>
+    <Page>
+      <h1>{t('nav.account')}</h1>
+      <dl class="facts">
+        <dt>{t('member.name')}</dt>
+        <dd>{user.name}</dd>
+        <dt>{t('member.email')}</dt>
+        <dd>{user.email}</dd>
+      </dl>
+      <p class="muted">{t('account.official')}</p>
+      <Said say={notice} onClose={() => setNotice(null)} />
+      <form class="stack" onSubmit={saveProfile} aria-labelledby="profile-title">
+        <h2 id="profile-title">{t('account.profile')}</h2>
+        <label for="acc-location">{t('member.location')}</label>
+        <input id="acc-location" name="location" maxLength={200} defaultValue={user.location ?? ''} />
+        <label for="acc-timezone">{t('member.timezone')}</label>
+        <input id="acc-timezone" name="timezone" maxLength={64} required defaultValue={user.timezone} list="zones" />
+        <datalist id="zones">
+          {['Asia/Shanghai', 'Asia/Hong_Kong', 'Asia/Tokyo', 'Asia/Singapore', 'Europe/London', 'Europe/Paris', 'Europe/Berlin', 'America/New_York', 'America/Los_Angeles', 'Australia/Sydney'].map((z) => (
+            <option key={z} value={z} />
+          ))}
+        </datalist>
+        <label class="inline">
+          <input type="checkbox" name="mobile" defaultChecked={user.mobile} /> {t('member.mobile')}
+        </label>
+        <button type="submit">{t('action.save')}</button>
+      </form>
+      <form class="stack" onSubmit={changePassword} aria-labelledby="password-title">
+        <h2 id="password-title">{t('account.password')}</h2>
+        <label for="acc-current">{t('account.current')}</label>
+        <input id="acc-current" name="current" type="password" autocomplete="current-password" maxLength={200} required />
+        <label for="acc-next">{t('account.next')}</label>
+        <input id="acc-next" name="next" type="password" autocomplete="new-password" minLength={8} maxLength={200} required />
+        <button type="submit">{t('account.change')}</button>
+      </form>
+    </Page>
   );
 }

@@ -1,10 +1,12 @@
 import { useEffect, useState } from 'preact/hooks';
 import type { CallRecord } from '../../../server/contract/model';
 import { apiRequest, type Me } from '../api';
-import { describeError, Notice } from '../errors';
+import { describeError } from '../errors';
 import { formatFullTime, formatTime, t } from '../i18n';
 import { QrImage } from '../qr';
 import { zonedInputToIso } from '../time';
+import { named, Page, Said, SelectField, submitted, TimeField, ToolForm } from './controls';
+import { Cards } from './lists';
 
 interface Contact {
   id: number;
@@ -91,13 +93,12 @@ export function CallsPage({ token, me, startCall }: { token: string; me: Me; sta
   }
 
   async function schedule(event: Event) {
-    event.preventDefault();
-    const form = new FormData(event.currentTarget as HTMLFormElement);
+    const value = submitted(event);
     try {
       await apiRequest('POST', '/api/checkins', token, {
-        memberId: Number(form.get('memberId')),
-        scheduledAt: zonedInputToIso(String(form.get('at')), zone),
-        note: String(form.get('note') ?? '').trim() || null,
+        memberId: Number(value('memberId')),
+        scheduledAt: zonedInputToIso(value('at'), zone),
+        note: value('note') || null,
       });
       setNotice({ tone: 'success', text: t('calls.scheduled') });
       load();
@@ -119,145 +120,128 @@ export function CallsPage({ token, me, startCall }: { token: string; me: Me; sta
   const call = (c: Contact, voice: boolean) => startCall(`/call/user/${c.id}${voice ? '?voice=1' : ''}`, c.name);
 
   return (
-    <main class="page" id="main" tabIndex={-1}>
-      <div class="inner">
-        <h1>{t('calls.title')}</h1>
-        {notice && <Notice tone={notice.tone} onClose={() => setNotice(null)}>{notice.text}</Notice>}
-        <h2>{t('calls.contacts')}</h2>
-        {contacts === null && <p role="status">{t('status.loading')}</p>}
-        {contacts?.length === 0 && <p class="empty">{t('calls.noContacts')}</p>}
-        <ul class="cards">
-          {(contacts ?? []).map((c) => (
-            <li key={c.id} class="card">
-              <div class="card-row">
-                <span class="grow lines">
-                  <span>
-                    <span class={c.online ? 'dot on' : 'dot'} aria-hidden="true" /> <strong>{c.name}</strong>
-                  </span>
-                  <span class="muted small">{[c.organizer ? t('calls.organizer') : '', c.online ? t('calls.online') : t('calls.offlineHint')].filter(Boolean).join(' · ')}</span>
+    <Page>
+      <h1>{t('calls.title')}</h1>
+      <Said say={notice} onClose={() => setNotice(null)} />
+      <h2>{t('calls.contacts')}</h2>
+      <Cards list={contacts} empty={t('calls.noContacts')}>
+        {(c) => (
+          <li key={c.id} class="card">
+            <div class="card-row">
+              <span class="grow lines">
+                <span>
+                  <span class={c.online ? 'dot on' : 'dot'} aria-hidden="true" /> <strong>{c.name}</strong>
                 </span>
-                <button type="button" onClick={() => call(c, false)} aria-label={t('calls.call', { name: c.name })}>
-                  {t('calls.video')}
-                </button>
-                <button type="button" class="secondary" onClick={() => call(c, true)} aria-label={t('calls.voiceCall', { name: c.name })}>
-                  {t('calls.voice')}
-                </button>
-              </div>
-            </li>
-          ))}
-        </ul>
-
-        <h2>{t('calls.checkins')}</h2>
-        {checkins?.length === 0 && <p class="empty">{t('calls.noCheckins')}</p>}
-        <ul class="cards">
-          {(checkins ?? []).map((c) => {
-            const withWhom = c.member.id === me.user.id ? c.organizer : c.member;
-            return (
-              <li key={c.id} class="card">
-                <span>{t('calls.checkinWith', { name: withWhom.name, time: formatFullTime(c.scheduledAt, zone) })}</span>
-                {c.status === 'scheduled' && c.organizer.id === me.user.id && (
-                  <div class="actions">
-                    <button type="button" onClick={() => startCall(`/call/user/${c.member.id}?checkin=${c.id}`, c.member.name)}>
-                      {t('calls.checkinCall')}
-                    </button>
-                  </div>
-                )}
-              </li>
-            );
-          })}
-        </ul>
-        {isOrganizer && (contacts ?? []).some((c) => !c.organizer) && (
-          <form class="stack tools" onSubmit={schedule} aria-labelledby="schedule-title">
-            <h3 id="schedule-title">{t('calls.schedule')}</h3>
-            <label for="ci-member">{t('calls.scheduleMember')}</label>
-            <select id="ci-member" name="memberId">
-              {(contacts ?? []).filter((c) => !c.organizer).map((c) => (
-                <option key={c.id} value={String(c.id)}>
-                  {c.name}
-                </option>
-              ))}
-            </select>
-            <label for="ci-at">{t('calls.scheduleAt')}</label>
-            <input id="ci-at" name="at" type="datetime-local" required aria-describedby="ci-zone" />
-            <small id="ci-zone" class="muted">
-              {t('form.timezoneHint', { zone })}
-            </small>
-            <label for="ci-note">{t('calls.scheduleNote')}</label>
-            <input id="ci-note" name="note" maxLength={300} />
-            <button type="submit">{t('calls.scheduleSubmit')}</button>
-          </form>
+                <span class="muted small">{[c.organizer ? t('calls.organizer') : '', c.online ? t('calls.online') : t('calls.offlineHint')].filter(Boolean).join(' · ')}</span>
+              </span>
+              <button type="button" onClick={() => call(c, false)} aria-label={t('calls.call', { name: c.name })}>
+                {t('calls.video')}
+              </button>
+              <button type="button" class="secondary" onClick={() => call(c, true)} aria-label={t('calls.voiceCall', { name: c.name })}>
+                {t('calls.voice')}
+              </button>
+            </div>
+          </li>
         )}
+      </Cards>
 
-        <h2>{t('calls.guestLinks')}</h2>
-        <p class="muted">{t('calls.guestIntro')}</p>
-        <form class="row" onSubmit={createLink}>
-          <label>
-            {t('calls.guestLabel')}
-            <input name="label" required maxLength={100} />
-          </label>
-          <label>
-            {t('calls.guestHours')}
-            <input name="hours" type="number" min={1} max={720} value="24" />
-          </label>
-          <button type="submit">{t('calls.guestCreate')}</button>
-        </form>
-        <ul class="cards">
-          {links.map((link) => (
-            <li key={link.id} class="card">
-              <strong>{link.label}</strong>
-              <span class="muted">{link.revoked ? t('calls.guestRevoked') : t('calls.guestExpires', { time: formatFullTime(link.expiresAt, zone) })}</span>
-              {link.url && !link.revoked && (
-                <>
-                  <input readOnly value={link.url} aria-label={t('calls.guestUrl', { label: link.label })} onFocus={(e) => e.currentTarget.select()} />
-                  <small class="muted">{t('calls.guestOnce')}</small>
-                  {shown === link.id && <QrImage text={link.url} label={t('calls.guestQr', { label: link.label })} />}
-                  <div class="actions">
-                    <button type="button" class="quiet" onClick={() => void share(link)}>
-                      {t('calls.guestShare')}
-                    </button>
-                    <button type="button" class="quiet" onClick={() => setShown(shown === link.id ? null : link.id)} aria-expanded={shown === link.id}>
-                      {t('calls.guestShowQr')}
-                    </button>
-                  </div>
-                </>
-              )}
-              {!link.revoked && (
+      <h2>{t('calls.checkins')}</h2>
+      {checkins?.length === 0 && <p class="empty">{t('calls.noCheckins')}</p>}
+      <ul class="cards">
+        {(checkins ?? []).map((c) => {
+          const withWhom = c.member.id === me.user.id ? c.organizer : c.member;
+          return (
+            <li key={c.id} class="card">
+              <span>{t('calls.checkinWith', { name: withWhom.name, time: formatFullTime(c.scheduledAt, zone) })}</span>
+              {c.status === 'scheduled' && c.organizer.id === me.user.id && (
                 <div class="actions">
-                  <button type="button" class="secondary" onClick={() => startCall(`/call/guest/${link.id}`, link.label)}>
-                    {t('calls.guestCall', { label: link.label })}
-                  </button>
-                  <button
-                    type="button"
-                    class="danger"
-                    onClick={async () => {
-                      if (!confirm(t('calls.guestRevokeConfirm', { label: link.label }))) return;
-                      await apiRequest('DELETE', `/api/guest-invites/${link.id}`, token).catch((e) => setNotice({ tone: 'error', text: describeError(e) }));
-                      load();
-                    }}
-                  >
-                    {t('calls.guestRevoke')}
+                  <button type="button" onClick={() => startCall(`/call/user/${c.member.id}?checkin=${c.id}`, c.member.name)}>
+                    {t('calls.checkinCall')}
                   </button>
                 </div>
               )}
             </li>
-          ))}
-        </ul>
+          );
+        })}
+      </ul>
+      {isOrganizer && (contacts ?? []).some((c) => !c.organizer) && (
+        <ToolForm id="schedule-title" heading="h3" title={t('calls.schedule')} submit={t('calls.scheduleSubmit')} onSubmit={schedule}>
+          <SelectField id="ci-member" label={t('calls.scheduleMember')} name="memberId" choices={named((contacts ?? []).filter((c) => !c.organizer))} />
+          <TimeField id="ci-at" hint="ci-zone" label={t('calls.scheduleAt')} name="at" zone={zone} required />
+          <label for="ci-note">{t('calls.scheduleNote')}</label>
+          <input id="ci-note" name="note" maxLength={300} />
+        </ToolForm>
+      )}
 
-        <h2>{t('calls.log')}</h2>
-        {calls?.length === 0 && <p class="empty">{t('calls.noCalls')}</p>}
-        <ul class="cards">
-          {(calls ?? []).map((c) => (
-            <li key={c.id} class="card">
-              <span>
-                {c.caller.id === me.user.id ? t('calls.outgoing', { name: c.callee.name }) : c.callee.id === me.user.id ? t('calls.incomingFrom', { name: c.caller.name }) : `${c.caller.name} → ${c.callee.name}`}
-              </span>
-              <span class="muted">
-                <time dateTime={c.startedAt}>{formatTime(c.startedAt, zone, true)}</time> · {callOutcome(c, me.user.id)}
-              </span>
-            </li>
-          ))}
-        </ul>
-      </div>
-    </main>
+      <h2>{t('calls.guestLinks')}</h2>
+      <p class="muted">{t('calls.guestIntro')}</p>
+      <form class="row" onSubmit={createLink}>
+        <label>
+          {t('calls.guestLabel')}
+          <input name="label" required maxLength={100} />
+        </label>
+        <label>
+          {t('calls.guestHours')}
+          <input name="hours" type="number" min={1} max={720} value="24" />
+        </label>
+        <button type="submit">{t('calls.guestCreate')}</button>
+      </form>
+      <ul class="cards">
+        {links.map((link) => (
+          <li key={link.id} class="card">
+            <strong>{link.label}</strong>
+            <span class="muted">{link.revoked ? t('calls.guestRevoked') : t('calls.guestExpires', { time: formatFullTime(link.expiresAt, zone) })}</span>
+            {link.url && !link.revoked && (
+              <>
+                <input readOnly value={link.url} aria-label={t('calls.guestUrl', { label: link.label })} onFocus={(e) => e.currentTarget.select()} />
+                <small class="muted">{t('calls.guestOnce')}</small>
+                {shown === link.id && <QrImage text={link.url} label={t('calls.guestQr', { label: link.label })} />}
+                <div class="actions">
+                  <button type="button" class="quiet" onClick={() => void share(link)}>
+                    {t('calls.guestShare')}
+                  </button>
+                  <button type="button" class="quiet" onClick={() => setShown(shown === link.id ? null : link.id)} aria-expanded={shown === link.id}>
+                    {t('calls.guestShowQr')}
+                  </button>
+                </div>
+              </>
+            )}
+            {!link.revoked && (
+              <div class="actions">
+                <button type="button" class="secondary" onClick={() => startCall(`/call/guest/${link.id}`, link.label)}>
+                  {t('calls.guestCall', { label: link.label })}
+                </button>
+                <button
+                  type="button"
+                  class="danger"
+                  onClick={async () => {
+                    if (!confirm(t('calls.guestRevokeConfirm', { label: link.label }))) return;
+                    await apiRequest('DELETE', `/api/guest-invites/${link.id}`, token).catch((e) => setNotice({ tone: 'error', text: describeError(e) }));
+                    load();
+                  }}
+                >
+                  {t('calls.guestRevoke')}
+                </button>
+              </div>
+            )}
+          </li>
+        ))}
+      </ul>
+
+      <h2>{t('calls.log')}</h2>
+      {calls?.length === 0 && <p class="empty">{t('calls.noCalls')}</p>}
+      <ul class="cards">
+        {(calls ?? []).map((c) => (
+          <li key={c.id} class="card">
+            <span>
+              {c.caller.id === me.user.id ? t('calls.outgoing', { name: c.callee.name }) : c.callee.id === me.user.id ? t('calls.incomingFrom', { name: c.caller.name }) : `${c.caller.name} → ${c.callee.name}`}
+            </span>
+            <span class="muted">
+              <time dateTime={c.startedAt}>{formatTime(c.startedAt, zone, true)}</time> · {callOutcome(c, me.user.id)}
+            </span>
+          </li>
+        ))}
+      </ul>
+    </Page>
   );
 }

@@ -1,4 +1,5 @@
 import { t, type MessageKey } from '../../i18n';
+import { SubNav } from '../controls';
 
 export type AdminSection = 'members' | 'orgs' | 'transfers' | 'lostContact' | 'trainingQueue' | 'audit' | 'stats';
 
@@ -14,13 +15,5 @@ const SECTIONS: Array<[AdminSection, string, MessageKey]> = [
 
 /** The screens of the console (the unit tree and its members, and the member-life queues and logs). */
 export function AdminNav({ current }: { current: AdminSection }) {
-  return (
-    <nav class="subnav" aria-label={t('admin.sections')}>
-      {SECTIONS.map(([id, href, label]) => (
-        <a key={id} href={href} aria-current={current === id ? 'page' : undefined}>
-          {t(label)}
-        </a>
-      ))}
-    </nav>
-  );
+  return <SubNav label={t('admin.sections')} current={current} links={SECTIONS.map(([id, href, key]) => [id, href, t(key)])} />;
 }

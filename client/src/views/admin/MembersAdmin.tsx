@@ -1,14 +1,13 @@
 import { useEffect, useState } from 'preact/hooks';
 import type { Org, User } from '../../../../server/contract/model';
 import { apiAll, apiRequest, type Me } from '../../api';
-import { describeError, Notice } from '../../errors';
+import { describeError } from '../../errors';
 import { t } from '../../i18n';
+import { LoadMore, Page, Said, UnitPicker, type Say } from '../controls';
 import { AdminNav } from './AdminNav';
 import { ImportMembers } from './ImportMembers';
 import { MemberForm } from './MemberForm';
-import { LoadMore, UnitPicker } from '../controls';
 
-type Say = { tone: 'error' | 'success' | 'info'; text: string } | null;
 
 /** Members under a unit: find them, add one, edit, deactivate, import a list. */
 export function MembersAdmin({ token, me }: { token: string; me: Me }) {
@@ -58,79 +57,77 @@ export function MembersAdmin({ token, me }: { token: string; me: Me }) {
   }
 
   return (
-    <main class="page" id="main" tabIndex={-1}>
-      <div class="inner">
-        <h1>{t('admin.title')}</h1>
-        <AdminNav current="members" />
-        {notice && <Notice tone={notice.tone} onClose={() => setNotice(null)}>{notice.text}</Notice>}
-        <div class="filters" role="search">
-          <UnitPicker label="admin.unit" units={units} value={orgId} onChange={setOrgId} />
-          <label>
-            {t('admin.search')}
-            <input type="search" value={q} maxLength={100} placeholder={t('admin.searchHint')} onInput={(e) => setQ(e.currentTarget.value)} />
-          </label>
-          <label>
-            {t('member.mobile')}
-            <select value={mobile} onChange={(e) => setMobile(e.currentTarget.value)}>
-              <option value="">{t('meetings.any')}</option>
-              <option value="true">{t('admin.mobileYes')}</option>
-              <option value="false">{t('admin.mobileNo')}</option>
-            </select>
-          </label>
-        </div>
-        <div class="actions">
-          <button type="button" aria-expanded={editing === 'new'} onClick={() => setEditing(editing === 'new' ? null : 'new')}>
-            {t('admin.addMember')}
-          </button>
-        </div>
-        {editing === 'new' && (
-          <MemberForm
-            token={token}
-            branches={branches}
-            onDone={(user, password) => {
-              setEditing(null);
-              setNotice({ tone: 'success', text: t('admin.created', { name: user.name, password }) });
-              void load();
-            }}
-          />
-        )}
-        {members && members.length === 0 && <p class="empty">{t('admin.noMembers')}</p>}
-        <ul class="cards">
-          {(members ?? []).map((m) => (
-            <li key={m.id} class="card">
-              <div class="card-row">
-                <strong class="grow">{m.name}</strong>
-                <button type="button" class="quiet" aria-expanded={editing === m.id} onClick={() => setEditing(editing === m.id ? null : m.id)} aria-label={t('admin.editOf', { name: m.name })}>
-                  {t('action.edit')}
-                </button>
-                <button type="button" class="danger" onClick={() => void deactivate(m)} aria-label={t('admin.deactivateOf', { name: m.name })}>
-                  {t('admin.deactivate')}
-                </button>
-              </div>
-              <span class="muted">
-                {m.email} · {orgName(m.branchId)}
-              </span>
-              <span class="muted">
-                {[m.mobile ? t('admin.mobileYes') : null, m.location, m.timezone].filter(Boolean).join(' · ')} · <a href={`#/dues/members/${m.id}`}>{t('admin.ledger')}</a>
-              </span>
-              {editing === m.id && (
-                <MemberForm
-                  token={token}
-                  branches={branches}
-                  member={m}
-                  onDone={(user) => {
-                    setEditing(null);
-                    setMembers((list) => (list ?? []).map((x) => (x.id === user.id ? user : x)));
-                    setNotice({ tone: 'success', text: t('admin.saved', { name: user.name }) });
-                  }}
-                />
-              )}
-            </li>
-          ))}
-        </ul>
-        <LoadMore next={next} onMore={(cursor) => void load(cursor)} />
-        <ImportMembers token={token} onImported={() => void load()} />
+    <Page>
+      <h1>{t('admin.title')}</h1>
+      <AdminNav current="members" />
+      <Said say={notice} onClose={() => setNotice(null)} />
+      <div class="filters" role="search">
+        <UnitPicker label="admin.unit" units={units} value={orgId} onChange={setOrgId} />
+        <label>
+          {t('admin.search')}
+          <input type="search" value={q} maxLength={100} placeholder={t('admin.searchHint')} onInput={(e) => setQ(e.currentTarget.value)} />
+        </label>
+        <label>
+          {t('member.mobile')}
+          <select value={mobile} onChange={(e) => setMobile(e.currentTarget.value)}>
+            <option value="">{t('meetings.any')}</option>
+            <option value="true">{t('admin.mobileYes')}</option>
+            <option value="false">{t('admin.mobileNo')}</option>
+          </select>
+        </label>
       </div>
-    </main>
+      <div class="actions">
+        <button type="button" aria-expanded={editing === 'new'} onClick={() => setEditing(editing === 'new' ? null : 'new')}>
+          {t('admin.addMember')}
+        </button>
+      </div>
+      {editing === 'new' && (
+        <MemberForm
+          token={token}
+          branches={branches}
+          onDone={(user, password) => {
+            setEditing(null);
+            setNotice({ tone: 'success', text: t('admin.created', { name: user.name, password }) });
+            void load();
+          }}
+        />
+      )}
+      {members && members.length === 0 && <p class="empty">{t('admin.noMembers')}</p>}
+      <ul class="cards">
+        {(members ?? []).map((m) => (
+          <li key={m.id} class="card">
+            <div class="card-row">
+              <strong class="grow">{m.name}</strong>
+              <button type="button" class="quiet" aria-expanded={editing === m.id} onClick={() => setEditing(editing === m.id ? null : m.id)} aria-label={t('admin.editOf', { name: m.name })}>
+                {t('action.edit')}
+              </button>
+              <button type="button" class="danger" onClick={() => void deactivate(m)} aria-label={t('admin.deactivateOf', { name: m.name })}>
+                {t('admin.deactivate')}
+              </button>
+            </div>
+            <span class="muted">
+              {m.email} · {orgName(m.branchId)}
+            </span>
+            <span class="muted">
+              {[m.mobile ? t('admin.mobileYes') : null, m.location, m.timezone].filter(Boolean).join(' · ')} · <a href={`#/dues/members/${m.id}`}>{t('admin.ledger')}</a>
+            </span>
+            {editing === m.id && (
+              <MemberForm
+                token={token}
+                branches={branches}
+                member={m}
+                onDone={(user) => {
+                  setEditing(null);
+                  setMembers((list) => (list ?? []).map((x) => (x.id === user.id ? user : x)));
+                  setNotice({ tone: 'success', text: t('admin.saved', { name: user.name }) });
+                }}
+              />
+            )}
+          </li>
+        ))}
+      </ul>
+      <LoadMore next={next} onMore={(cursor) => void load(cursor)} />
+      <ImportMembers token={token} onImported={() => void load()} />
+    </Page>
   );
 }

@@ -1,11 +1,11 @@
 import { useEffect, useState } from 'preact/hooks';
 import type { Org, OrgKind, User } from '../../../../server/contract/model';
 import { apiAll, apiRequest, type Me } from '../../api';
-import { describeError, Notice } from '../../errors';
+import { describeError } from '../../errors';
 import { t, type MessageKey } from '../../i18n';
+import { Page, Said, type Say } from '../controls';
 import { AdminNav } from './AdminNav';
 
-type Say = { tone: 'error' | 'success' | 'info'; text: string } | null;
 type Organizer = { id: number; name: string };
 
 interface TreeContext {
@@ -61,25 +61,23 @@ export function OrgsAdmin({ token, me }: { token: string; me: Me }) {
 
   const ctx: TreeContext = { orgs, token, admin, organizerOf: me.organizerOf, done, failed, say: (text) => setNotice({ tone: 'success', text }), addUnit };
   return (
-    <main class="page" id="main" tabIndex={-1}>
-      <div class="inner">
-        <h1>{t('admin.title')}</h1>
-        <AdminNav current="orgs" />
-        {notice && <Notice tone={notice.tone} onClose={() => setNotice(null)}>{notice.text}</Notice>}
-        {!admin && <p class="muted">{t('admin.orgsOrganizer')}</p>}
-        <ul class="tree" aria-label={t('admin.orgs')}>
-          {tops.map((org) => (
-            <Unit key={org.id} org={org} ctx={ctx} />
-          ))}
-        </ul>
-        {admin && (
-          <section class="tools" aria-labelledby="top-title">
-            <h2 id="top-title">{t('admin.addTop')}</h2>
-            <AddUnit parent={null} onSubmit={(e) => void addUnit(e, null)} />
-          </section>
-        )}
-      </div>
-    </main>
+    <Page>
+      <h1>{t('admin.title')}</h1>
+      <AdminNav current="orgs" />
+      <Said say={notice} onClose={() => setNotice(null)} />
+      {!admin && <p class="muted">{t('admin.orgsOrganizer')}</p>}
+      <ul class="tree" aria-label={t('admin.orgs')}>
+        {tops.map((org) => (
+          <Unit key={org.id} org={org} ctx={ctx} />
+        ))}
+      </ul>
+      {admin && (
+        <section class="tools" aria-labelledby="top-title">
+          <h2 id="top-title">{t('admin.addTop')}</h2>
+          <AddUnit parent={null} onSubmit={(e) => void addUnit(e, null)} />
+        </section>
+      )}
+    </Page>
   );
 }
 

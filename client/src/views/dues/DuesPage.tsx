@@ -1,12 +1,12 @@
 import { useEffect, useState } from 'preact/hooks';
 import type { Org, User } from '../../../../server/contract/model';
 import { apiAll, apiRequest, downloadWithToken, type Me } from '../../api';
-import { describeError, Notice } from '../../errors';
+import { describeError } from '../../errors';
 import { formatMoney, formatFullTime, t, type MessageKey } from '../../i18n';
+import { named, Page, Picker, Said, UnitPicker, type Say } from '../controls';
 import type { Ledger } from '../Shell';
 import { LedgerEntries, LedgerTable } from './LedgerTable';
 import { periodOf } from '../../../../server/contract/time';
-import { UnitPicker } from '../controls';
 
 interface Arrear {
   user: { id: number; name: string };
@@ -15,7 +15,6 @@ interface Arrear {
   currency: string;
 }
 
-type Say = { tone: 'error' | 'success' | 'info'; text: string } | null;
 
 /** This month in the viewer's own zone (where the organizer is, not UTC). */
 const currentPeriod = (timeZone: string) => periodOf(Date.now(), timeZone);
@@ -24,14 +23,12 @@ const currentPeriod = (timeZone: string) => periodOf(Date.now(), timeZone);
 export function DuesPage({ token, me, ledger, reload }: { token: string; me: Me; ledger: Ledger | null; reload: () => void }) {
   const organizes = me.user.role === 'admin' || me.organizerOf.length > 0;
   return (
-    <main class="page" id="main" tabIndex={-1}>
-      <div class="inner">
-        <h1>{t('dues.title')}</h1>
-        {me.user.branchId !== null && <MyDues me={me} ledger={ledger} reload={reload} token={token} />}
-        {organizes && <OrganizerDues token={token} me={me} />}
-        {me.user.role === 'admin' && <QueueState token={token} />}
-      </div>
-    </main>
+    <Page>
+      <h1>{t('dues.title')}</h1>
+      {me.user.branchId !== null && <MyDues me={me} ledger={ledger} reload={reload} token={token} />}
+      {organizes && <OrganizerDues token={token} me={me} />}
+      {me.user.role === 'admin' && <QueueState token={token} />}
+    </Page>
   );
 }
 
@@ -78,7 +75,7 @@ function MyDues({ token, me, ledger, reload }: { token: string; me: Me; ledger: 
         )}
         {ledger && ledger.periods.length > 0 && <LedgerTable periods={ledger.periods} />}
         {ledger && <LedgerEntries entries={ledger.payments} timeZone={me.user.timezone} />}
-        {notice && <Notice tone={notice.tone} onClose={() => setNotice(null)}>{notice.text}</Notice>}
+        <Said say={notice} onClose={() => setNotice(null)} />
         {unpaid.length > 0 && (
           <form class="stack" onSubmit={pay} aria-labelledby="pay-title">
             <h2 id="pay-title">{t('dues.record')}</h2>
@@ -149,7 +146,7 @@ function OrganizerDues({ token, me }: { token: string; me: Me }) {
   return (
     <section class="tools" aria-labelledby="org-dues">
       <h2 id="org-dues">{t('dues.organizer')}</h2>
-      {notice && <Notice tone={notice.tone} onClose={() => setNotice(null)}>{notice.text}</Notice>}
+      <Said say={notice} onClose={() => setNotice(null)} />
       <div class="filters">
         <UnitPicker label="dues.unit" units={units} value={orgId} onChange={setOrgId} />
         <label>
@@ -193,16 +190,7 @@ function OrganizerDues({ token, me }: { token: string; me: Me }) {
         <h3 id="rate-title" style="flex-basis:100%">
           {t('dues.setRate')}
         </h3>
-        <label>
-          {t('dues.member')}
-          <select name="userId">
-            {members.map((m) => (
-              <option key={m.id} value={String(m.id)}>
-                {m.name}
-              </option>
-            ))}
-          </select>
-        </label>
+        <Picker label={t('dues.member')} name="userId" choices={named(members)} />
         <label>
           {t('dues.monthly')}
           <input name="monthly" type="number" min={0} step={0.01} required />

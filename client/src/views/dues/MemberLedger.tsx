@@ -1,8 +1,9 @@
 import { useEffect, useState } from 'preact/hooks';
 import type { User } from '../../../../server/contract/model';
 import { apiRequest, type Me } from '../../api';
-import { describeError, Notice } from '../../errors';
+import { describeError } from '../../errors';
 import { formatFullTime, formatMoney, t } from '../../i18n';
+import { Page, Said } from '../controls';
 import type { Ledger } from '../Shell';
 import { LedgerEntries, LedgerTable, type LedgerEntry } from './LedgerTable';
 
@@ -45,39 +46,37 @@ export function MemberLedger({ token, me, memberId }: { token: string; me: Me; m
   const choices = unpaid.length > 0 ? [...unpaid].reverse() : (ledger?.periods ?? []);
   const chosen = choices.find((p) => p.period === period) ?? choices[0];
   return (
-    <main class="page" id="main" tabIndex={-1}>
-      <div class="inner">
-        <a href="#/dues">{t('dues.backToDues')}</a>
-        <h1>{member ? t('dues.ledgerOf', { name: member.name }) : t('dues.title')}</h1>
-        {notice && <Notice tone={notice.tone} onClose={() => setNotice(null)}>{notice.text}</Notice>}
-        {ledger && (
-          <>
-            <p class="seats">{t('dues.balance', { amount: formatMoney(ledger.balanceDue, ledger.rate?.currency ?? 'CNY') })}</p>
-            {ledger.periods.length > 0 ? <LedgerTable periods={ledger.periods} /> : <p class="empty">{t('dues.noRateMember')}</p>}
-          </>
-        )}
-        {ledger && ledger.periods.length > 0 && (
-          <form class="stack tools" onSubmit={record} aria-labelledby="cash-title">
-            <h2 id="cash-title">{t('dues.recordCash')}</h2>
-            <label for="cash-period">{t('dues.period')}</label>
-            <select id="cash-period" name="period" value={chosen?.period} onChange={(e) => setPeriod(e.currentTarget.value)}>
-              {choices.map((p) => (
-                <option key={p.period} value={p.period}>
-                  {p.period}
-                </option>
-              ))}
-            </select>
-            <label for="cash-amount">{t('dues.payAmount')}</label>
-            <input id="cash-amount" name="amount" type="number" min={0.01} step={0.01} required key={chosen?.period} defaultValue={chosen && chosen.amount > chosen.paid ? ((chosen.amount - chosen.paid) / 100).toFixed(2) : ''} />
-            <label for="cash-reference">{t('dues.receipt')}</label>
-            <input id="cash-reference" name="reference" maxLength={100} autocomplete="off" />
-            <label for="cash-note">{t('dues.note')}</label>
-            <input id="cash-note" name="note" maxLength={300} />
-            <button type="submit">{t('dues.submit')}</button>
-          </form>
-        )}
-        {ledger && <LedgerEntries entries={ledger.payments} timeZone={me.user.timezone} />}
-      </div>
-    </main>
+    <Page>
+      <a href="#/dues">{t('dues.backToDues')}</a>
+      <h1>{member ? t('dues.ledgerOf', { name: member.name }) : t('dues.title')}</h1>
+      <Said say={notice} onClose={() => setNotice(null)} />
+      {ledger && (
+        <>
+          <p class="seats">{t('dues.balance', { amount: formatMoney(ledger.balanceDue, ledger.rate?.currency ?? 'CNY') })}</p>
+          {ledger.periods.length > 0 ? <LedgerTable periods={ledger.periods} /> : <p class="empty">{t('dues.noRateMember')}</p>}
+        </>
+      )}
+      {ledger && ledger.periods.length > 0 && (
+        <form class="stack tools" onSubmit={record} aria-labelledby="cash-title">
+          <h2 id="cash-title">{t('dues.recordCash')}</h2>
+          <label for="cash-period">{t('dues.period')}</label>
+          <select id="cash-period" name="period" value={chosen?.period} onChange={(e) => setPeriod(e.currentTarget.value)}>
+            {choices.map((p) => (
+              <option key={p.period} value={p.period}>
+                {p.period}
+              </option>
+            ))}
+          </select>
+          <label for="cash-amount">{t('dues.payAmount')}</label>
+          <input id="cash-amount" name="amount" type="number" min={0.01} step={0.01} required key={chosen?.period} defaultValue={chosen && chosen.amount > chosen.paid ? ((chosen.amount - chosen.paid) / 100).toFixed(2) : ''} />
+          <label for="cash-reference">{t('dues.receipt')}</label>
+          <input id="cash-reference" name="reference" maxLength={100} autocomplete="off" />
+          <label for="cash-note">{t('dues.note')}</label>
+          <input id="cash-note" name="note" maxLength={300} />
+          <button type="submit">{t('dues.submit')}</button>
+        </form>
+      )}
+      {ledger && <LedgerEntries entries={ledger.payments} timeZone={me.user.timezone} />}
+    </Page>
   );
 }

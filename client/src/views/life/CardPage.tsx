@@ -4,6 +4,7 @@ import { apiRequest, downloadWithToken, type Me } from '../../api';
 import { Notice } from '../../errors';
 import { formatFullTime, formatMoney, t } from '../../i18n';
 import type { LifeKey } from '../../i18n/life/zh-CN';
+import { Said } from '../controls';
 import { LedgerTable } from '../dues/LedgerTable';
 import { formatDate, formatHours, lifeError, RecordNav, tl, useOrgs, nameOf, type Say } from './common';
 import { kindLabel, recordStatus } from './trainingParts';
@@ -58,7 +59,7 @@ export function CardPage({ memberId, token, me }: { memberId: number; token: str
         {own && <RecordNav current="card" />}
         {failed && <Notice tone="error">{failed}</Notice>}
         {!card && !failed && <p role="status">{t('status.loading')}</p>}
-        {say && <Notice tone={say.tone} onClose={() => setSay(null)}>{say.text}</Notice>}
+        <Said say={say} onClose={() => setSay(null)} />
         {card && m && (
           <>
             <div class="actions no-print">

@@ -1,9 +1,10 @@
 import { useEffect, useState } from 'preact/hooks';
 import type { Report } from '../../../../server/contract/memberLife';
 import { apiRequest, type Me } from '../../api';
-import { Notice } from '../../errors';
 import { formatFullTime, t } from '../../i18n';
 import { session, signIn } from '../../session';
+import { Page, Said } from '../controls';
+import { Cards } from '../lists';
 import { lifeError, RecordNav, tl, type Say } from './common';
 
 /** A member gets back in touch: where they are now, whether they are away from home, a word to the branch. */
@@ -48,43 +49,39 @@ export function ReportIn({ token, me }: { token: string; me: Me }) {
   }
 
   return (
-    <main class="page" id="main" tabIndex={-1}>
-      <div class="inner">
-        <h1>{t('nav.reportIn')}</h1>
-        <RecordNav current="report" />
-        <p class="muted">{tl('report.intro')}</p>
-        {say && <Notice tone={say.tone} onClose={() => setSay(null)}>{say.text}</Notice>}
-        <form class="stack" onSubmit={report} aria-label={t('nav.reportIn')}>
-          <label for="rep-location">{tl('report.location')}</label>
-          <input id="rep-location" name="location" required maxLength={200} defaultValue={user.location ?? ''} aria-describedby="rep-location-hint" />
-          <small id="rep-location-hint" class="muted">
-            {tl('report.locationHint')}
-          </small>
-          <label class="inline">
-            <input type="checkbox" name="mobile" defaultChecked={user.mobile} /> {tl('report.mobile')}
-          </label>
-          <label for="rep-note">{tl('report.note')}</label>
-          <textarea id="rep-note" name="note" rows={3} maxLength={1000} />
-          <button type="submit" disabled={busy}>
-            {tl('report.submit')}
-          </button>
-        </form>
-        <h2>{tl('report.history')}</h2>
-        {reports === null && <p role="status">{t('status.loading')}</p>}
-        {reports?.length === 0 && <p class="empty">{tl('report.none')}</p>}
-        <ul class="cards">
-          {(reports ?? []).map((r) => (
-            <li key={r.id} class="card">
-              <strong>{r.location}</strong>
-              <span class="muted small">
-                <time dateTime={r.at}>{formatFullTime(r.at, user.timezone)}</time>
-                {r.mobile ? ` · ${tl('report.away')}` : ` · ${tl('report.home')}`}
-              </span>
-              {r.note && <span class="description">{r.note}</span>}
-            </li>
-          ))}
-        </ul>
-      </div>
-    </main>
+    <Page>
+      <h1>{t('nav.reportIn')}</h1>
+      <RecordNav current="report" />
+      <p class="muted">{tl('report.intro')}</p>
+      <Said say={say} onClose={() => setSay(null)} />
+      <form class="stack" onSubmit={report} aria-label={t('nav.reportIn')}>
+        <label for="rep-location">{tl('report.location')}</label>
+        <input id="rep-location" name="location" required maxLength={200} defaultValue={user.location ?? ''} aria-describedby="rep-location-hint" />
+        <small id="rep-location-hint" class="muted">
+          {tl('report.locationHint')}
+        </small>
+        <label class="inline">
+          <input type="checkbox" name="mobile" defaultChecked={user.mobile} /> {tl('report.mobile')}
+        </label>
+        <label for="rep-note">{tl('report.note')}</label>
+        <textarea id="rep-note" name="note" rows={3} maxLength={1000} />
+        <button type="submit" disabled={busy}>
+          {tl('report.submit')}
+        </button>
+      </form>
+      <h2>{tl('report.history')}</h2>
+      <Cards list={reports} empty={tl('report.none')}>
+        {(r) => (
+          <li key={r.id} class="card">
+            <strong>{r.location}</strong>
+            <span class="muted small">
+              <time dateTime={r.at}>{formatFullTime(r.at, user.timezone)}</time>
+              {r.mobile ? ` · ${tl('report.away')}` : ` · ${tl('report.home')}`}
+            </span>
+            {r.note && <span class="description">{r.note}</span>}
+          </li>
+        )}
+      </Cards>
+    </Page>
   );
 }

@@ -4,6 +4,7 @@ import type { Org, User } from '../../../../server/contract/model';
 import { apiAll, apiRequest, type Me } from '../../api';
 import { Notice } from '../../errors';
 import { formatFullTime, t } from '../../i18n';
+import { named, Page, Picker, Said, submitted, ToolForm } from '../controls';
 import { formatHours, lifeError, nameOf, tl, useOrgs, type Say } from './common';
 import { managedUnits, parseHours, unitPath } from './logic';
 import { kindLabel, RecordItem } from './trainingParts';
@@ -59,13 +60,11 @@ export function TrainingDetail({ id, token, me }: { id: number; token: string; m
   };
 
   async function recordAttendance(event: Event) {
-    event.preventDefault();
-    const data = new FormData(event.currentTarget as HTMLFormElement);
-    const hoursText = String(data.get('hours') ?? '');
-    const hours = hoursText.trim() ? parseHours(hoursText) : undefined;
+    const value = submitted(event);
+    const hours = value('hours') ? parseHours(value('hours')) : undefined;
     if (hours === null) return setSay({ tone: 'error', text: tl('training.badHours') });
     try {
-      const { record } = await apiRequest<{ record: TrainingRecord }>('POST', `/api/trainings/${id}/records`, token, { userId: Number(data.get('userId')), ...(hours ? { hours } : {}) });
+      const { record } = await apiRequest<{ record: TrainingRecord }>('POST', `/api/trainings/${id}/records`, token, { userId: Number(value('userId')), ...(hours ? { hours } : {}) });
       update(record, { tone: 'success', text: tl('training.recorded', { name: record.user.name, hours: formatHours(record.hours) }) });
     } catch (error) {
       setSay({ tone: 'error', text: lifeError(error, { conflict: 'training.alreadyRecorded' }) });
@@ -73,12 +72,11 @@ export function TrainingDetail({ id, token, me }: { id: number; token: string; m
   }
 
   async function selfReport(event: Event) {
-    event.preventDefault();
-    const data = new FormData(event.currentTarget as HTMLFormElement);
-    const hours = parseHours(String(data.get('hours') ?? ''));
+    const value = submitted(event);
+    const hours = parseHours(value('hours'));
     if (hours === null) return setSay({ tone: 'error', text: tl('training.badHours') });
     try {
-      const { record } = await apiRequest<{ record: TrainingRecord }>('POST', `/api/trainings/${id}/self-report`, token, { hours, note: String(data.get('note') ?? '').trim() });
+      const { record } = await apiRequest<{ record: TrainingRecord }>('POST', `/api/trainings/${id}/self-report`, token, { hours, note: value('note') });
       update(record, { tone: 'success', text: tl('training.reported') });
     } catch (error) {
       setSay({ tone: 'error', text: lifeError(error, { conflict: 'training.alreadyRecorded' }) });
@@ -86,89 +84,75 @@ export function TrainingDetail({ id, token, me }: { id: number; token: string; m
   }
 
   return (
-    <main class="page" id="main" tabIndex={-1}>
-      <div class="inner">
-        <a href="#/trainings">{tl('training.back')}</a>
-        <h1>{training?.title ?? t('nav.trainings')}</h1>
-        {failed && <Notice tone="error">{failed}</Notice>}
-        {!training && !failed && <p role="status">{t('status.loading')}</p>}
-        {say && <Notice tone={say.tone} onClose={() => setSay(null)}>{say.text}</Notice>}
-        {training && (
-          <>
-            <dl class="facts">
-              <dt>{t('admin.unit')}</dt>
-              <dd>{nameOf(orgs, training.orgId)}</dd>
-              <dt>{tl('training.kind')}</dt>
-              <dd>{kindLabel(training.kind)}</dd>
-              <dt>{tl('training.hoursLabel')}</dt>
-              <dd>{formatHours(training.hours)}</dd>
-              {training.startsAt && (
-                <>
-                  <dt>{tl('training.when')}</dt>
-                  <dd>{formatFullTime(training.startsAt, zone)}</dd>
-                </>
-              )}
-            </dl>
-            {training.description && <p class="description">{training.description}</p>}
-            {training.meetingId && (
-              <p>
-                <a href={`#/meetings/${training.meetingId}`}>{tl('training.meeting')}</a>
-              </p>
+    <Page>
+      <a href="#/trainings">{tl('training.back')}</a>
+      <h1>{training?.title ?? t('nav.trainings')}</h1>
+      {failed && <Notice tone="error">{failed}</Notice>}
+      {!training && !failed && <p role="status">{t('status.loading')}</p>}
+      <Said say={say} onClose={() => setSay(null)} />
+      {training && (
+        <>
+          <dl class="facts">
+            <dt>{t('admin.unit')}</dt>
+            <dd>{nameOf(orgs, training.orgId)}</dd>
+            <dt>{tl('training.kind')}</dt>
+            <dd>{kindLabel(training.kind)}</dd>
+            <dt>{tl('training.hoursLabel')}</dt>
+            <dd>{formatHours(training.hours)}</dd>
+            {training.startsAt && (
+              <>
+                <dt>{tl('training.when')}</dt>
+                <dd>{formatFullTime(training.startsAt, zone)}</dd>
+              </>
             )}
+          </dl>
+          {training.description && <p class="description">{training.description}</p>}
+          {training.meetingId && (
+            <p>
+              <a href={`#/meetings/${training.meetingId}`}>{tl('training.meeting')}</a>
+            </p>
+          )}
 
-            {manages && (
-              <section aria-labelledby="records-title">
-                <h2 id="records-title">{tl('training.records')}</h2>
-                {choices.length > 0 && (
-                  <form class="row tools" onSubmit={recordAttendance} aria-labelledby="attend-title">
-                    <h3 id="attend-title" class="full">
-                      {tl('training.recordAttendance')}
-                    </h3>
-                    <label>
-                      {t('dues.member')}
-                      <select name="userId">
-                        {choices.map((m) => (
-                          <option key={m.id} value={String(m.id)}>
-                            {m.name}
-                          </option>
-                        ))}
-                      </select>
-                    </label>
-                    <label>
-                      {tl('training.hoursLabel')}
-                      <input name="hours" type="number" min={0.25} max={1000} step={0.25} defaultValue={String(training.hours)} inputMode="decimal" />
-                    </label>
-                    <button type="submit">{tl('training.recordSubmit')}</button>
-                  </form>
-                )}
-                {records !== null && others.length === 0 && <p class="empty">{tl('training.noRecords')}</p>}
-                <ul class="cards">
-                  {others.map((r) => (
-                    <RecordItem key={r.id} record={r} token={token} timeZone={zone} decide onChange={update} />
-                  ))}
-                </ul>
-              </section>
-            )}
-            {(mine.length > 0 || mayReport) && <h2>{tl('training.mine')}</h2>}
-            <ul class="cards">
-              {mine.map((r) => (
-                <RecordItem key={r.id} record={r} token={token} timeZone={zone} decide={false} mine onChange={update} />
-              ))}
-            </ul>
-            {mayReport && (
-              <form class="stack tools" onSubmit={selfReport} aria-labelledby="self-title">
-                <h3 id="self-title">{tl('training.selfReport')}</h3>
-                <p class="muted small">{tl('training.selfReportHint')}</p>
-                <label for="sr-hours">{tl('training.hoursLabel')}</label>
-                <input id="sr-hours" name="hours" type="number" min={0.25} max={1000} step={0.25} required defaultValue={String(training.hours)} inputMode="decimal" />
-                <label for="sr-note">{tl('training.selfNote')}</label>
-                <textarea id="sr-note" name="note" rows={2} maxLength={1000} required />
-                <button type="submit">{tl('training.selfSubmit')}</button>
-              </form>
-            )}
-          </>
-        )}
-      </div>
-    </main>
+          {manages && (
+            <section aria-labelledby="records-title">
+              <h2 id="records-title">{tl('training.records')}</h2>
+              {choices.length > 0 && (
+                <form class="row tools" onSubmit={recordAttendance} aria-labelledby="attend-title">
+                  <h3 id="attend-title" class="full">
+                    {tl('training.recordAttendance')}
+                  </h3>
+                  <Picker label={t('dues.member')} name="userId" choices={named(choices)} />
+                  <label>
+                    {tl('training.hoursLabel')}
+                    <input name="hours" type="number" min={0.25} max={1000} step={0.25} defaultValue={String(training.hours)} inputMode="decimal" />
+                  </label>
+                  <button type="submit">{tl('training.recordSubmit')}</button>
+                </form>
+              )}
+              {records !== null && others.length === 0 && <p class="empty">{tl('training.noRecords')}</p>}
+              <ul class="cards">
+                {others.map((r) => (
+                  <RecordItem key={r.id} record={r} token={token} timeZone={zone} decide onChange={update} />
+                ))}
+              </ul>
+            </section>
+          )}
+          {(mine.length > 0 || mayReport) && <h2>{tl('training.mine')}</h2>}
+          <ul class="cards">
+            {mine.map((r) => (
+              <RecordItem key={r.id} record={r} token={token} timeZone={zone} decide={false} mine onChange={update} />
+            ))}
+          </ul>
+          {mayReport && (
+            <ToolForm id="self-title" heading="h3" title={tl('training.selfReport')} intro={tl('training.selfReportHint')} submit={tl('training.selfSubmit')} onSubmit={selfReport}>
+              <label for="sr-hours">{tl('training.hoursLabel')}</label>
+              <input id="sr-hours" name="hours" type="number" min={0.25} max={1000} step={0.25} required defaultValue={String(training.hours)} inputMode="decimal" />
+              <label for="sr-note">{tl('training.selfNote')}</label>
+              <textarea id="sr-note" name="note" rows={2} maxLength={1000} required />
+            </ToolForm>
+          )}
+        </>
+      )}
+    </Page>
   );
 }

@@ -1,10 +1,9 @@
 import { useEffect, useState } from 'preact/hooks';
 import type { TrainingRecord } from '../../../../server/contract/memberLife';
 import { apiRequest, type Me } from '../../api';
-import { Notice } from '../../errors';
 import { t } from '../../i18n';
 import { AdminNav } from '../admin/AdminNav';
-import { UnitPicker } from '../controls';
+import { Page, Said, UnitPicker } from '../controls';
 import { lifeError, tl, useOrgs, type Say } from './common';
 import { managedUnits } from './logic';
 import { RecordItem } from './trainingParts';
@@ -28,38 +27,36 @@ export function TrainingQueue({ token, me }: { token: string; me: Me }) {
 
   const pending = (records ?? []).filter((r) => r.status === 'pending');
   return (
-    <main class="page" id="main" tabIndex={-1}>
-      <div class="inner">
-        <h1>{t('nav.trainingQueue')}</h1>
-        <AdminNav current="trainingQueue" />
-        <div class="actions">
-          <a class="button-link" href="#/trainings">
-            {tl('training.all')}
-          </a>
-        </div>
-        {say && <Notice tone={say.tone} onClose={() => setSay(null)}>{say.text}</Notice>}
-        <div class="filters unit-first" role="search">
-          <UnitPicker label="admin.unit" units={units} value={orgId} onChange={setOrgId} any="meetings.any" />
-        </div>
-        {records === null && <p role="status">{t('status.loading')}</p>}
-        {records !== null && <p class="seats">{pending.length ? tl('training.pendingCount', { count: pending.length }) : tl('training.nonePending')}</p>}
-        <ul class="cards">
-          {(records ?? []).map((r) => (
-            <RecordItem
-              key={r.id}
-              record={r}
-              token={token}
-              timeZone={me.user.timezone}
-              decide
-              showTraining
-              onChange={(next, result) => {
-                setRecords((old) => (old ?? []).map((x) => (x.id === next.id ? next : x)));
-                setSay(result);
-              }}
-            />
-          ))}
-        </ul>
+    <Page>
+      <h1>{t('nav.trainingQueue')}</h1>
+      <AdminNav current="trainingQueue" />
+      <div class="actions">
+        <a class="button-link" href="#/trainings">
+          {tl('training.all')}
+        </a>
       </div>
-    </main>
+      <Said say={say} onClose={() => setSay(null)} />
+      <div class="filters unit-first" role="search">
+        <UnitPicker label="admin.unit" units={units} value={orgId} onChange={setOrgId} any="meetings.any" />
+      </div>
+      {records === null && <p role="status">{t('status.loading')}</p>}
+      {records !== null && <p class="seats">{pending.length ? tl('training.pendingCount', { count: pending.length }) : tl('training.nonePending')}</p>}
+      <ul class="cards">
+        {(records ?? []).map((r) => (
+          <RecordItem
+            key={r.id}
+            record={r}
+            token={token}
+            timeZone={me.user.timezone}
+            decide
+            showTraining
+            onChange={(next, result) => {
+              setRecords((old) => (old ?? []).map((x) => (x.id === next.id ? next : x)));
+              setSay(result);
+            }}
+          />
+        ))}
+      </ul>
+    </Page>
   );
 }

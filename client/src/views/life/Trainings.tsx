@@ -1,10 +1,10 @@
 import { useEffect, useState } from 'preact/hooks';
 import { TRAINING_KINDS, type Training, type TrainingRecord } from '../../../../server/contract/memberLife';
 import { apiRequest, type Me } from '../../api';
-import { Notice } from '../../errors';
 import { t } from '../../i18n';
 import { zonedInputToIso } from '../../time';
-import { UnitPicker } from '../controls';
+import { named, OpenButton, Page, Said, SelectField, submitted, TimeField, ToolForm, UnitPicker } from '../controls';
+import { Cards } from '../lists';
 import { formatDate, formatHours, lifeError, nameOf, RecordNav, tl, useOrgs, type Say } from './common';
 import { managedUnits, parseHours, unitPath } from './logic';
 import { kindLabel, recordStatus } from './trainingParts';
@@ -44,21 +44,19 @@ export function Trainings({ token, me }: { token: string; me: Me }) {
   const yearHours = (mine ?? []).filter((r) => r.status === 'confirmed' && yearOf(r.at, zone) === year).reduce((n, r) => n + r.hours, 0);
 
   async function create(event: Event) {
-    event.preventDefault();
-    const form = event.currentTarget as HTMLFormElement;
-    const data = new FormData(form);
-    const hours = parseHours(String(data.get('hours') ?? ''));
+    const value = submitted(event);
+    const hours = parseHours(value('hours'));
     if (hours === null) {
       setSay({ tone: 'error', text: tl('training.badHours') });
       return;
     }
-    const startsAt = String(data.get('startsAt') ?? '');
-    const description = String(data.get('description') ?? '').trim();
+    const startsAt = value('startsAt');
+    const description = value('description');
     try {
       const { training } = await apiRequest<{ training: Training }>('POST', '/api/trainings', token, {
-        orgId: Number(data.get('orgId')),
-        title: String(data.get('title') ?? '').trim(),
-        kind: String(data.get('kind')),
+        orgId: Number(value('orgId')),
+        title: value('title'),
+        kind: value('kind'),
         hours,
         ...(description ? { description } : {}),
         ...(startsAt ? { startsAt: zonedInputToIso(startsAt, zone) } : {}),
@@ -72,94 +70,70 @@ export function Trainings({ token, me }: { token: string; me: Me }) {
   }
 
   return (
-    <main class="page" id="main" tabIndex={-1}>
-      <div class="inner">
-        <h1>{t('nav.trainings')}</h1>
-        <RecordNav current="trainings" />
-        {say && <Notice tone={say.tone} onClose={() => setSay(null)}>{say.text}</Notice>}
-        {managed.length > 0 && (
-          <div class="actions">
-            <button type="button" aria-expanded={adding} onClick={() => setAdding(!adding)}>
-              {tl('training.new')}
-            </button>
-            <a class="button-link" href="#/trainings/pending">
-              {t('nav.trainingQueue')}
-            </a>
-          </div>
-        )}
-        {adding && (
-          <form class="stack tools" onSubmit={create} aria-labelledby="new-training">
-            <h2 id="new-training">{tl('training.new')}</h2>
-            <label for="tn-org">{t('admin.unit')}</label>
-            <select id="tn-org" name="orgId" required>
-              {managed.map((o) => (
-                <option key={o.id} value={String(o.id)}>
-                  {o.name}
-                </option>
-              ))}
-            </select>
-            <label for="tn-title">{t('form.title')}</label>
-            <input id="tn-title" name="title" required maxLength={200} />
-            <label for="tn-kind">{tl('training.kind')}</label>
-            <select id="tn-kind" name="kind">
-              {TRAINING_KINDS.map((k) => (
-                <option key={k} value={k}>
-                  {kindLabel(k)}
-                </option>
-              ))}
-            </select>
-            <label for="tn-hours">{tl('training.hoursLabel')}</label>
-            <input id="tn-hours" name="hours" type="number" min={0.25} max={1000} step={0.25} required defaultValue="2" inputMode="decimal" />
-            <label for="tn-starts">{tl('training.startsAt')}</label>
-            <input id="tn-starts" name="startsAt" type="datetime-local" aria-describedby="tn-zone" />
-            <small id="tn-zone" class="muted">
-              {t('form.timezoneHint', { zone })}
-            </small>
-            <label for="tn-description">{t('form.description')}</label>
-            <textarea id="tn-description" name="description" rows={3} maxLength={2000} />
-            <button type="submit">{tl('training.create')}</button>
-          </form>
-        )}
-        <div class="filters unit-first">
-          <UnitPicker label="admin.unit" units={units} value={orgId} onChange={setOrgId} any="meetings.any" />
+    <Page>
+      <h1>{t('nav.trainings')}</h1>
+      <RecordNav current="trainings" />
+      <Said say={say} onClose={() => setSay(null)} />
+      {managed.length > 0 && (
+        <div class="actions">
+          <OpenButton open={adding} onToggle={setAdding}>
+            {tl('training.new')}
+          </OpenButton>
+          <a class="button-link" href="#/trainings/pending">
+            {t('nav.trainingQueue')}
+          </a>
         </div>
-        {trainings === null && <p role="status">{t('status.loading')}</p>}
-        {trainings?.length === 0 && <p class="empty">{tl('training.none')}</p>}
-        <ul class="cards">
-          {(trainings ?? []).map((x) => (
-            <li key={x.id} class="card">
-              <div class="card-row">
-                <a class="grow" href={`#/trainings/${x.id}`}>
-                  <strong>{x.title}</strong>
-                </a>
-                <span class="pill kind">{kindLabel(x.kind)}</span>
-              </div>
-              <span class="muted small">{[nameOf(orgs, x.orgId), formatHours(x.hours), x.startsAt ? formatDate(x.startsAt, zone) : ''].filter(Boolean).join(' · ')}</span>
-            </li>
-          ))}
-        </ul>
-        {mine && mine.length > 0 && (
-          <section aria-labelledby="my-hours">
-            <h2 id="my-hours">{tl('training.mine')}</h2>
-            <p>{tl('training.yearTotal', { year, hours: formatHours(yearHours) })}</p>
-            <ul class="cards">
-              {mine.map((r) => (
-                <li key={r.id} class="card">
-                  <div class="card-row">
-                    <a class="grow" href={`#/trainings/${r.trainingId}`}>
-                      {r.training.title}
-                    </a>
-                    {recordStatus(r)}
-                  </div>
-                  <span class="muted small">
-                    {formatHours(r.hours)} · {formatDate(r.at, zone)}
-                  </span>
-                </li>
-              ))}
-            </ul>
-          </section>
-        )}
+      )}
+      {adding && (
+        <ToolForm id="new-training" title={tl('training.new')} submit={tl('training.create')} onSubmit={create}>
+          <SelectField id="tn-org" label={t('admin.unit')} name="orgId" choices={named(managed)} required />
+          <label for="tn-title">{t('form.title')}</label>
+          <input id="tn-title" name="title" required maxLength={200} />
+          <SelectField id="tn-kind" label={tl('training.kind')} name="kind" choices={TRAINING_KINDS.map((k) => [k, kindLabel(k)])} />
+          <label for="tn-hours">{tl('training.hoursLabel')}</label>
+          <input id="tn-hours" name="hours" type="number" min={0.25} max={1000} step={0.25} required defaultValue="2" inputMode="decimal" />
+          <TimeField id="tn-starts" hint="tn-zone" label={tl('training.startsAt')} name="startsAt" zone={zone} />
+          <label for="tn-description">{t('form.description')}</label>
+          <textarea id="tn-description" name="description" rows={3} maxLength={2000} />
+        </ToolForm>
+      )}
+      <div class="filters unit-first">
+        <UnitPicker label="admin.unit" units={units} value={orgId} onChange={setOrgId} any="meetings.any" />
       </div>
-    </main>
+      <Cards list={trainings} empty={tl('training.none')}>
+        {(x) => (
+          <li key={x.id} class="card">
+            <div class="card-row">
+              <a class="grow" href={`#/trainings/${x.id}`}>
+                <strong>{x.title}</strong>
+              </a>
+              <span class="pill kind">{kindLabel(x.kind)}</span>
+            </div>
+            <span class="muted small">{[nameOf(orgs, x.orgId), formatHours(x.hours), x.startsAt ? formatDate(x.startsAt, zone) : ''].filter(Boolean).join(' · ')}</span>
+          </li>
+        )}
+      </Cards>
+      {mine && mine.length > 0 && (
+        <section aria-labelledby="my-hours">
+          <h2 id="my-hours">{tl('training.mine')}</h2>
+          <p>{tl('training.yearTotal', { year, hours: formatHours(yearHours) })}</p>
+          <ul class="cards">
+            {mine.map((r) => (
+              <li key={r.id} class="card">
+                <div class="card-row">
+                  <a class="grow" href={`#/trainings/${r.trainingId}`}>
+                    {r.training.title}
+                  </a>
+                  {recordStatus(r)}
+                </div>
+                <span class="muted small">
+                  {formatHours(r.hours)} · {formatDate(r.at, zone)}
+                </span>
+              </li>
+            ))}
+          </ul>
+        </section>
+      )}
+    </Page>
   );
 }

@@ -3,6 +3,7 @@ import { apiRequest, type Me } from '../../api';
 import { Notice } from '../../errors';
 import { t } from '../../i18n';
 import type { AppSocket } from '../../socket';
+import { Page, Said } from '../controls';
 import { lifeError, nameOf, tl, useOrgs, type Say } from './common';
 import { isPending, type TransferView } from './logic';
 import { DecideForm, TransferFacts, TransferProgress, TransferStatus, useTransferNews } from './transferParts';
@@ -36,50 +37,48 @@ export function TransferDetail({ id, token, me, socket, manages }: { id: number;
 
   const own = transfer?.member.id === me.user.id;
   return (
-    <main class="page" id="main" tabIndex={-1}>
-      <div class="inner">
-        <a href={manages && !own ? '#/transfers' : '#/transfer'}>{tl(manages && !own ? 'transfer.backToQueue' : 'transfer.backToMine')}</a>
-        <h1>{transfer ? tl('transfer.titleOf', { name: transfer.member.name }) : t('nav.transfer')}</h1>
-        {failed && <Notice tone="error">{failed}</Notice>}
-        {!transfer && !failed && <p role="status">{t('status.loading')}</p>}
-        {say && <Notice tone={say.tone} onClose={() => setSay(null)}>{say.text}</Notice>}
-        {transfer && (
-          <>
+    <Page>
+      <a href={manages && !own ? '#/transfers' : '#/transfer'}>{tl(manages && !own ? 'transfer.backToQueue' : 'transfer.backToMine')}</a>
+      <h1>{transfer ? tl('transfer.titleOf', { name: transfer.member.name }) : t('nav.transfer')}</h1>
+      {failed && <Notice tone="error">{failed}</Notice>}
+      {!transfer && !failed && <p role="status">{t('status.loading')}</p>}
+      <Said say={say} onClose={() => setSay(null)} />
+      {transfer && (
+        <>
+          <p>
+            <TransferStatus transfer={transfer} />
+          </p>
+          <TransferFacts transfer={transfer} orgs={orgs} timeZone={zone} />
+          <h2>{tl('transfer.progress')}</h2>
+          <TransferProgress transfer={transfer} orgs={orgs} timeZone={zone} />
+          {transfer.mayDecide && isPending(transfer.status) && (
+            <section class="tools" aria-labelledby="decide-title">
+              <h2 id="decide-title">{tl(transfer.status === 'pending_out' ? 'transfer.decideOut' : 'transfer.decideIn', { unit: nameOf(orgs, transfer.status === 'pending_out' ? transfer.fromBranchId : transfer.toBranchId) })}</h2>
+              <DecideForm
+                transfer={transfer}
+                token={token}
+                idPrefix="detail"
+                onDone={(updated, result) => {
+                  setTransfer(updated);
+                  setSay(result);
+                }}
+              />
+            </section>
+          )}
+          {transfer.mayWithdraw && isPending(transfer.status) && (
+            <div class="actions">
+              <button type="button" class="danger" onClick={() => void withdraw(transfer)}>
+                {tl('transfer.withdraw')}
+              </button>
+            </div>
+          )}
+          {own || !manages ? null : (
             <p>
-              <TransferStatus transfer={transfer} />
+              <a href={`#/members/${transfer.member.id}/card`}>{tl('card.of', { name: transfer.member.name })}</a>
             </p>
-            <TransferFacts transfer={transfer} orgs={orgs} timeZone={zone} />
-            <h2>{tl('transfer.progress')}</h2>
-            <TransferProgress transfer={transfer} orgs={orgs} timeZone={zone} />
-            {transfer.mayDecide && isPending(transfer.status) && (
-              <section class="tools" aria-labelledby="decide-title">
-                <h2 id="decide-title">{tl(transfer.status === 'pending_out' ? 'transfer.decideOut' : 'transfer.decideIn', { unit: nameOf(orgs, transfer.status === 'pending_out' ? transfer.fromBranchId : transfer.toBranchId) })}</h2>
-                <DecideForm
-                  transfer={transfer}
-                  token={token}
-                  idPrefix="detail"
-                  onDone={(updated, result) => {
-                    setTransfer(updated);
-                    setSay(result);
-                  }}
-                />
-              </section>
-            )}
-            {transfer.mayWithdraw && isPending(transfer.status) && (
-              <div class="actions">
-                <button type="button" class="danger" onClick={() => void withdraw(transfer)}>
-                  {tl('transfer.withdraw')}
-                </button>
-              </div>
-            )}
-            {own || !manages ? null : (
-              <p>
-                <a href={`#/members/${transfer.member.id}/card`}>{tl('card.of', { name: transfer.member.name })}</a>
-              </p>
-            )}
-          </>
-        )}
-      </div>
-    </main>
+          )}
+        </>
+      )}
+    </Page>
   );
 }

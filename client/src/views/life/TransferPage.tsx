@@ -1,8 +1,8 @@
 import { useEffect, useState } from 'preact/hooks';
 import { apiRequest, type Me } from '../../api';
-import { Notice } from '../../errors';
 import { formatFullTime, t } from '../../i18n';
 import type { AppSocket } from '../../socket';
+import { Page, Said } from '../controls';
 import { lifeError, nameOf, RecordNav, tl, useOrgs, type Say } from './common';
 import { branchChoices, isPending, type TransferView } from './logic';
 import { TransferFacts, TransferProgress, TransferStatus, useTransferNews } from './transferParts';
@@ -73,81 +73,79 @@ export function TransferPage({ token, me, socket }: { token: string; me: Me; soc
   }
 
   return (
-    <main class="page" id="main" tabIndex={-1}>
-      <div class="inner">
-        <h1>{t('nav.transfer')}</h1>
-        <RecordNav current="transfer" />
-        {say && <Notice tone={say.tone} onClose={() => setSay(null)}>{say.text}</Notice>}
-        {mine === null && <p role="status">{t('status.loading')}</p>}
+    <Page>
+      <h1>{t('nav.transfer')}</h1>
+      <RecordNav current="transfer" />
+      <Said say={say} onClose={() => setSay(null)} />
+      {mine === null && <p role="status">{t('status.loading')}</p>}
 
-        {shown && (
-          <section class="card transfer" aria-labelledby="shown-title">
-            <div class="card-row">
-              <h2 id="shown-title" class="grow">
-                {tl(`transfer.title.${shown.status}`, { unit: nameOf(orgs, shown.toBranchId) })}
-              </h2>
-              <TransferStatus transfer={shown} />
+      {shown && (
+        <section class="card transfer" aria-labelledby="shown-title">
+          <div class="card-row">
+            <h2 id="shown-title" class="grow">
+              {tl(`transfer.title.${shown.status}`, { unit: nameOf(orgs, shown.toBranchId) })}
+            </h2>
+            <TransferStatus transfer={shown} />
+          </div>
+          {pending && <p class="muted">{tl('transfer.inTransit', { unit: nameOf(orgs, pending.fromBranchId) })}</p>}
+          <h3>{tl('transfer.progress')}</h3>
+          <TransferProgress transfer={shown} orgs={orgs} timeZone={zone} />
+          <TransferFacts transfer={shown} orgs={orgs} timeZone={zone} own />
+          {pending && pending.mayWithdraw !== false && (
+            <div class="actions">
+              <button type="button" class="danger" disabled={busy} onClick={() => void withdraw(pending)}>
+                {tl('transfer.withdraw')}
+              </button>
             </div>
-            {pending && <p class="muted">{tl('transfer.inTransit', { unit: nameOf(orgs, pending.fromBranchId) })}</p>}
-            <h3>{tl('transfer.progress')}</h3>
-            <TransferProgress transfer={shown} orgs={orgs} timeZone={zone} />
-            <TransferFacts transfer={shown} orgs={orgs} timeZone={zone} own />
-            {pending && pending.mayWithdraw !== false && (
-              <div class="actions">
-                <button type="button" class="danger" disabled={busy} onClick={() => void withdraw(pending)}>
-                  {tl('transfer.withdraw')}
-                </button>
-              </div>
-            )}
-          </section>
-        )}
+          )}
+        </section>
+      )}
 
-        {mine !== null && !pending && (
-          <form class="stack" onSubmit={request} aria-labelledby="request-title">
-            <h2 id="request-title">{tl('transfer.request')}</h2>
-            <p class="muted">{tl('transfer.intro')}</p>
-            <p class="muted">{tl('transfer.currentBranch', { unit: nameOf(orgs, me.user.branchId) || '—' })}</p>
-            <label for="tr-to">{tl('transfer.to')}</label>
-            <select id="tr-to" name="toBranchId" required>
-              <option value="">{tl('transfer.pickBranch')}</option>
-              {choices.map((o) => (
-                <option key={o.id} value={String(o.id)}>
-                  {o.name}
-                </option>
-              ))}
-            </select>
-            <label for="tr-destination">{tl('transfer.destination')}</label>
-            <input id="tr-destination" name="destination" maxLength={200} aria-describedby="tr-destination-hint" />
-            <small id="tr-destination-hint" class="muted">
-              {tl('transfer.destinationHint')}
-            </small>
-            <label for="tr-reason">{tl('transfer.reason')}</label>
-            <textarea id="tr-reason" name="reason" rows={3} maxLength={1000} required />
-            <button type="submit" disabled={busy || me.user.branchId === null}>
-              {tl('transfer.submit')}
-            </button>
-          </form>
-        )}
+      {mine !== null && !pending && (
+        <form class="stack" onSubmit={request} aria-labelledby="request-title">
+          <h2 id="request-title">{tl('transfer.request')}</h2>
+          <p class="muted">{tl('transfer.intro')}</p>
+          <p class="muted">{tl('transfer.currentBranch', { unit: nameOf(orgs, me.user.branchId) || '—' })}</p>
+          <label for="tr-to">{tl('transfer.to')}</label>
+          <select id="tr-to" name="toBranchId" required>
+            <option value="">{tl('transfer.pickBranch')}</option>
+            {choices.map((o) => (
+              <option key={o.id} value={String(o.id)}>
+                {o.name}
+              </option>
+            ))}
+          </select>
+          <label for="tr-destination">{tl('transfer.destination')}</label>
+          <input id="tr-destination" name="destination" maxLength={200} aria-describedby="tr-destination-hint" />
+          <small id="tr-destination-hint" class="muted">
+            {tl('transfer.destinationHint')}
+          </small>
+          <label for="tr-reason">{tl('transfer.reason')}</label>
+          <textarea id="tr-reason" name="reason" rows={3} maxLength={1000} required />
+          <button type="submit" disabled={busy || me.user.branchId === null}>
+            {tl('transfer.submit')}
+          </button>
+        </form>
+      )}
 
-        {past.length > 0 && (
-          <>
-            <h2>{tl('transfer.history')}</h2>
-            <ul class="cards">
-              {past.map((x) => (
-                <li key={x.id} class="card">
-                  <div class="card-row">
-                    <a class="grow" href={`#/transfers/${x.id}`}>
-                      {tl('transfer.fromTo', { from: nameOf(orgs, x.fromBranchId), to: nameOf(orgs, x.toBranchId) })}
-                    </a>
-                    <TransferStatus transfer={x} />
-                  </div>
-                  <span class="muted small">{formatFullTime(x.completedAt ?? x.steps[x.steps.length - 1]?.at ?? x.createdAt, zone)}</span>
-                </li>
-              ))}
-            </ul>
-          </>
-        )}
-      </div>
-    </main>
+      {past.length > 0 && (
+        <>
+          <h2>{tl('transfer.history')}</h2>
+          <ul class="cards">
+            {past.map((x) => (
+              <li key={x.id} class="card">
+                <div class="card-row">
+                  <a class="grow" href={`#/transfers/${x.id}`}>
+                    {tl('transfer.fromTo', { from: nameOf(orgs, x.fromBranchId), to: nameOf(orgs, x.toBranchId) })}
+                  </a>
+                  <TransferStatus transfer={x} />
+                </div>
+                <span class="muted small">{formatFullTime(x.completedAt ?? x.steps[x.steps.length - 1]?.at ?? x.createdAt, zone)}</span>
+              </li>
+            ))}
+          </ul>
+        </>
+      )}
+    </Page>
   );
 }

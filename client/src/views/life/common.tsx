@@ -7,6 +7,7 @@ import { describeError } from '../../errors';
 import { addMessages, formatLocale, t, type MessageKey } from '../../i18n';
 import { lifeEn } from '../../i18n/life/en';
 import { lifeZhCN, type LifeKey } from '../../i18n/life/zh-CN';
+import { SubNav } from '../controls';
 import { isDateOnly } from './logic';
 import './life.css';
 
@@ -22,7 +23,7 @@ export function lifeError(error: unknown, overrides: Partial<Record<string, Life
   return describeError(error, overrides as Partial<Record<string, MessageKey>>);
 }
 
-export type Say = { tone: 'error' | 'success' | 'info'; text: string } | null;
+export type { Say } from '../controls';
 
 /** A day in the viewer's zone, with its year (a certificate's dates); a plain date stays that day everywhere. */
 export function formatDate(value: string, timeZone: string): string {
@@ -51,13 +52,5 @@ export function RecordNav({ current }: { current: 'card' | 'transfer' | 'report'
     ['report', '#/report-in', 'record.report'],
     ['trainings', '#/trainings', 'record.trainings'],
   ];
-  return (
-    <nav class="subnav no-print" aria-label={t('nav.record')}>
-      {links.map(([id, href, label]) => (
-        <a key={id} href={href} aria-current={current === id ? 'page' : undefined}>
-          {tl(label)}
-        </a>
-      ))}
-    </nav>
-  );
+  return <SubNav class="no-print" label={t('nav.record')} current={current} links={links.map(([id, href, key]) => [id, href, tl(key)])} />;
 }

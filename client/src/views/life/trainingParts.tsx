@@ -1,9 +1,9 @@
 import { useState } from 'preact/hooks';
 import type { TrainingKind, TrainingRecord } from '../../../../server/contract/memberLife';
 import { apiRequest } from '../../api';
-import { Notice } from '../../errors';
 import { formatFullTime } from '../../i18n';
 import type { LifeKey } from '../../i18n/life/zh-CN';
+import { Said } from '../controls';
 import { formatHours, lifeError, tl, type Say } from './common';
 
 export const kindLabel = (kind: TrainingKind) => tl(`training.kind.${kind}` as LifeKey);
@@ -66,7 +66,7 @@ export function RecordItem({ record, token, timeZone, decide, showTraining, mine
       </div>
       {record.note && <span class="description small">{tl(record.status === 'rejected' ? 'training.rejectedBecause' : 'training.noteSaid', { note: record.note })}</span>}
       {record.confirmedBy && record.status !== 'pending' && <span class="muted small">{tl(record.status === 'rejected' ? 'training.rejectedBy' : 'training.confirmedBy', { name: record.confirmedBy.name })}</span>}
-      {say && <Notice tone={say.tone} onClose={() => setSay(null)}>{say.text}</Notice>}
+      <Said say={say} onClose={() => setSay(null)} />
       {decide && record.status === 'pending' && (
         <div class="actions">
           <button type="button" class="approve" disabled={busy} onClick={() => void act('confirm')} aria-label={tl('training.confirmOf', { name: record.user.name })}>

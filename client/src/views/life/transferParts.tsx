@@ -3,8 +3,8 @@ import type { Org } from '../../../../server/contract/model';
 import { apiRequest } from '../../api';
 import { formatFullTime } from '../../i18n';
 import type { AppSocket } from '../../socket';
-import { Notice } from '../../errors';
 import type { LifeKey } from '../../i18n/life/zh-CN';
+import { Said } from '../controls';
 import { lifeError, nameOf, tl, type Say } from './common';
 import { transferProgress, type ProgressStep, type TransferView } from './logic';
 
@@ -108,7 +108,7 @@ export function DecideForm({ transfer, token, onDone, idPrefix }: { transfer: Tr
 
   return (
     <form class="stack decide" onSubmit={(e) => decide(e, 'approve')} aria-label={tl('transfer.decideFor', { name: transfer.member.name })}>
-      {say && <Notice tone={say.tone} onClose={() => setSay(null)}>{say.text}</Notice>}
+      <Said say={say} onClose={() => setSay(null)} />
       <label for={noteId}>{tl('transfer.note')}</label>
       <textarea id={noteId} name="note" rows={2} maxLength={1000} aria-describedby={`${noteId}-hint`} />
       <small id={`${noteId}-hint`} class="muted">

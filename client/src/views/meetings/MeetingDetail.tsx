@@ -5,6 +5,7 @@ import { describeError, Notice } from '../../errors';
 import { formatFullTime, t } from '../../i18n';
 import { QrImage } from '../../qr';
 import { command, type AppSocket } from '../../socket';
+import { Page, Said } from '../controls';
 import { seatsText } from './MeetingsList';
 import { OrganizerTools } from './OrganizerTools';
 
@@ -78,12 +79,10 @@ export function MeetingDetail({ id, token, me, socket }: { id: number; token: st
 
   if (missing) {
     return (
-      <main class="page" id="main" tabIndex={-1}>
-        <div class="inner">
-          <a href="#/meetings">{t('meeting.back')}</a>
-          <Notice tone="error">{missing}</Notice>
-        </div>
-      </main>
+      <Page>
+        <a href="#/meetings">{t('meeting.back')}</a>
+        <Notice tone="error">{missing}</Notice>
+      </Page>
     );
   }
   if (!meeting) return <main class="page" id="main" aria-busy="true" />;
@@ -105,76 +104,74 @@ export function MeetingDetail({ id, token, me, socket }: { id: number; token: st
   const status = mine?.status;
   const holdsSeat = status === 'confirmed' || status === 'attended';
   return (
-    <main class="page" id="main" tabIndex={-1}>
-      <div class="inner">
-        <a href="#/meetings">{t('meeting.back')}</a>
-        <h1>{meeting.title}</h1>
-        <p class="muted">{t(`meetings.openTo.${meeting.openTo}`)}</p>
-        {meeting.openTo === 'public' && <PublicLink id={meeting.id} />}
-        <dl class="facts">
-          <dt>{t('meeting.when')}</dt>
-          <dd>
-            <time dateTime={meeting.startsAt}>{formatFullTime(meeting.startsAt, me.user.timezone)}</time>
-          </dd>
-          <dt>{t('meeting.where')}</dt>
-          <dd>
-            {[meeting.online ? t('meetings.online') : null, meeting.location].filter(Boolean).join(' · ')}
-            {meeting.onlineUrl && (holdsSeat || canManage) && (
-              <>
-                {' · '}
-                <a href={meeting.onlineUrl} target="_blank" rel="noopener noreferrer">
-                  {t('meeting.joinOnline')}
-                </a>
-              </>
-            )}
-          </dd>
-        </dl>
-        {meeting.description && <p class="description">{meeting.description}</p>}
-        {meeting.projectId !== null && meeting.projectId !== undefined && (
-          <p>
-            <a href={`#/projects/${meeting.projectId}`}>{t('meeting.fromProject')}</a>
-          </p>
-        )}
-        <p class="seats" role="status" aria-live="polite" data-testid="seats">
-          {live.status === 'open' ? seatsText(live) : t(`meetings.status.${live.status}`)}
+    <Page>
+      <a href="#/meetings">{t('meeting.back')}</a>
+      <h1>{meeting.title}</h1>
+      <p class="muted">{t(`meetings.openTo.${meeting.openTo}`)}</p>
+      {meeting.openTo === 'public' && <PublicLink id={meeting.id} />}
+      <dl class="facts">
+        <dt>{t('meeting.when')}</dt>
+        <dd>
+          <time dateTime={meeting.startsAt}>{formatFullTime(meeting.startsAt, me.user.timezone)}</time>
+        </dd>
+        <dt>{t('meeting.where')}</dt>
+        <dd>
+          {[meeting.online ? t('meetings.online') : null, meeting.location].filter(Boolean).join(' · ')}
+          {meeting.onlineUrl && (holdsSeat || canManage) && (
+            <>
+              {' · '}
+              <a href={meeting.onlineUrl} target="_blank" rel="noopener noreferrer">
+                {t('meeting.joinOnline')}
+              </a>
+            </>
+          )}
+        </dd>
+      </dl>
+      {meeting.description && <p class="description">{meeting.description}</p>}
+      {meeting.projectId !== null && meeting.projectId !== undefined && (
+        <p>
+          <a href={`#/projects/${meeting.projectId}`}>{t('meeting.fromProject')}</a>
         </p>
-        {notice && <Notice tone={notice.tone} onClose={() => setNotice(null)}>{notice.text}</Notice>}
-        <div class="actions">
-          {status === 'confirmed' && <p class="ok">{t('meeting.confirmed')}</p>}
-          {status === 'attended' && <p class="ok">{t('meeting.attended')}</p>}
-          {status === 'waitlisted' && <p>{t('meeting.waitlisted', { position: mine!.position ?? '?' })}</p>}
-        </div>
-        {mine && status === 'confirmed' && !cancelled && (
-          <div class="tools">
-            <p aria-label={t('meeting.checkInCode', { code: mine.checkInCode.split('').join(' ') })}>
-              {t('meeting.checkInCodeLabel')}
-              <span class="code">{mine.checkInCode}</span>
-            </p>
-            <QrImage text={mine.checkInCode} label={t('meeting.checkInQr')} />
-          </div>
-        )}
-        <div class="actions">
-          {!mine && live.status === 'open' && !started && (
-            <button type="button" disabled={busy} onClick={() => act('meeting:signup')}>
-              {t('meeting.signup')}
-            </button>
-          )}
-          {(status === 'confirmed' || status === 'waitlisted') && !cancelled && !started && (
-            <button type="button" class="secondary" disabled={busy} onClick={() => act('meeting:cancel')}>
-              {t('meeting.cancelSignup')}
-            </button>
-          )}
-          {!cancelled && (holdsSeat || canManage) && (
-            <a class="button-link" href={`#/room/meeting:${id}`}>
-              {t('meeting.enterRoom')}
-            </a>
-          )}
-          <button type="button" class="link" onClick={downloadCalendar}>
-            {t('meeting.calendar')}
-          </button>
-        </div>
-        {canManage && <OrganizerTools meeting={{ ...meeting, ...live }} token={token} socket={socket} zone={me.user.timezone} onChange={load} />}
+      )}
+      <p class="seats" role="status" aria-live="polite" data-testid="seats">
+        {live.status === 'open' ? seatsText(live) : t(`meetings.status.${live.status}`)}
+      </p>
+      <Said say={notice} onClose={() => setNotice(null)} />
+      <div class="actions">
+        {status === 'confirmed' && <p class="ok">{t('meeting.confirmed')}</p>}
+        {status === 'attended' && <p class="ok">{t('meeting.attended')}</p>}
+        {status === 'waitlisted' && <p>{t('meeting.waitlisted', { position: mine!.position ?? '?' })}</p>}
       </div>
-    </main>
+      {mine && status === 'confirmed' && !cancelled && (
+        <div class="tools">
+          <p aria-label={t('meeting.checkInCode', { code: mine.checkInCode.split('').join(' ') })}>
+            {t('meeting.checkInCodeLabel')}
+            <span class="code">{mine.checkInCode}</span>
+          </p>
+          <QrImage text={mine.checkInCode} label={t('meeting.checkInQr')} />
+        </div>
+      )}
+      <div class="actions">
+        {!mine && live.status === 'open' && !started && (
+          <button type="button" disabled={busy} onClick={() => act('meeting:signup')}>
+            {t('meeting.signup')}
+          </button>
+        )}
+        {(status === 'confirmed' || status === 'waitlisted') && !cancelled && !started && (
+          <button type="button" class="secondary" disabled={busy} onClick={() => act('meeting:cancel')}>
+            {t('meeting.cancelSignup')}
+          </button>
+        )}
+        {!cancelled && (holdsSeat || canManage) && (
+          <a class="button-link" href={`#/room/meeting:${id}`}>
+            {t('meeting.enterRoom')}
+          </a>
+        )}
+        <button type="button" class="link" onClick={downloadCalendar}>
+          {t('meeting.calendar')}
+        </button>
+      </div>
+      {canManage && <OrganizerTools meeting={{ ...meeting, ...live }} token={token} socket={socket} zone={me.user.timezone} onChange={load} />}
+    </Page>
   );
 }

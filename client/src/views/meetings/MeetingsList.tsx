@@ -3,7 +3,7 @@ import type { Meeting, Org } from '../../../../server/contract/model';
 import { apiAll, apiRequest, type Me } from '../../api';
 import { describeError, Notice } from '../../errors';
 import { formatFullTime, t } from '../../i18n';
-import { LoadMore, UnitPicker } from '../controls';
+import { LoadMore, Page, UnitPicker } from '../controls';
 
 export function seatsText(m: Pick<Meeting, 'capacity' | 'confirmed' | 'waitlisted'>): string {
   const left = Math.max(0, m.capacity - m.confirmed);
@@ -42,48 +42,46 @@ export function MeetingsList({ token, me }: { token: string; me: Me }) {
   const orgName = (id: number) => orgs.find((o) => o.id === id)?.name ?? '';
 
   return (
-    <main class="page" id="main" tabIndex={-1}>
-      <div class="inner">
-        <div class="page-head">
-          <h1>{t('meetings.title')}</h1>
-          {canCreate && (
-            <a class="button-link" href="#/meetings/new">
-              {t('meetings.new')}
-            </a>
-          )}
-        </div>
-        <div class="filters">
-          <label>
-            {t('meetings.filterTopic')}
-            <select value={topic} onChange={(e) => setTopic(e.currentTarget.value)}>
-              <option value="">{t('meetings.any')}</option>
-              {topics.map((x) => (
-                <option key={x} value={x}>
-                  {x}
-                </option>
-              ))}
-            </select>
-          </label>
-          <UnitPicker label="meetings.filterUnit" units={orgs} value={orgId} onChange={setOrgId} any="meetings.any" />
-        </div>
-        {error && <Notice tone="error">{error}</Notice>}
-        {meetings && meetings.length === 0 && <p class="empty">{t('meetings.empty')}</p>}
-        <ul class="cards">
-          {(meetings ?? []).map((m) => (
-            <li key={m.id} class={`card status-${m.status}`}>
-              <a href={`#/meetings/${m.id}`}>
-                <strong>{m.title}</strong>
-              </a>
-              <span class="muted">
-                {formatFullTime(m.startsAt, me.user.timezone)} · {m.online ? t('meetings.online') : m.location ?? ''}
-              </span>
-              <span class="muted">{orgName(m.hostOrgId)}</span>
-              <span>{m.status === 'open' ? seatsText(m) : t(`meetings.status.${m.status}`)}</span>
-            </li>
-          ))}
-        </ul>
-        <LoadMore next={next} onMore={(cursor) => void load(cursor)} />
+    <Page>
+      <div class="page-head">
+        <h1>{t('meetings.title')}</h1>
+        {canCreate && (
+          <a class="button-link" href="#/meetings/new">
+            {t('meetings.new')}
+          </a>
+        )}
       </div>
-    </main>
+      <div class="filters">
+        <label>
+          {t('meetings.filterTopic')}
+          <select value={topic} onChange={(e) => setTopic(e.currentTarget.value)}>
+            <option value="">{t('meetings.any')}</option>
+            {topics.map((x) => (
+              <option key={x} value={x}>
+                {x}
+              </option>
+            ))}
+          </select>
+        </label>
+        <UnitPicker label="meetings.filterUnit" units={orgs} value={orgId} onChange={setOrgId} any="meetings.any" />
+      </div>
+      {error && <Notice tone="error">{error}</Notice>}
+      {meetings && meetings.length === 0 && <p class="empty">{t('meetings.empty')}</p>}
+      <ul class="cards">
+        {(meetings ?? []).map((m) => (
+          <li key={m.id} class={`card status-${m.status}`}>
+            <a href={`#/meetings/${m.id}`}>
+              <strong>{m.title}</strong>
+            </a>
+            <span class="muted">
+              {formatFullTime(m.startsAt, me.user.timezone)} · {m.online ? t('meetings.online') : m.location ?? ''}
+            </span>
+            <span class="muted">{orgName(m.hostOrgId)}</span>
+            <span>{m.status === 'open' ? seatsText(m) : t(`meetings.status.${m.status}`)}</span>
+          </li>
+        ))}
+      </ul>
+      <LoadMore next={next} onMore={(cursor) => void load(cursor)} />
+    </Page>
   );
 }

@@ -1,9 +1,10 @@
 import { useEffect, useState } from 'preact/hooks';
 import type { Meeting, SignupStatus } from '../../../../server/contract/model';
 import { apiRequest } from '../../api';
-import { describeError, Notice } from '../../errors';
+import { describeError } from '../../errors';
 import { t } from '../../i18n';
 import { command, type AppSocket } from '../../socket';
+import { Said } from '../controls';
 import { MeetingForm, type MeetingFields } from './MeetingForm';
 
 /** A member's sign-up (`user`) or a registration from the public page (`guest`, its contact seen only here). */
@@ -53,7 +54,7 @@ export function OrganizerTools({ meeting, token, socket, zone, onChange }: { mee
   return (
     <section class="tools" aria-labelledby="tools-title">
       <h2 id="tools-title">{t('meeting.manage')}</h2>
-      {notice && <Notice tone={notice.tone} onClose={() => setNotice(null)}>{notice.text}</Notice>}
+      <Said say={notice} onClose={() => setNotice(null)} />
       {!cancelled && (
         <div class="actions">
           <button type="button" class="quiet" aria-expanded={editing} onClick={() => setEditing(!editing)}>

@@ -2,14 +2,14 @@ import { useEffect, useState } from 'preact/hooks';
 import type { Bid, Project, Tender } from '../../../../server/contract/projects';
 import { apiRequest, type Me } from '../../api';
 import { Notice } from '../../errors';
-import { formatFullTime, t } from '../../i18n';
 import { command, type AppSocket } from '../../socket';
+import { BackLink, OpenButton, Page, submitted, ToolForm, Unavailable, type Say } from '../controls';
 import { managedUnits } from '../life/logic';
+import { Meta } from '../lists';
 import { nameOf, useOrgs } from '../orgs';
-import type { Say } from '../voice/common';
-import { Back, projectsError, ProjectsNav, tp } from './common';
+import { ProjectFields, projectsError, tp } from './common';
 import { applyCounts, takesPart } from './logic';
-import { StatusPill } from './Tenders';
+import { ClosesAt, StatusPill } from './Tenders';
 
 /**
  * One call for projects: what it asks for, its bids most supported first with a support button each whose count
@@ -59,16 +59,7 @@ export function TenderDetail({ id, token, me, socket }: { id: number; token: str
     };
   }, [id]);
 
-  if (missing) {
-    return (
-      <main class="page" id="main" tabIndex={-1}>
-        <div class="inner">
-          <Back href="#/tenders" label="tender.back" />
-          <Notice tone="error">{missing}</Notice>
-        </div>
-      </main>
-    );
-  }
+  if (missing) return <Unavailable href="#/tenders" back={tp('tender.back')} why={missing} />;
   if (!tender) return <main class="page" id="main" aria-busy="true" />;
   const open = takesPart(tender);
   const organizes = managedUnits(orgs ?? [], { role: me.user.role, organizerOf: me.organizerOf }).some((o) => o.id === tender.orgId);
@@ -87,9 +78,7 @@ export function TenderDetail({ id, token, me, socket }: { id: number; token: str
   }
 
   async function propose(event: Event) {
-    event.preventDefault();
-    const data = new FormData(event.currentTarget as HTMLFormElement);
-    const value = (name: string) => String(data.get(name) ?? '').trim();
+    const value = submitted(event);
     try {
       const { bid } = await apiRequest<{ bid: Bid }>('POST', `/api/tenders/${id}/bids`, token, { title: value('title'), summary: value('summary'), plan: value('plan'), format: value('format') });
       setBids((old) => [...old.filter((b) => b.id !== bid.id), bid]);
@@ -119,93 +108,82 @@ export function TenderDetail({ id, token, me, socket }: { id: number; token: str
   }
 
   return (
-    <main class="page" id="main" tabIndex={-1}>
-      <div class="inner">
-        <Back href="#/tenders" label="tender.back" />
-        <h1>{tender.title}</h1>
-        <p class="byline muted small">
-          <StatusPill tender={tender} />
-          <span>{nameOf(orgs, tender.orgId)}</span>
-          <time dateTime={tender.closesAt}>{tp(open ? 'tender.closes' : 'tender.closed', { time: formatFullTime(tender.closesAt, zone) })}</time>
-        </p>
-        <div class="prose">{tender.description}</div>
-        {say && (
-          <Notice tone={say.tone} onClose={() => setSay(null)}>
-            {say.text}
-            {project && say.tone === 'success' && (
-              <>
-                {' '}
-                <a href={`#/projects/${project.id}`}>{tp('bid.openProject')}</a>
-              </>
-            )}
-          </Notice>
-        )}
-        {open ? (
-          <div class="actions">
-            <button type="button" aria-expanded={writing} onClick={() => setWriting(!writing)}>
-              {tp('bid.new')}
-            </button>
-          </div>
-        ) : (
-          <p class="muted">{tp('tender.notOpen')}</p>
-        )}
-        {writing && open && (
-          <form class="stack tools" onSubmit={propose} aria-labelledby="new-bid">
-            <h2 id="new-bid">{tp('bid.new')}</h2>
-            <label for="bid-title">{tp('bid.title')}</label>
-            <input id="bid-title" name="title" required maxLength={200} />
-            <label for="bid-summary">{tp('bid.summary')}</label>
-            <textarea id="bid-summary" name="summary" required rows={3} maxLength={2000} />
-            <label for="bid-plan">{tp('bid.plan')}</label>
-            <textarea id="bid-plan" name="plan" required rows={6} maxLength={15000} />
-            <label for="bid-format">{tp('bid.format')}</label>
-            <input id="bid-format" name="format" required maxLength={200} />
-            <button type="submit">{tp('bid.submit')}</button>
-          </form>
-        )}
-        <h2>{tp('tender.bids')}</h2>
-        {open && bids.length > 0 && <p class="muted small">{tp('tender.live')}</p>}
-        {bids.length === 0 && <p class="empty">{tp('tender.noBids')}</p>}
-        <ol class="bids">
-          {bids.map((bid) => {
-            const won = tender.awardedBidId === bid.id;
-            return (
-              <li key={bid.id} class={`bid${won ? ' won' : ''}`} data-bid={bid.id}>
-                <div class="card-row">
-                  <h3 class="grow" id={`bid-${bid.id}`}>{bid.title}</h3>
-                  {won && <span class="pill tender-awarded">{tp('bid.awardedPill')}</span>}
-                </div>
-                <p class="muted small">{tp('bid.by', { name: bid.author.name })}</p>
-                <p>{bid.summary}</p>
-                <details>
-                  <summary>{tp('bid.more')}</summary>
-                  <div class="prose">{bid.plan}</div>
-                  <p>
-                    <strong>{tp('bid.format')}：</strong>
-                    {bid.format}
-                  </p>
-                </details>
-                <div class="support-row">
-                  <span class="support-count" data-testid="supporters" aria-live="polite">
-                    {tp('bid.supporters', { count: bid.supporters })}
-                  </span>
-                  {open && (
-                    <button type="button" class="quiet support" aria-pressed={bid.supportedByMe} aria-describedby={`bid-${bid.id}`} disabled={busy === bid.id} onClick={() => void support(bid)}>
-                      {bid.supportedByMe && <span aria-hidden="true">✓ </span>}
-                      {tp('bid.support')}
-                    </button>
-                  )}
-                  {organizes && tender.status !== 'awarded' && (
-                    <button type="button" class="award" disabled={busy === bid.id} onClick={() => void award(bid)}>
-                      {tp('bid.award')}
-                    </button>
-                  )}
-                </div>
-              </li>
-            );
-          })}
-        </ol>
-      </div>
-    </main>
+    <Page>
+      <BackLink href="#/tenders">{tp('tender.back')}</BackLink>
+      <h1>{tender.title}</h1>
+      <Meta>
+        <StatusPill tender={tender} />
+        <span>{nameOf(orgs, tender.orgId)}</span>
+        <ClosesAt tender={tender} zone={zone} />
+      </Meta>
+      <div class="prose">{tender.description}</div>
+      {say && (
+        <Notice tone={say.tone} onClose={() => setSay(null)}>
+          {say.text}
+          {project && say.tone === 'success' && (
+            <>
+              {' '}
+              <a href={`#/projects/${project.id}`}>{tp('bid.openProject')}</a>
+            </>
+          )}
+        </Notice>
+      )}
+      {open ? (
+        <div class="actions">
+          <OpenButton open={writing} onToggle={setWriting}>
+            {tp('bid.new')}
+          </OpenButton>
+        </div>
+      ) : (
+        <p class="muted">{tp('tender.notOpen')}</p>
+      )}
+      {writing && open && (
+        <ToolForm id="new-bid" title={tp('bid.new')} submit={tp('bid.submit')} onSubmit={propose}>
+          <ProjectFields prefix="bid" />
+        </ToolForm>
+      )}
+      <h2>{tp('tender.bids')}</h2>
+      {open && bids.length > 0 && <p class="muted small">{tp('tender.live')}</p>}
+      {bids.length === 0 && <p class="empty">{tp('tender.noBids')}</p>}
+      <ol class="bids">
+        {bids.map((bid) => {
+          const won = tender.awardedBidId === bid.id;
+          return (
+            <li key={bid.id} class={`bid${won ? ' won' : ''}`} data-bid={bid.id}>
+              <div class="card-row">
+                <h3 class="grow" id={`bid-${bid.id}`}>{bid.title}</h3>
+                {won && <span class="pill tender-awarded">{tp('bid.awardedPill')}</span>}
+              </div>
+              <p class="muted small">{tp('bid.by', { name: bid.author.name })}</p>
+              <p>{bid.summary}</p>
+              <details>
+                <summary>{tp('bid.more')}</summary>
+                <div class="prose">{bid.plan}</div>
+                <p>
+                  <strong>{tp('bid.format')}：</strong>
+                  {bid.format}
+                </p>
+              </details>
+              <div class="support-row">
+                <span class="support-count" data-testid="supporters" aria-live="polite">
+                  {tp('bid.supporters', { count: bid.supporters })}
+                </span>
+                {open && (
+                  <button type="button" class="quiet support" aria-pressed={bid.supportedByMe} aria-describedby={`bid-${bid.id}`} disabled={busy === bid.id} onClick={() => void support(bid)}>
+                    {bid.supportedByMe && <span aria-hidden="true">✓ </span>}
+                    {tp('bid.support')}
+                  </button>
+                )}
+                {organizes && tender.status !== 'awarded' && (
+                  <button type="button" class="award" disabled={busy === bid.id} onClick={() => void award(bid)}>
+                    {tp('bid.award')}
+                  </button>
+                )}
+              </div>
+            </li>
+          );
+        })}
+      </ol>
+    </Page>
   );
 }

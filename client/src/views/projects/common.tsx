@@ -7,6 +7,7 @@ import { addMessages, t, type MessageKey } from '../../i18n';
 import { projectsEn } from '../../i18n/projects/en';
 import { projectsZhCN, type ProjectsKey } from '../../i18n/projects/zh-CN';
 import type { VoiceKey } from '../../i18n/voice/zh-CN';
+import { SubNav } from '../controls';
 import { VoiceNav } from '../voice/common';
 import './projects.css';
 
@@ -31,23 +32,23 @@ export function ProjectsNav({ current }: { current: 'calls' | 'library' }) {
   return (
     <>
       <VoiceNav current="projects" />
-      <nav class="subnav minor" aria-label={tp('projects.sections')}>
-        {links.map(([id, href, label]) => (
-          <a key={id} href={href} aria-current={current === id ? 'page' : undefined}>
-            {tp(label)}
-          </a>
-        ))}
-      </nav>
+      <SubNav class="minor" label={tp('projects.sections')} current={current} links={links.map(([id, href, key]) => [id, href, tp(key)])} />
     </>
   );
 }
 
-/** A back link to a list (a phone installed as an app has no back button of its own). */
-export function Back({ href, label }: { href: string; label: ProjectsKey }) {
+/** What a project says, in a bid and in a project added to the library: its title, summary, plan and format. */
+export function ProjectFields({ prefix }: { prefix: string }) {
   return (
-    <a class="back-link" href={href}>
-      <span aria-hidden="true">‹ </span>
-      {tp(label)}
-    </a>
+    <>
+      <label for={`${prefix}-title`}>{tp('bid.title')}</label>
+      <input id={`${prefix}-title`} name="title" required maxLength={200} />
+      <label for={`${prefix}-summary`}>{tp('bid.summary')}</label>
+      <textarea id={`${prefix}-summary`} name="summary" required rows={3} maxLength={2000} />
+      <label for={`${prefix}-plan`}>{tp('bid.plan')}</label>
+      <textarea id={`${prefix}-plan`} name="plan" required rows={6} maxLength={15000} />
+      <label for={`${prefix}-format`}>{tp('bid.format')}</label>
+      <input id={`${prefix}-format`} name="format" required maxLength={200} />
+    </>
   );
 }

@@ -13,6 +13,15 @@ function monthLabel(period: string): string {
   }
 }
 
+let measure: CanvasRenderingContext2D | null = null;
+/** The width of the money axis: its ticks (10), the gap (5) and its widest label in uPlot's axis font, with a margin. */
+function axisWidth(labels: readonly string[]): number {
+  measure ??= document.createElement('canvas').getContext('2d');
+  if (!measure) return 64;
+  measure.font = '12px system-ui, -apple-system, "Segoe UI", Roboto, "Helvetica Neue", Arial, "Noto Sans", sans-serif';
+  return Math.ceil(Math.max(24, ...labels.map((label) => measure!.measureText(label).width))) + 19;
+}
+
 /**
  * Twelve months of dues as bars (uPlot, loaded with the statistics page only): what was due as a wide light bar,
  * what was paid as a narrower dark one in front of it, so a month's gap shows at a glance. Fits its box and
@@ -37,7 +46,8 @@ export function DuesChart({ dues, labels }: { dues: ReadonlyArray<{ period: stri
         legend: { live: false },
         axes: [
           { space: 26, incrs: [1, 2, 3, 6], values: (_u, splits) => splits.map((i) => names[i] ?? '') },
-          { size: 56, values: (_u, splits) => splits.map((v) => formatMoney(v * 100).replace(/\.00$/, '')) },
+          // As wide as its longest label ("CN¥150" in English), so none is cut at the left edge.
+          { size: (_u, values) => axisWidth(values ?? []), values: (_u, splits) => splits.map((v) => formatMoney(v * 100).replace(/\.00$/, '')) },
         ],
         series: [
           {},

@@ -5,7 +5,9 @@ import { describeError, Notice } from '../../errors';
 import { addMessages, formatLocale, formatMoney, t, type MessageKey } from '../../i18n';
 import { statsEn } from '../../i18n/stats/en';
 import { statsZhCN, type StatsKey } from '../../i18n/stats/zh-CN';
+import { go } from '../../router';
 import { AdminNav } from '../admin/AdminNav';
+import { named, Page, Picker } from '../controls';
 import { managedUnits } from '../life/logic';
 import { useOrgs } from '../orgs';
 import { DuesChart } from './DuesChart';
@@ -44,100 +46,88 @@ export function StatsPage({ token, me, orgId }: { token: string; me: Me; orgId: 
   const members = stats ? (['active', 'mobile', 'abroad', 'inTransit', 'lostContact'] as const).map((k) => [k, stats.members[k]] as const) : [];
   const most = Math.max(1, ...members.map(([, n]) => n));
   return (
-    <main class="page" id="main" tabIndex={-1}>
-      <div class="inner">
-        <h1>{t('nav.stats')}</h1>
-        <AdminNav current="stats" />
-        <label class="filter">
-          {ts('stats.unit')}
-          <select value={orgId ? String(orgId) : ''} onChange={(e) => (location.hash = (e.currentTarget as HTMLSelectElement).value ? `/stats?orgId=${(e.currentTarget as HTMLSelectElement).value}` : '/stats')}>
-            <option value="">{ts(me.user.role === 'admin' ? 'stats.district' : 'stats.allMine')}</option>
-            {units.map((o) => (
-              <option key={o.id} value={String(o.id)}>
-                {o.name}
-              </option>
-            ))}
-          </select>
-        </label>
-        <p class="muted small">{ts('stats.scopeNote')}</p>
-        {error && <Notice tone="error">{error}</Notice>}
-        {!stats && !error && <p role="status">{t('status.loading')}</p>}
-        {stats && (
-          <>
-            <section aria-labelledby="st-units">
-              <h2 id="st-units">{ts('stats.units')}</h2>
-              <dl class="figures">
-                {(['committee', 'general_branch', 'branch'] as const).map((k) => (
-                  <Figure key={k} label={ts(`stats.unit.${k}`)} value={num(stats.units[k])} />
-                ))}
-              </dl>
-            </section>
-            <section aria-labelledby="st-members">
-              <h2 id="st-members">{ts('stats.members')}</h2>
-              <dl class="hbars" data-testid="member-bars">
-                {members.map(([k, n]) => (
-                  <div key={k} class="hbar">
-                    <dt>{ts(`stats.members.${k}`)}</dt>
-                    <dd>
-                      <span class="hbar-fill" style={{ width: `${barShare(n, most)}%` }} aria-hidden="true" />
-                      <span class="hbar-value">{num(n)}</span>
-                    </dd>
-                  </div>
-                ))}
-              </dl>
-            </section>
-            <section aria-labelledby="st-life">
-              <h2 id="st-life">{ts('stats.meetings')}</h2>
-              <dl class="figures">
-                <Figure label={ts('stats.meetings.held')} value={num(stats.meetings.held)} />
-                <Figure label={ts('stats.meetings.attendance')} value={num(stats.meetings.attendance)} />
-                <Figure label={ts('stats.meetings.publicRegistrations')} value={num(stats.meetings.publicRegistrations)} />
-                <Figure label={ts('stats.trainingHours')} value={num(Math.round(stats.trainingHours * 10) / 10)} />
-              </dl>
-            </section>
-            <section aria-labelledby="st-voice">
-              <h2 id="st-voice">{ts('stats.voice')}</h2>
-              <dl class="figures">
-                <Figure label={ts('stats.discussions')} value={num(stats.discussions)} />
-                <Figure label={ts('stats.posts')} value={num(stats.posts)} />
-                <Figure label={ts('stats.announcements')} value={num(stats.announcements)} />
-              </dl>
-            </section>
-            <section aria-labelledby="st-transfers">
-              <h2 id="st-transfers">{ts('stats.transfers')}</h2>
-              <dl class="figures">
-                <Figure label={ts('stats.transfers.completed')} value={num(stats.transfers.completed)} />
-                <Figure label={ts('stats.transfers.pending')} value={num(stats.transfers.pending)} />
-              </dl>
-            </section>
-            <section aria-labelledby="st-dues">
-              <h2 id="st-dues">{ts('stats.dues')}</h2>
-              <DuesChart dues={stats.dues} labels={{ due: ts('stats.dues.due'), paid: ts('stats.dues.paid'), chart: ts('stats.dues.chart') }} />
-              <details>
-                <summary>{ts('stats.dues.table')}</summary>
-                <table class="dues-table">
-                  <thead>
-                    <tr>
-                      <th scope="col">{ts('stats.dues.month')}</th>
-                      <th scope="col">{ts('stats.dues.due')}</th>
-                      <th scope="col">{ts('stats.dues.paid')}</th>
+    <Page>
+      <h1>{t('nav.stats')}</h1>
+      <AdminNav current="stats" />
+      <Picker class="filter" label={ts('stats.unit')} any={ts(me.user.role === 'admin' ? 'stats.district' : 'stats.allMine')} choices={named(units)} value={orgId ? String(orgId) : ''} onChange={(id) => go(id ? `/stats?orgId=${id}` : '/stats')} />
+      <p class="muted small">{ts('stats.scopeNote')}</p>
+      {error && <Notice tone="error">{error}</Notice>}
+      {!stats && !error && <p role="status">{t('status.loading')}</p>}
+      {stats && (
+        <>
+          <section aria-labelledby="st-units">
+            <h2 id="st-units">{ts('stats.units')}</h2>
+            <dl class="figures">
+              {(['committee', 'general_branch', 'branch'] as const).map((k) => (
+                <Figure key={k} label={ts(`stats.unit.${k}`)} value={num(stats.units[k])} />
+              ))}
+            </dl>
+          </section>
+          <section aria-labelledby="st-members">
+            <h2 id="st-members">{ts('stats.members')}</h2>
+            <dl class="hbars" data-testid="member-bars">
+              {members.map(([k, n]) => (
+                <div key={k} class="hbar">
+                  <dt>{ts(`stats.members.${k}`)}</dt>
+                  <dd>
+                    <span class="hbar-fill" style={{ width: `${barShare(n, most)}%` }} aria-hidden="true" />
+                    <span class="hbar-value">{num(n)}</span>
+                  </dd>
+                </div>
+              ))}
+            </dl>
+          </section>
+          <section aria-labelledby="st-life">
+            <h2 id="st-life">{ts('stats.meetings')}</h2>
+            <dl class="figures">
+              <Figure label={ts('stats.meetings.held')} value={num(stats.meetings.held)} />
+              <Figure label={ts('stats.meetings.attendance')} value={num(stats.meetings.attendance)} />
+              <Figure label={ts('stats.meetings.publicRegistrations')} value={num(stats.meetings.publicRegistrations)} />
+              <Figure label={ts('stats.trainingHours')} value={num(Math.round(stats.trainingHours * 10) / 10)} />
+            </dl>
+          </section>
+          <section aria-labelledby="st-voice">
+            <h2 id="st-voice">{ts('stats.voice')}</h2>
+            <dl class="figures">
+              <Figure label={ts('stats.discussions')} value={num(stats.discussions)} />
+              <Figure label={ts('stats.posts')} value={num(stats.posts)} />
+              <Figure label={ts('stats.announcements')} value={num(stats.announcements)} />
+            </dl>
+          </section>
+          <section aria-labelledby="st-transfers">
+            <h2 id="st-transfers">{ts('stats.transfers')}</h2>
+            <dl class="figures">
+              <Figure label={ts('stats.transfers.completed')} value={num(stats.transfers.completed)} />
+              <Figure label={ts('stats.transfers.pending')} value={num(stats.transfers.pending)} />
+            </dl>
+          </section>
+          <section aria-labelledby="st-dues">
+            <h2 id="st-dues">{ts('stats.dues')}</h2>
+            <DuesChart dues={stats.dues} labels={{ due: ts('stats.dues.due'), paid: ts('stats.dues.paid'), chart: ts('stats.dues.chart') }} />
+            <details>
+              <summary>{ts('stats.dues.table')}</summary>
+              <table class="dues-table">
+                <thead>
+                  <tr>
+                    <th scope="col">{ts('stats.dues.month')}</th>
+                    <th scope="col">{ts('stats.dues.due')}</th>
+                    <th scope="col">{ts('stats.dues.paid')}</th>
+                  </tr>
+                </thead>
+                <tbody>
+                  {stats.dues.map((d) => (
+                    <tr key={d.period}>
+                      <th scope="row">{d.period}</th>
+                      <td>{formatMoney(d.due)}</td>
+                      <td>{formatMoney(d.paid)}</td>
                     </tr>
-                  </thead>
-                  <tbody>
-                    {stats.dues.map((d) => (
-                      <tr key={d.period}>
-                        <th scope="row">{d.period}</th>
-                        <td>{formatMoney(d.due)}</td>
-                        <td>{formatMoney(d.paid)}</td>
-                      </tr>
-                    ))}
-                  </tbody>
-                </table>
-              </details>
-            </section>
-          </>
-        )}
-      </div>
-    </main>
+                  ))}
+                </tbody>
+              </table>
+            </details>
+          </section>
+        </>
+      )}
+    </Page>
   );
 }

@@ -5,10 +5,10 @@ import { apiRequest, type Me } from '../../api';
 import { Notice } from '../../errors';
 import { formatFullTime, t } from '../../i18n';
 import { command, type AppSocket } from '../../socket';
-import { LoadMore } from '../controls';
+import { BackLink, LoadMore, Page } from '../controls';
 import { managedUnits } from '../life/logic';
 import { nameOf, useOrgs } from '../orgs';
-import { BackLink, Byline, tv, voiceError } from './common';
+import { Byline, tv, voiceError } from './common';
 import { appendPage, isPinned, isUnread, readShare } from './logic';
 
 /** An announcement. Opening it marks it read; an organizer over its unit sees who has read it, live. */
@@ -31,23 +31,21 @@ export function AnnouncementDetail({ id, token, me, socket }: { id: number; toke
   const organizes = announcement !== null && managedUnits(orgs ?? [], { role: me.user.role, organizerOf: me.organizerOf }).some((o) => o.id === announcement.orgId);
 
   return (
-    <main class="page" id="main" tabIndex={-1}>
-      <div class="inner">
-        <BackLink href="#/announcements" label="announcement.back" />
-        {failed && <Notice tone="error">{failed}</Notice>}
-        {!announcement && !failed && <p role="status">{t('status.loading')}</p>}
-        {announcement && (
-          <article aria-labelledby="announcement-title">
-            <h1 id="announcement-title">{announcement.title}</h1>
-            <Byline name={[announcement.author.name, nameOf(orgs, announcement.orgId)].filter(Boolean).join(' · ')} at={announcement.createdAt} zone={zone}>
-              {isPinned(announcement) && announcement.pinnedUntil && <span class="pill pinned">{tv('announcement.pinnedTill', { date: formatFullTime(announcement.pinnedUntil, zone) })}</span>}
-            </Byline>
-            <div class="prose">{announcement.body}</div>
-          </article>
-        )}
-        {announcement && organizes && <ReadPanel announcement={announcement} token={token} socket={socket} />}
-      </div>
-    </main>
+    <Page>
+      <BackLink href="#/announcements">{tv('announcement.back')}</BackLink>
+      {failed && <Notice tone="error">{failed}</Notice>}
+      {!announcement && !failed && <p role="status">{t('status.loading')}</p>}
+      {announcement && (
+        <article aria-labelledby="announcement-title">
+          <h1 id="announcement-title">{announcement.title}</h1>
+          <Byline name={[announcement.author.name, nameOf(orgs, announcement.orgId)].filter(Boolean).join(' · ')} at={announcement.createdAt} zone={zone}>
+            {isPinned(announcement) && announcement.pinnedUntil && <span class="pill pinned">{tv('announcement.pinnedTill', { date: formatFullTime(announcement.pinnedUntil, zone) })}</span>}
+          </Byline>
+          <div class="prose">{announcement.body}</div>
+        </article>
+      )}
+      {announcement && organizes && <ReadPanel announcement={announcement} token={token} socket={socket} />}
+    </Page>
   );
 }
 

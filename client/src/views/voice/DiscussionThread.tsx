@@ -2,12 +2,13 @@ import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import type { Discussion, Reply } from '../../../../server/contract/voice';
 import { apiRequest, type Me } from '../../api';
 import { newClientId } from '../../chat/roomState';
-import { codeOf, describeError, Notice } from '../../errors';
+import { codeOf, describeError } from '../../errors';
 import { formatFullTime, t } from '../../i18n';
 import { command, type AppSocket } from '../../socket';
+import { BackLink, Page, Said, Unavailable } from '../controls';
 import { managedUnits } from '../life/logic';
 import { nameOf, useOrgs } from '../orgs';
-import { BackLink, Byline, HiddenPill, tv, voiceError, type Say } from './common';
+import { Byline, HiddenPill, tv, voiceError, type Say } from './common';
 import { applyDiscussionChange, byOldest, mergeById, repliesClosed } from './logic';
 import { ReplyOutbox, type PendingReply } from './replyOutbox';
 
@@ -179,137 +180,126 @@ export function DiscussionThread({ id, token, me, socket, replyId }: { id: numbe
     }
   }
 
-  if (failed) {
-    return (
-      <main class="page" id="main" tabIndex={-1}>
-        <div class="inner">
-          <BackLink href="#/discussions" label="discussion.back" />
-          <Notice tone="error">{failed}</Notice>
-        </div>
-      </main>
-    );
-  }
+  if (failed) return <Unavailable href="#/discussions" back={tv('discussion.back')} why={failed} />;
   const count = Math.max(discussion?.replies ?? 0, replies.length);
   // Closed to replies: locked, or hidden from a member who had it open (organizers over it still see it, marked).
   // (While the units load, a hidden thread is taken to be the viewer's to see: only organizers open one.)
   const closed = discussion !== null && repliesClosed(discussion, orgs === null || organizes);
   const closedNote = !discussion || !closed ? null : discussion.locked ? tv('discussion.lockedNote') : tv('discussion.hiddenNow');
   return (
-    <main class="page" id="main" tabIndex={-1}>
-      <div class="inner">
-        <BackLink href={discussion ? `#/discussions?orgId=${discussion.orgId}` : '#/discussions'} label="discussion.back" />
-        {!discussion && <p role="status">{t('status.loading')}</p>}
-        {discussion && (
-          <article aria-labelledby="discussion-title">
-            <h1 id="discussion-title">{discussion.title}</h1>
-            <Byline name={[discussion.author.name, nameOf(orgs, discussion.orgId)].filter(Boolean).join(' · ')} at={discussion.createdAt} zone={zone}>
-              {discussion.locked && <span class="pill locked">{tv('discussion.locked')}</span>}
-              {discussion.hidden && <HiddenPill />}
-            </Byline>
-            {discussion.hidden && organizes && <p class="muted small">{tv('voice.hiddenNote')}</p>}
-            <div class="prose">{discussion.body}</div>
-          </article>
-        )}
-        {say && <Notice tone={say.tone} onClose={() => setSay(null)}>{say.text}</Notice>}
-        {discussion && organizes && (
-          <div class="actions" role="group" aria-label={tv('discussion.tools')}>
-            <button type="button" class="quiet" onClick={() => void change({ locked: !discussion.locked })}>
-              {tv(discussion.locked ? 'discussion.unlock' : 'discussion.lock')}
-            </button>
-            <button type="button" class="quiet" onClick={() => void change({ hidden: !discussion.hidden })}>
-              {tv(discussion.hidden ? 'discussion.unhide' : 'discussion.hide')}
-            </button>
-          </div>
-        )}
-        {discussion && (
-          <section aria-labelledby="replies-title">
-            <h2 id="replies-title">{tv('discussion.repliesTitle', { count })}</h2>
-            {replies.length === 0 && pending.length === 0 && <p class="empty">{tv('discussion.noReplies')}</p>}
-            <ol class="replies">
-              {replies.map((r) => {
-                const found = r.id === replyId;
-                return (
-                  <li
-                    key={r.id}
-                    id={`reply-${r.id}`}
-                    class={`reply${r.author.id === me.user.id ? ' mine' : ''}${r.hidden ? ' hidden-item' : ''}${found ? ' found' : ''}`}
-                    tabIndex={found ? -1 : undefined}
-                    aria-current={found ? 'true' : undefined}
-                    aria-label={found ? `${tv('reply.found')}: ${r.author.name}` : undefined}
-                  >
-                    <div class="reply-head">
-                      <strong class="grow">{r.author.id === me.user.id ? t('message.you') : r.author.name}</strong>
-                      <time class="muted small" dateTime={r.createdAt}>
-                        {formatFullTime(r.createdAt, zone)}
-                      </time>
-                      {r.hidden && <HiddenPill />}
-                      {organizes && (
-                        <button type="button" class="link" aria-label={tv(r.hidden ? 'reply.unhideOf' : 'reply.hideOf', { name: r.author.name })} onClick={() => void hideReply(r, !r.hidden)}>
-                          {tv(r.hidden ? 'reply.unhide' : 'reply.hide')}
-                        </button>
-                      )}
-                    </div>
-                    <p class="text">{r.body}</p>
-                  </li>
-                );
-              })}
-              {pending.map((p) => (
-                <li key={p.clientId} class="reply mine pending" data-pending={p.clientId}>
+    <Page>
+      <BackLink href={discussion ? `#/discussions?orgId=${discussion.orgId}` : '#/discussions'}>{tv('discussion.back')}</BackLink>
+      {!discussion && <p role="status">{t('status.loading')}</p>}
+      {discussion && (
+        <article aria-labelledby="discussion-title">
+          <h1 id="discussion-title">{discussion.title}</h1>
+          <Byline name={[discussion.author.name, nameOf(orgs, discussion.orgId)].filter(Boolean).join(' · ')} at={discussion.createdAt} zone={zone}>
+            {discussion.locked && <span class="pill locked">{tv('discussion.locked')}</span>}
+            {discussion.hidden && <HiddenPill />}
+          </Byline>
+          {discussion.hidden && organizes && <p class="muted small">{tv('voice.hiddenNote')}</p>}
+          <div class="prose">{discussion.body}</div>
+        </article>
+      )}
+      <Said say={say} onClose={() => setSay(null)} />
+      {discussion && organizes && (
+        <div class="actions" role="group" aria-label={tv('discussion.tools')}>
+          <button type="button" class="quiet" onClick={() => void change({ locked: !discussion.locked })}>
+            {tv(discussion.locked ? 'discussion.unlock' : 'discussion.lock')}
+          </button>
+          <button type="button" class="quiet" onClick={() => void change({ hidden: !discussion.hidden })}>
+            {tv(discussion.hidden ? 'discussion.unhide' : 'discussion.hide')}
+          </button>
+        </div>
+      )}
+      {discussion && (
+        <section aria-labelledby="replies-title">
+          <h2 id="replies-title">{tv('discussion.repliesTitle', { count })}</h2>
+          {replies.length === 0 && pending.length === 0 && <p class="empty">{tv('discussion.noReplies')}</p>}
+          <ol class="replies">
+            {replies.map((r) => {
+              const found = r.id === replyId;
+              return (
+                <li
+                  key={r.id}
+                  id={`reply-${r.id}`}
+                  class={`reply${r.author.id === me.user.id ? ' mine' : ''}${r.hidden ? ' hidden-item' : ''}${found ? ' found' : ''}`}
+                  tabIndex={found ? -1 : undefined}
+                  aria-current={found ? 'true' : undefined}
+                  aria-label={found ? `${tv('reply.found')}: ${r.author.name}` : undefined}
+                >
                   <div class="reply-head">
-                    <strong class="grow">{t('message.you')}</strong>
-                    <span class="muted small">{p.error ? tv('reply.failed', { reason: p.error === 'conflict' ? tv('reply.locked') : describeError({ code: p.error }) }) : tv('reply.sending')}</span>
+                    <strong class="grow">{r.author.id === me.user.id ? t('message.you') : r.author.name}</strong>
+                    <time class="muted small" dateTime={r.createdAt}>
+                      {formatFullTime(r.createdAt, zone)}
+                    </time>
+                    {r.hidden && <HiddenPill />}
+                    {organizes && (
+                      <button type="button" class="link" aria-label={tv(r.hidden ? 'reply.unhideOf' : 'reply.hideOf', { name: r.author.name })} onClick={() => void hideReply(r, !r.hidden)}>
+                        {tv(r.hidden ? 'reply.unhide' : 'reply.hide')}
+                      </button>
+                    )}
                   </div>
-                  <p class="text">{p.body}</p>
-                  {p.error && (
-                    <button
-                      type="button"
-                      class="link"
-                      onClick={() => {
-                        outbox.remove(p.clientId);
-                        refreshPending();
-                      }}
-                    >
-                      {tv('reply.discard')}
-                    </button>
-                  )}
+                  <p class="text">{r.body}</p>
                 </li>
-              ))}
-            </ol>
-            {next && (
-              <div class="actions">
-                <button type="button" class="quiet" onClick={() => void loadPage(next)}>
-                  {tv('discussion.moreReplies')}
-                </button>
-              </div>
-            )}
-            {/* Said as it happens (a lock or a hide arriving live), without moving the page. */}
-            <div role="status" class="reply-closed">
-              {closedNote && (
-                <p class="notice info" id="reply-closed-note">
-                  {closedNote}
-                </p>
-              )}
-            </div>
-            {/* The box stays, read-only while closed: a draft written before the lock is not lost. */}
-            <form class="reply-form" onSubmit={send} aria-describedby={closed ? 'reply-closed-note' : undefined}>
-              <label for="reply-body">{tv('reply.label')}</label>
-              <textarea
-                id="reply-body"
-                value={draft}
-                maxLength={4000}
-                rows={3}
-                readOnly={closed}
-                aria-disabled={closed || undefined}
-                aria-describedby={closed ? 'reply-closed-note' : undefined}
-                onInput={(e) => setDraft(e.currentTarget.value)}
-              />
-              <button type="submit" disabled={closed || !draft.trim()}>
-                {tv('reply.send')}
+              );
+            })}
+            {pending.map((p) => (
+              <li key={p.clientId} class="reply mine pending" data-pending={p.clientId}>
+                <div class="reply-head">
+                  <strong class="grow">{t('message.you')}</strong>
+                  <span class="muted small">{p.error ? tv('reply.failed', { reason: p.error === 'conflict' ? tv('reply.locked') : describeError({ code: p.error }) }) : tv('reply.sending')}</span>
+                </div>
+                <p class="text">{p.body}</p>
+                {p.error && (
+                  <button
+                    type="button"
+                    class="link"
+                    onClick={() => {
+                      outbox.remove(p.clientId);
+                      refreshPending();
+                    }}
+                  >
+                    {tv('reply.discard')}
+                  </button>
+                )}
+              </li>
+            ))}
+          </ol>
+          {next && (
+            <div class="actions">
+              <button type="button" class="quiet" onClick={() => void loadPage(next)}>
+                {tv('discussion.moreReplies')}
               </button>
-            </form>
-          </section>
-        )}
-      </div>
-    </main>
+            </div>
+          )}
+          {/* Said as it happens (a lock or a hide arriving live), without moving the page. */}
+          <div role="status" class="reply-closed">
+            {closedNote && (
+              <p class="notice info" id="reply-closed-note">
+                {closedNote}
+              </p>
+            )}
+          </div>
+          {/* The box stays, read-only while closed: a draft written before the lock is not lost. */}
+          <form class="reply-form" onSubmit={send} aria-describedby={closed ? 'reply-closed-note' : undefined}>
+            <label for="reply-body">{tv('reply.label')}</label>
+            <textarea
+              id="reply-body"
+              value={draft}
+              maxLength={4000}
+              rows={3}
+              readOnly={closed}
+              aria-disabled={closed || undefined}
+              aria-describedby={closed ? 'reply-closed-note' : undefined}
+              onInput={(e) => setDraft(e.currentTarget.value)}
+            />
+            <button type="submit" disabled={closed || !draft.trim()}>
+              {tv('reply.send')}
+            </button>
+          </form>
+        </section>
+      )}
+    </Page>
   );
 }

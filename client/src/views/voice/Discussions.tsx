@@ -1,12 +1,11 @@
-import { useEffect, useState } from 'preact/hooks';
+import { useState } from 'preact/hooks';
 import type { Discussion } from '../../../../server/contract/voice';
 import { apiRequest, type Me } from '../../api';
-import { Notice } from '../../errors';
 import { formatFullTime, t } from '../../i18n';
 import { go } from '../../router';
-import { LoadMore } from '../controls';
-import { HiddenPill, tv, VoiceNav, voiceError, type Say } from './common';
-import { appendPage } from './logic';
+import { named, OpenButton, Page, Said, SelectField, submitted, ToolForm, UnitPicker, type Say } from '../controls';
+import { Card, Cards, Meta, usePagedList } from '../lists';
+import { HiddenPill, tv, VoiceNav, voiceError } from './common';
 
 /** The units whose discussions the member may join: those whose rooms they may use (their branch first). */
 export function discussionUnits(me: Me): Array<{ id: number; name: string }> {
@@ -22,33 +21,15 @@ export function Discussions({ token, me, orgId }: { token: string; me: Me; orgId
   const units = discussionUnits(me);
   const unit = units.find((u) => u.id === orgId) ?? null;
   const [say, setSay] = useState<Say>(null);
-  const [list, setList] = useState<Discussion[] | null>(null);
-  const [next, setNext] = useState<string | null>(null);
+  const params = new URLSearchParams({ ...(unit ? { orgId: String(unit.id) } : {}), limit: '20' });
+  const discussions = usePagedList<Discussion>(token, `/api/discussions?${params}`, 'discussions', (error) => setSay({ tone: 'error', text: voiceError(error) }));
   const [writing, setWriting] = useState(false);
   const zone = me.user.timezone;
 
-  async function load(cursor?: string) {
-    if (!cursor) setList(null); // another unit: no stale rows meanwhile
-    try {
-      const page = await apiRequest<{ discussions: Discussion[]; nextCursor?: string | null }>('GET', `/api/discussions?${new URLSearchParams({ ...(unit ? { orgId: String(unit.id) } : {}), limit: '20', ...(cursor ? { before: cursor } : {}) })}`, token);
-      setList((old) => (cursor ? appendPage(old ?? [], page.discussions) : page.discussions));
-      setNext(page.nextCursor ?? null);
-    } catch (error) {
-      setList((old) => old ?? []);
-      setSay({ tone: 'error', text: voiceError(error) });
-    }
-  }
-  useEffect(() => void load(), [unit?.id]);
-
   async function start(event: Event) {
-    event.preventDefault();
-    const data = new FormData(event.currentTarget as HTMLFormElement);
+    const value = submitted(event);
     try {
-      const { discussion } = await apiRequest<{ discussion: Discussion }>('POST', '/api/discussions', token, {
-        orgId: Number(data.get('orgId')),
-        title: String(data.get('title') ?? '').trim(),
-        body: String(data.get('body') ?? '').trim(),
-      });
+      const { discussion } = await apiRequest<{ discussion: Discussion }>('POST', '/api/discussions', token, { orgId: Number(value('orgId')), title: value('title'), body: value('body') });
       go(`/discussions/${discussion.id}`);
     } catch (error) {
       setSay({ tone: 'error', text: voiceError(error) });
@@ -56,75 +37,55 @@ export function Discussions({ token, me, orgId }: { token: string; me: Me; orgId
   }
 
   return (
-    <main class="page" id="main" tabIndex={-1}>
-      <div class="inner">
-        <h1>{t('nav.discussions')}</h1>
-        <VoiceNav current="discussions" />
-        {say && <Notice tone={say.tone} onClose={() => setSay(null)}>{say.text}</Notice>}
-        {units.length > 1 && (
-          <div class="filters unit-first">
-            <label>
-              {t('admin.unit')}
-              <select value={String(unit?.id ?? '')} onChange={(e) => go(e.currentTarget.value ? `/discussions?orgId=${e.currentTarget.value}` : '/discussions')}>
-                <option value="">{t('meetings.any')}</option>
-                {units.map((u) => (
-                  <option key={u.id} value={String(u.id)}>
-                    {u.name}
-                  </option>
-                ))}
-              </select>
-            </label>
-          </div>
-        )}
-        {units.length > 0 && (
-          <div class="actions">
-            <button type="button" aria-expanded={writing} onClick={() => setWriting(!writing)}>
-              {tv('discussion.new')}
-            </button>
-          </div>
-        )}
-        {writing && units.length > 0 && (
-          <form class="stack tools" onSubmit={start} aria-labelledby="new-discussion">
-            <h2 id="new-discussion">{tv('discussion.new')}</h2>
-            <label for="dn-org">{t('admin.unit')}</label>
-            <select id="dn-org" name="orgId" defaultValue={String((unit ?? units[0]).id)}>
-              {units.map((u) => (
-                <option key={u.id} value={String(u.id)}>
-                  {u.name}
-                </option>
-              ))}
-            </select>
-            <label for="dn-title">{t('form.title')}</label>
-            <input id="dn-title" name="title" required maxLength={200} />
-            <label for="dn-body">{tv('voice.body')}</label>
-            <textarea id="dn-body" name="body" required rows={5} maxLength={20000} />
-            <button type="submit">{tv('discussion.create')}</button>
-          </form>
-        )}
-        {list === null && <p role="status">{t('status.loading')}</p>}
-        {list?.length === 0 && <p class="empty">{tv('discussion.none')}</p>}
-        <ul class="cards">
-          {(list ?? []).map((d) => (
-            <li key={d.id} class={`card${d.hidden ? ' hidden-item' : ''}`}>
-              <div class="card-row">
-                <h2 class="grow">
-                  <a href={`#/discussions/${d.id}`}>{d.title}</a>
-                </h2>
+    <Page>
+      <h1>{t('nav.discussions')}</h1>
+      <VoiceNav current="discussions" />
+      <Said say={say} onClose={() => setSay(null)} />
+      {units.length > 1 && (
+        <div class="filters unit-first">
+          <UnitPicker label="admin.unit" units={units} value={String(unit?.id ?? '')} onChange={(id) => go(id ? `/discussions?orgId=${id}` : '/discussions')} any="meetings.any" />
+        </div>
+      )}
+      {units.length > 0 && (
+        <div class="actions">
+          <OpenButton open={writing} onToggle={setWriting}>
+            {tv('discussion.new')}
+          </OpenButton>
+        </div>
+      )}
+      {writing && units.length > 0 && (
+        <ToolForm id="new-discussion" title={tv('discussion.new')} submit={tv('discussion.create')} onSubmit={start}>
+          <SelectField id="dn-org" label={t('admin.unit')} name="orgId" choices={named(units)} defaultValue={String((unit ?? units[0]).id)} />
+          <label for="dn-title">{t('form.title')}</label>
+          <input id="dn-title" name="title" required maxLength={200} />
+          <label for="dn-body">{tv('voice.body')}</label>
+          <textarea id="dn-body" name="body" required rows={5} maxLength={20000} />
+        </ToolForm>
+      )}
+      <Cards {...discussions} empty={tv('discussion.none')}>
+        {(d) => (
+          <Card
+            key={d.id}
+            class={d.hidden ? 'hidden-item' : undefined}
+            href={`#/discussions/${d.id}`}
+            title={d.title}
+            marks={
+              <>
                 {d.locked && <span class="pill locked">{tv('discussion.locked')}</span>}
                 {d.hidden && <HiddenPill />}
-              </div>
-              <p class="excerpt">{d.body}</p>
-              <p class="byline muted small">
-                <span>{d.author.name}</span>
-                {!unit && <span>{units.find((u) => u.id === d.orgId)?.name}</span>}
-                <span>{tv('discussion.replies', { count: d.replies })}</span>
-                <time dateTime={d.lastReplyAt ?? d.createdAt}>{d.lastReplyAt ? tv('discussion.lastReply', { time: formatFullTime(d.lastReplyAt, zone) }) : formatFullTime(d.createdAt, zone)}</time>
-              </p>
-            </li>
-          ))}
-        </ul>
-        <LoadMore next={next} onMore={(cursor) => void load(cursor)} />
-      </div>
-    </main>
+              </>
+            }
+            excerpt={d.body}
+          >
+            <Meta>
+              <span>{d.author.name}</span>
+              {!unit && <span>{units.find((u) => u.id === d.orgId)?.name}</span>}
+              <span>{tv('discussion.replies', { count: d.replies })}</span>
+              <time dateTime={d.lastReplyAt ?? d.createdAt}>{d.lastReplyAt ? tv('discussion.lastReply', { time: formatFullTime(d.lastReplyAt, zone) }) : formatFullTime(d.createdAt, zone)}</time>
+            </Meta>
+          </Card>
+        )}
+      </Cards>
+    </Page>
   );
 }

@@ -4,7 +4,8 @@ import { apiRequest } from '../../api';
 import { Notice } from '../../errors';
 import { t } from '../../i18n';
 import { go } from '../../router';
-import { BackLink, tv, voiceError } from './common';
+import { BackLink, Page, submitted, Unavailable } from '../controls';
+import { tv, voiceError } from './common';
 
 /** Writing a post (`id` null) or editing one's own: kept as a draft, or published. */
 export function PostEditor({ id, token }: { id: number | null; token: string }) {
@@ -22,12 +23,10 @@ export function PostEditor({ id, token }: { id: number | null; token: string }) 
   }, [id]);
 
   async function save(event: SubmitEvent) {
-    event.preventDefault();
-    const form = event.currentTarget as HTMLFormElement;
-    const data = new FormData(form);
+    const value = submitted(event);
     // The button pressed says what becomes of it: a draft, published, or saved as it stands.
     const status = ((event.submitter as HTMLButtonElement | null)?.value || post?.status || 'draft') as PostStatus;
-    const fields = { title: String(data.get('title') ?? '').trim(), body: String(data.get('body') ?? '').trim(), status };
+    const fields = { title: value('title'), body: value('body'), status };
     setBusy(true);
     try {
       const r = id === null ? await apiRequest<{ post: Post }>('POST', '/api/posts', token, fields) : await apiRequest<{ post: Post }>('PATCH', `/api/posts/${id}`, token, fields);
@@ -40,55 +39,33 @@ export function PostEditor({ id, token }: { id: number | null; token: string }) 
   }
 
   const editing = id !== null;
-  if (failed) {
-    return (
-      <main class="page" id="main" tabIndex={-1}>
-        <div class="inner">
-          <BackLink href="#/posts?view=mine" label="post.back" />
-          <Notice tone="error">{failed}</Notice>
-        </div>
-      </main>
-    );
-  }
+  if (failed) return <Unavailable href="#/posts?view=mine" back={tv('post.back')} why={failed} />;
+  // The first button publishes; the second keeps it a draft (or takes a published one back).
+  const [publish, keep] = post?.status === 'published' ? (['post.save', 'post.unpublish'] as const) : (['post.publish', 'post.saveDraft'] as const);
   return (
-    <main class="page" id="main" tabIndex={-1}>
-      <div class="inner">
-        <BackLink href={editing ? `#/posts/${id}` : '#/posts'} label="post.back" />
-        <h1>{tv(editing ? 'post.editorEdit' : 'post.editorNew')}</h1>
-        {editing && !post ? (
-          <p role="status">{t('status.loading')}</p>
-        ) : (
-          <form class="stack" onSubmit={(e) => void save(e as SubmitEvent)}>
-            {error && <Notice tone="error" onClose={() => setError(null)}>{error}</Notice>}
-            <label for="post-title-input">{t('form.title')}</label>
-            <input id="post-title-input" name="title" required maxLength={200} defaultValue={post?.title ?? ''} />
-            <label for="post-body-input">{tv('voice.body')}</label>
-            <textarea id="post-body-input" name="body" class="long" required rows={12} maxLength={50000} defaultValue={post?.body ?? ''} />
-            {(!post || post.status === 'draft') && <p class="muted small">{tv('post.draftNote')}</p>}
-            <div class="actions">
-              {post?.status === 'published' ? (
-                <>
-                  <button type="submit" name="status" value="published" disabled={busy}>
-                    {tv('post.save')}
-                  </button>
-                  <button type="submit" name="status" value="draft" class="quiet" disabled={busy}>
-                    {tv('post.unpublish')}
-                  </button>
-                </>
-              ) : (
-                <>
-                  <button type="submit" name="status" value="published" disabled={busy}>
-                    {tv('post.publish')}
-                  </button>
-                  <button type="submit" name="status" value="draft" class="quiet" disabled={busy}>
-                    {tv('post.saveDraft')}
-                  </button>
-                </>
-              )}
-            </div>
-          </form>
-        )}
-      </div>
-    </main>
+    <Page>
+      <BackLink href={editing ? `#/posts/${id}` : '#/posts'}>{tv('post.back')}</BackLink>
+      <h1>{tv(editing ? 'post.editorEdit' : 'post.editorNew')}</h1>
+      {editing && !post ? (
+        <p role="status">{t('status.loading')}</p>
+      ) : (
+        <form class="stack" onSubmit={(e) => void save(e as SubmitEvent)}>
+          {error && <Notice tone="error" onClose={() => setError(null)}>{error}</Notice>}
+          <label for="post-title-input">{t('form.title')}</label>
+          <input id="post-title-input" name="title" required maxLength={200} defaultValue={post?.title ?? ''} />
+          <label for="post-body-input">{tv('voice.body')}</label>
+          <textarea id="post-body-input" name="body" class="long" required rows={12} maxLength={50000} defaultValue={post?.body ?? ''} />
+          {(!post || post.status === 'draft') && <p class="muted small">{tv('post.draftNote')}</p>}
+          <div class="actions">
+            <button type="submit" name="status" value="published" disabled={busy}>
+              {tv(publish)}
+            </button>
+            <button type="submit" name="status" value="draft" class="quiet" disabled={busy}>
+              {tv(keep)}
+            </button>
+          </div>
+        </form>
+      )}
+    </Page>
   );
 }

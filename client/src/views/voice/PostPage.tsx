@@ -4,7 +4,8 @@ import { apiRequest, type Me } from '../../api';
 import { Notice } from '../../errors';
 import { formatFullTime, t } from '../../i18n';
 import { go } from '../../router';
-import { BackLink, Byline, tv, voiceError, type Say } from './common';
+import { BackLink, Page, Said } from '../controls';
+import { Byline, tv, voiceError, type Say } from './common';
 import { byOldest, mergeById, postActions } from './logic';
 
 /**
@@ -66,69 +67,67 @@ export function PostPage({ id, token, me }: { id: number; token: string; me: Me 
   }
 
   return (
-    <main class="page" id="main" tabIndex={-1}>
-      <div class="inner">
-        <BackLink href={mine ? '#/posts?view=mine' : '#/posts'} label="post.back" />
-        {failed && <Notice tone="error">{failed}</Notice>}
-        {!post && !failed && <p role="status">{t('status.loading')}</p>}
-        {post && (
-          <article aria-labelledby="post-title">
-            <h1 id="post-title">{post.title}</h1>
-            <Byline name={post.author.name} at={post.publishedAt ?? post.updatedAt} zone={zone}>
-              {post.featured && <span class="pill featured">{tv('post.featured')}</span>}
-              {post.status === 'draft' && <span class="pill draft">{tv('post.draft')}</span>}
-            </Byline>
-            {post.status === 'draft' && <p class="muted small">{tv('post.draftNote')}</p>}
-            <div class="prose">{post.body}</div>
-          </article>
-        )}
-        {say && <Notice tone={say.tone} onClose={() => setSay(null)}>{say.text}</Notice>}
-        {post && actions.length > 0 && (
-          <div class="actions">
-            {actions.includes('edit') && (
-              <a class="button-link" href={`#/posts/${post.id}/edit`}>
-                {t('action.edit')}
-              </a>
-            )}
-            {(actions.includes('feature') || actions.includes('unfeature')) && (
-              <button type="button" class="quiet" onClick={() => void feature(!post.featured)}>
-                {tv(post.featured ? 'post.unfeature' : 'post.feature')}
-              </button>
-            )}
-            {actions.includes('remove') && (
-              <button type="button" class="danger" onClick={() => void remove()}>
-                {tv('post.delete')}
-              </button>
-            )}
-          </div>
-        )}
-        {post?.status === 'published' && (
-          <section aria-labelledby="comments-title">
-            <h2 id="comments-title">{tv('post.commentsTitle', { count: Math.max(post.comments, comments.length) })}</h2>
-            {comments.length === 0 && <p class="empty">{tv('post.noComments')}</p>}
-            <ol class="replies">
-              {comments.map((c) => (
-                <li key={c.id} class={`reply${c.author.id === me.user.id ? ' mine' : ''}`}>
-                  <div class="reply-head">
-                    <strong class="grow">{c.author.id === me.user.id ? t('message.you') : c.author.name}</strong>
-                    <time class="muted small" dateTime={c.createdAt}>
-                      {formatFullTime(c.createdAt, zone)}
-                    </time>
-                  </div>
-                  <p class="text">{c.body}</p>
-                </li>
-              ))}
-            </ol>
-            <form class="reply-form" onSubmit={comment}>
-              <label for="comment-body">{tv('post.comment')}</label>
-              <textarea id="comment-body" value={draft} maxLength={2000} rows={3} onInput={(e) => setDraft(e.currentTarget.value)} />
-              <button type="submit" disabled={!draft.trim()}>
-                {tv('post.commentSend')}
-              </button>
-            </form>
-          </section>
-        )}
-      </div>
-    </main>
+    <Page>
+      <BackLink href={mine ? '#/posts?view=mine' : '#/posts'}>{tv('post.back')}</BackLink>
+      {failed && <Notice tone="error">{failed}</Notice>}
+      {!post && !failed && <p role="status">{t('status.loading')}</p>}
+      {post && (
+        <article aria-labelledby="post-title">
+          <h1 id="post-title">{post.title}</h1>
+          <Byline name={post.author.name} at={post.publishedAt ?? post.updatedAt} zone={zone}>
+            {post.featured && <span class="pill featured">{tv('post.featured')}</span>}
+            {post.status === 'draft' && <span class="pill draft">{tv('post.draft')}</span>}
+          </Byline>
+          {post.status === 'draft' && <p class="muted small">{tv('post.draftNote')}</p>}
+          <div class="prose">{post.body}</div>
+        </article>
+      )}
+      <Said say={say} onClose={() => setSay(null)} />
+      {post && actions.length > 0 && (
+        <div class="actions">
+          {actions.includes('edit') && (
+            <a class="button-link" href={`#/posts/${post.id}/edit`}>
+              {t('action.edit')}
+            </a>
+          )}
+          {(actions.includes('feature') || actions.includes('unfeature')) && (
+            <button type="button" class="quiet" onClick={() => void feature(!post.featured)}>
+              {tv(post.featured ? 'post.unfeature' : 'post.feature')}
+            </button>
+          )}
+          {actions.includes('remove') && (
+            <button type="button" class="danger" onClick={() => void remove()}>
+              {tv('post.delete')}
+            </button>
+          )}
+        </div>
+      )}
+      {post?.status === 'published' && (
+        <section aria-labelledby="comments-title">
+          <h2 id="comments-title">{tv('post.commentsTitle', { count: Math.max(post.comments, comments.length) })}</h2>
+          {comments.length === 0 && <p class="empty">{tv('post.noComments')}</p>}
+          <ol class="replies">
+            {comments.map((c) => (
+              <li key={c.id} class={`reply${c.author.id === me.user.id ? ' mine' : ''}`}>
+                <div class="reply-head">
+                  <strong class="grow">{c.author.id === me.user.id ? t('message.you') : c.author.name}</strong>
+                  <time class="muted small" dateTime={c.createdAt}>
+                    {formatFullTime(c.createdAt, zone)}
+                  </time>
+                </div>
+                <p class="text">{c.body}</p>
+              </li>
+            ))}
+          </ol>
+          <form class="reply-form" onSubmit={comment}>
+            <label for="comment-body">{tv('post.comment')}</label>
+            <textarea id="comment-body" value={draft} maxLength={2000} rows={3} onInput={(e) => setDraft(e.currentTarget.value)} />
+            <button type="submit" disabled={!draft.trim()}>
+              {tv('post.commentSend')}
+            </button>
+          </form>
+        </section>
+      )}
+    </Page>
   );
 }

@@ -8,6 +8,8 @@ import { highlightParts } from '../../highlight';
 import { addMessages, formatFullTime, t, type MessageKey } from '../../i18n';
 import { voiceEn } from '../../i18n/voice/en';
 import { voiceZhCN, type VoiceKey } from '../../i18n/voice/zh-CN';
+import { SubNav } from '../controls';
+import { Meta } from '../lists';
 import './voice.css';
 
 addMessages({ 'zh-CN': voiceZhCN, en: voiceEn });
@@ -22,7 +24,7 @@ export function voiceError(error: unknown, overrides: Partial<Record<string, Voi
   return describeError(error, overrides as Partial<Record<string, MessageKey>>);
 }
 
-export type Say = { tone: 'error' | 'success' | 'info'; text: string } | null;
+export type { Say } from '../controls';
 
 /** The forum's sections, one tap apart: announcements, discussions, blogs, projects (calls and the library). */
 export function VoiceNav({ current }: { current: 'announcements' | 'discussions' | 'posts' | 'projects' }) {
@@ -32,35 +34,17 @@ export function VoiceNav({ current }: { current: 'announcements' | 'discussions'
     ['posts', '#/posts', 'voice.posts'],
     ['projects', '#/tenders', 'nav.projects'],
   ];
-  return (
-    <nav class="subnav" aria-label={tv('voice.sections')}>
-      {links.map(([id, href, label]) => (
-        <a key={id} href={href} aria-current={current === id ? 'page' : undefined}>
-          {tv(label)}
-        </a>
-      ))}
-    </nav>
-  );
-}
-
-/** Back to a section's list (a phone installed as an app has no back button of its own). */
-export function BackLink({ href, label }: { href: string; label: VoiceKey }) {
-  return (
-    <a class="back-link" href={href}>
-      <span aria-hidden="true">‹ </span>
-      {tv(label)}
-    </a>
-  );
+  return <SubNav label={tv('voice.sections')} current={current} links={links.map(([id, href, key]) => [id, href, tv(key)])} />;
 }
 
 /** Who wrote it and when (in the viewer's zone), and whatever else belongs on that line. */
 export function Byline({ name, at, zone, children }: { name: string; at: string; zone: string; children?: ComponentChildren }) {
   return (
-    <p class="byline muted small">
+    <Meta>
       <span>{name}</span>
       <time dateTime={at}>{formatFullTime(at, zone)}</time>
       {children}
-    </p>
+    </Meta>
   );
 }
 

@@ -24,9 +24,11 @@ export function mergeById<T extends { id: number }>(list: readonly T[], items: r
 }
 
 /** The next page of a list, after what is shown (anything already shown, e.g. arrived live, is not shown twice). */
-export function appendPage<T extends { id: number }>(list: readonly T[], page: readonly T[]): T[] {
-  const shown = new Set(list.map((x) => x.id));
-  return [...list, ...page.filter((x) => !shown.has(x.id))];
+export function appendPage<T extends { id: number }>(list: readonly T[], page: readonly T[]): T[];
+export function appendPage<T>(list: readonly T[], page: readonly T[], idOf: (item: T) => number): T[];
+export function appendPage<T>(list: readonly T[], page: readonly T[], idOf = (item: T) => (item as { id: number }).id): T[] {
+  const shown = new Set(list.map(idOf));
+  return [...list, ...page.filter((x) => !shown.has(idOf(x)))];
 }
 
 /** Replies oldest first (ids grow with time). */
