@@ -10,6 +10,7 @@ import * as memberLife from './20261201_008_member_life';
 import * as voice from './20261201_009_voice';
 import * as projects from './20261201_010_projects';
 import * as publicMeetings from './20261201_011_public';
+import * as searchSpeed from './20261201_012_search_speed';
 
 /**
  * Migrations are listed here rather than discovered by scanning a folder, so they run the same under
@@ -27,6 +28,7 @@ const migrations: Record<string, Knex.Migration> = {
   '20261201_009_voice': voice,
   '20261201_010_projects': projects,
   '20261201_011_public': publicMeetings,
+  '20261201_012_search_speed': searchSpeed,
 };
 
 export const migrationSource: Knex.MigrationSource<string> = {

@@ -108,6 +108,7 @@ export class SearchIndexer {
     private readonly deps: { search: SearchRepo; transactions: Transactions; clock: Clock },
     private readonly delayMs = 50,
     private readonly onError: (error: unknown) => void = () => {},
+    private readonly batchSize = BATCH,
   ) {}
 
   /** New messages were stored: index them soon (and once more when they are settled, to move the mark). */
@@ -137,7 +138,16 @@ export class SearchIndexer {
       try {
         do {
           this.again = false;
-          while (!this.closed && (await this.batch()) > 0);
+          // A cursor for this run: every batch starts where the last one stopped looking (the mark itself
+          // waits for messages to settle, and the next run starts from it again).
+          let cursor: number | null = null;
+          let indexed = 0;
+          for (let more = true; more && !this.closed; ) {
+            const done = await this.batch(cursor);
+            ({ next: cursor, more } = done);
+            indexed += done.indexed;
+          }
+          if (indexed > 0) await this.deps.search.tidyIndex();
         } while (this.again && !this.closed);
       } catch (error) {
         this.onError(error);
@@ -148,19 +158,17 @@ export class SearchIndexer {
     return this.running;
   }
 
-  private batch(): Promise<number> {
+  private batch(after: number | null): Promise<{ next: number; more: boolean; indexed: number }> {
     return this.deps.transactions.write(async (tx) => {
-      const { messages } = await this.deps.search.unindexedMessages(tx, BATCH);
+      const { messages, scannedTo, newest } = await this.deps.search.unindexedMessages(tx, after, this.batchSize);
       if (messages.length > 0) {
         await this.deps.search.put(
           tx,
           messages.map((m) => searchDoc({ kind: 'message', itemId: m.id, room: m.roomId, seq: m.seq, title: m.authorName, body: m.body, createdAt: m.createdAt })),
         );
       }
-      // A short batch took everything after the mark: the mark may pass every settled message.
-      const upTo = messages.length === BATCH ? messages[messages.length - 1].id : 2 ** 31 - 1; // the largest id
-      await this.deps.search.markIndexed(tx, upTo, new Date(this.deps.clock.now() - SETTLE_MS).toISOString());
-      return messages.length;
+      await this.deps.search.markIndexed(tx, scannedTo, new Date(this.deps.clock.now() - SETTLE_MS).toISOString());
+      return { next: scannedTo, more: scannedTo < newest, indexed: messages.length };
     });
   }
 

@@ -42,6 +42,7 @@ export interface SearchHit {
 }
 
 interface DocRow {
+  id: number;
   kind: string;
   item_id: number;
   room: string | null;
@@ -55,6 +56,15 @@ interface DocRow {
 const toHit = (r: DocRow): SearchHit => ({ kind: r.kind as SearchKind, itemId: r.item_id, room: r.room, parentId: r.parent_id, seq: r.seq, title: r.title, body: r.body, createdAt: r.created_at });
 
 /** The FTS5 query of the terms: phrases of consecutive tokens, prefixes, all of them (AND). */
+/**
+ * How many of the newest documents PostgreSQL reads before it asks the full-text index (all of them for the
+ * admin, those of the searcher's rooms for a member): at a million messages about 20 ms, and a page of
+ * matches for any word that is not rare lately (docs/search.md).
+ */
+const NEWEST_WINDOW = 20_000;
+/** Up to this many rooms, a member's window is read room by room (index on room, id) and merged. */
+const UNION_ROOMS = 50;
+
 const fts5Query = (terms: QueryTerm[]) => terms.map((t) => (t.kind === 'phrase' ? `"${t.tokens.join(' ')}"` : `"${t.token}"*`)).join(' AND ');
 /** The same as a PostgreSQL tsquery (tokens hold only letters and digits: nothing to escape). */
 const tsQuery = (terms: QueryTerm[]) => terms.map((t) => (t.kind === 'phrase' ? `(${t.tokens.join(' <-> ')})` : `${t.token}:*`)).join(' & ');
@@ -63,13 +73,94 @@ const tsQuery = (terms: QueryTerm[]) => terms.map((t) => (t.kind === 'phrase' ? 
  * The search index (docs/search.md): documents and their full-text index, FTS5 on SQLite and a tsvector
  * with GIN on PostgreSQL. Searching applies the searcher's scope in the same query.
  */
-export function createSearchRepo(knex: Knex, read: Knex = knex) {
+export function createSearchRepo(knex: Knex, read: Knex = knex, options: { window?: number; unionRooms?: number } = {}) {
+  const windowSize = options.window ?? NEWEST_WINDOW;
+  const unionRooms = options.unionRooms ?? UNION_ROOMS;
   const postgres = knex.client.config.client === 'pg';
 
   const row = (d: SearchDoc) => ({
     kind: d.kind, item_id: d.itemId, room: d.room ?? null, org_id: d.orgId ?? null, parent_id: d.parentId ?? null, seq: d.seq ?? null,
     title: d.title.slice(0, 200), body: d.body, tokens: d.tokens, created_at: d.createdAt,
   });
+
+  /** What the scope may read of the messages: the rooms it may use. */
+  const readableMessages = (w: Knex.QueryBuilder, scope: SearchScope) => (scope.all ? w.where('d.kind', 'message') : w.where('d.kind', 'message').whereIn('d.room', scope.rooms));
+  /** What the scope may read of everything else: its units' discussions, posts, projects, its announcements. */
+  const readableOthers = (w: Knex.QueryBuilder, scope: SearchScope) => {
+    w.whereNot('d.kind', 'message');
+    if (scope.all) return w;
+    return w.where((any) => {
+      if (scope.discussionOrgs.length > 0) any.orWhere((m) => m.whereIn('d.kind', ['discussion', 'reply']).whereIn('d.org_id', scope.discussionOrgs));
+      any.orWhereIn('d.kind', ['post', 'project']);
+      any.orWhere((a) =>
+        a.where('d.kind', 'announcement').andWhere((who) => {
+          who.whereIn('d.item_id', read('announcement_reads').where('user_id', scope.userId).select('announcement_id'));
+          if (scope.managedOrgs.length > 0) who.orWhereIn('d.org_id', scope.managedOrgs);
+        }),
+      );
+    });
+  };
+  const readable = (w: Knex.QueryBuilder, scope: SearchScope) => {
+    if (scope.all) return w;
+    if (scope.rooms.length > 0) w.orWhere((m) => readableMessages(m, scope));
+    return w.orWhere((o) => readableOthers(o, scope));
+  };
+
+  // The text comes back cut to its first 4,000 characters (a whole message): enough for a snippet and the
+  // "as typed" check, and a page of long posts never moves megabytes.
+  const columns = () => ['d.id', 'd.kind', 'd.item_id', 'd.room', 'd.parent_id', 'd.seq', 'd.title', read.raw('substr(d.body, 1, 4000) as body'), 'd.created_at'];
+
+  /** The page of a query: newest first by `order`, the columns of a hit, the kinds asked for. */
+  const finish = (query: Knex.QueryBuilder, opts: { kinds: SearchKind[] | null; limit: number }, order: string): Promise<DocRow[]> => {
+    if (opts.kinds) query.whereIn('d.kind', opts.kinds);
+    return query.orderBy(order, 'desc').limit(opts.limit).select(columns());
+  };
+
+  /**
+   * The same, for what is known to be rare: every match first (the GIN index), then the newest of them. Asked
+   * for the newest directly, the planner may walk the whole table backwards hoping to meet matches soon.
+   */
+  const finishRare = (query: Knex.QueryBuilder, opts: { kinds: SearchKind[] | null; limit: number }): Promise<DocRow[]> => {
+    if (opts.kinds) query.whereIn('d.kind', opts.kinds);
+    return read.withMaterialized('m', query.select(columns())).from('m').orderBy('id', 'desc').limit(opts.limit).select('*');
+  };
+
+  /**
+   * PostgreSQL's planner misjudges phrases (their bigrams always come together, it multiplies their
+   * frequencies) and then reads every match to sort them. So the newest documents the searcher may read
+   * are asked first, a window closed by a LIMIT the planner cannot see through: if it holds a page of
+   * matches, that page is exactly the newest (every readable document above the window's oldest is in it).
+   * Otherwise the word is rare lately and the GIN index is the right plan for the whole table.
+   */
+  async function searchPostgres(tsq: string, scope: SearchScope, opts: { kinds: SearchKind[] | null; limit: number }): Promise<DocRow[]> {
+    const match = (query: Knex.QueryBuilder) => query.whereRaw(`d.tsv @@ to_tsquery('simple', ?)`, [tsq]);
+    if (scope.all) {
+      const windowed = await finish(match(read.from(read('search_docs').orderBy('id', 'desc').limit(windowSize).select('*').as('d'))), opts, 'd.id');
+      return windowed.length >= opts.limit ? windowed : finishRare(match(read('search_docs as d')), opts);
+    }
+    const wantsMessages = scope.rooms.length > 0 && (!opts.kinds || opts.kinds.includes('message'));
+    const wantsOthers = !opts.kinds || opts.kinds.some((k) => k !== 'message');
+    const [messages, others] = await Promise.all([
+      wantsMessages ? roomMessages(match, scope, opts) : [],
+      // The other kinds through their own GIN index (WHERE kind <> 'message'): a few thousand documents.
+      wantsOthers ? finishRare(match(read('search_docs as d').where((w) => readableOthers(w, scope))), opts) : [],
+    ]);
+    return [...messages, ...others].sort((a, b) => b.id - a.id).slice(0, opts.limit);
+  }
+
+  /** The newest matching messages of the scope's rooms: their newest messages first, merged in id order. */
+  async function roomMessages(match: (q: Knex.QueryBuilder) => Knex.QueryBuilder, scope: SearchScope, opts: { kinds: SearchKind[] | null; limit: number }): Promise<DocRow[]> {
+    const newest = (query: Knex.QueryBuilder) => query.where('kind', 'message').orderBy('id', 'desc').limit(windowSize).select('*');
+    // A few rooms: each read backwards on (room, id) and merged. Many rooms (an organizer of a district):
+    // they hold much of the table, and reading it backwards with the room as a filter is as quick.
+    const window =
+      scope.rooms.length <= unionRooms
+        ? read.select('*').from(read.unionAll(scope.rooms.map((room) => newest(read('search_docs').where('room', room))), true).orderBy('id', 'desc').limit(windowSize).as('w')).as('d')
+        : newest(read('search_docs').whereIn('room', scope.rooms)).as('d');
+    const windowed = await finish(match(read.from(window)), { kinds: null, limit: opts.limit }, 'd.id');
+    if (windowed.length >= opts.limit) return windowed;
+    return finishRare(match(read('search_docs as d').where((w) => readableMessages(w, scope))), { kinds: null, limit: opts.limit });
+  }
 
   return {
     /** Adds or replaces documents (one statement per 200). */
@@ -88,22 +179,29 @@ export function createSearchRepo(knex: Knex, read: Knex = knex) {
     },
 
     /**
-     * Chat messages not indexed yet, after the progress mark, oldest first (with their author's name), and
-     * the mark locked until the transaction ends (one indexer at a time across processes).
+     * Chat messages not indexed yet after `after` (the progress mark when null), oldest first (with their
+     * author's name), read from a bounded range of ids so each batch costs its size however far behind the
+     * index is; and the mark locked until the transaction ends (one indexer at a time across processes).
+     * `scannedTo`: every message up to it was looked at; `newest`: the newest message id.
      */
-    async unindexedMessages(tx: Tx, limit: number): Promise<{ lastId: number; messages: Array<{ id: number; roomId: string; seq: number; authorName: string; body: string; createdAt: string }> }> {
+    async unindexedMessages(tx: Tx, after: number | null, limit: number): Promise<{ messages: Array<{ id: number; roomId: string; seq: number; authorName: string; body: string; createdAt: string }>; scannedTo: number; newest: number }> {
       const db = sqlOf(tx);
       const progress = postgres ? await db('search_progress').where({ name: 'messages' }).forUpdate().first('last_id') : await db('search_progress').where({ name: 'messages' }).first('last_id');
-      const lastId: number = progress?.last_id ?? 0;
+      const from: number = after ?? progress?.last_id ?? 0;
+      const until = from + 4 * limit;
       const rows: Array<{ id: number; room_id: string; seq: number; author_name: string; body: string; created_at: string }> = await db('messages as m')
         .join('users as u', 'u.id', 'm.author_id')
-        .where('m.id', '>', lastId)
+        .where('m.id', '>', from)
+        .andWhere('m.id', '<=', until)
         .whereNull('m.deleted_at')
         .whereNotExists(db('search_docs as d').where('d.kind', 'message').whereRaw('d.item_id = m.id').select(db.raw('1')))
         .orderBy('m.id')
         .limit(limit)
         .select('m.id', 'm.room_id', 'm.seq', 'u.name as author_name', 'm.body', 'm.created_at');
-      return { lastId, messages: rows.map((r) => ({ id: r.id, roomId: r.room_id, seq: r.seq, authorName: r.author_name, body: r.body, createdAt: r.created_at })) };
+      const [{ max }] = await db('messages').max({ max: 'id' });
+      const newest = Number(max ?? 0);
+      const scannedTo = rows.length === limit ? rows[rows.length - 1].id : Math.max(from, Math.min(until, newest));
+      return { scannedTo, newest, messages: rows.map((r) => ({ id: r.id, roomId: r.room_id, seq: r.seq, authorName: r.author_name, body: r.body, createdAt: r.created_at })) };
     },
     /**
      * Moves the mark up to `upTo`, but never past a message written after `settledBefore`: on PostgreSQL a
@@ -116,6 +214,14 @@ export function createSearchRepo(knex: Knex, read: Knex = knex) {
       if (settled === null || settled === undefined) return;
       await db('search_progress').where({ name: 'messages' }).andWhere('last_id', '<', Number(settled)).update({ last_id: Number(settled) });
     },
+    /**
+     * After indexing: PostgreSQL's GIN index keeps new entries in a pending list that every query reads
+     * through from start to end (a catch-up of 15,000 messages made a rare word's query 90 ms instead of
+     * 0.1 ms); merging it now costs what the next overflow would, outside any query. Nothing on SQLite.
+     */
+    async tidyIndex(): Promise<void> {
+      if (postgres) await knex.raw("SELECT gin_clean_pending_list(i) FROM to_regclass('search_docs_tsv') AS i WHERE i IS NOT NULL");
+    },
     /** The newest message id (how far the indexer has to go). */
     async messagesBehind(): Promise<number> {
       const [{ last }] = await read('search_progress').where({ name: 'messages' }).select('last_id as last');
@@ -124,33 +230,16 @@ export function createSearchRepo(knex: Knex, read: Knex = knex) {
     },
 
     /**
-     * The newest documents matching every term that the scope may read, newest first.
+     * The newest documents (in the order they were indexed) matching every term that the scope may read.
+     * Ordered by the document's id, not by when its item was written: the index hands matches out in id
+     * order and stops at the limit, where a sort by time reads every match (docs/search.md, "Measured").
+     * Only a catch-up after an outage indexes messages later than newer items; they still come out in
+     * their own order, and never before what the searcher wrote since.
      */
     async search(terms: QueryTerm[], scope: SearchScope, opts: { kinds: SearchKind[] | null; limit: number }): Promise<SearchHit[]> {
       if (terms.length === 0) return [];
-      const query = postgres
-        ? read('search_docs as d').whereRaw(`d.tsv @@ to_tsquery('simple', ?)`, [tsQuery(terms)])
-        : read('search_fts as f').join('search_docs as d', 'd.id', 'f.rowid').whereRaw('search_fts MATCH ?', [fts5Query(terms)]);
-      // Newest first by when the item was written (documents may be indexed later than written: catch-up).
-      query.orderBy([{ column: 'd.created_at', order: 'desc' }, { column: 'd.id', order: 'desc' }]);
-      // The text comes back cut to its first 4,000 characters (a whole message): enough for a snippet and the
-      // "as typed" check, and a page of long posts never moves megabytes.
-      query.select('d.kind', 'd.item_id', 'd.room', 'd.parent_id', 'd.seq', 'd.title', read.raw('substr(d.body, 1, 4000) as body'), 'd.created_at').limit(opts.limit);
-      if (opts.kinds) query.whereIn('d.kind', opts.kinds);
-      if (!scope.all) {
-        query.where((w) => {
-          if (scope.rooms.length > 0) w.orWhere((m) => m.where('d.kind', 'message').whereIn('d.room', scope.rooms));
-          if (scope.discussionOrgs.length > 0) w.orWhere((m) => m.whereIn('d.kind', ['discussion', 'reply']).whereIn('d.org_id', scope.discussionOrgs));
-          w.orWhereIn('d.kind', ['post', 'project']);
-          w.orWhere((a) =>
-            a.where('d.kind', 'announcement').andWhere((who) => {
-              who.whereIn('d.item_id', read('announcement_reads').where('user_id', scope.userId).select('announcement_id'));
-              if (scope.managedOrgs.length > 0) who.orWhereIn('d.org_id', scope.managedOrgs);
-            }),
-          );
-        });
-      }
-      const hits = ((await query) as DocRow[]).map(toHit);
+      const rows = postgres ? await searchPostgres(tsQuery(terms), scope, opts) : await finish(read('search_fts as f').join('search_docs as d', 'd.id', 'f.rowid').whereRaw('search_fts MATCH ?', [fts5Query(terms)]).where((w) => readable(w, scope)), opts, 'f.rowid');
+      const hits = rows.map(toHit);
       // A message deleted while the indexer was writing it is never shown: checked against the messages.
       const messageIds = hits.filter((h) => h.kind === 'message').map((h) => h.itemId);
       if (messageIds.length === 0) return hits;
@@ -158,10 +247,15 @@ export function createSearchRepo(knex: Knex, read: Knex = knex) {
       return hits.filter((h) => h.kind !== 'message' || live.has(h.itemId));
     },
 
-    /** The same search done the slow way, `LIKE '%word%'` over the messages (the benchmark's baseline). */
-    async scanMessages(word: string, limit: number): Promise<number[]> {
+    /**
+     * The same search done the slow way, `LIKE '%word%'` over the messages, newest first, of every room or of
+     * the given ones (the benchmark's baseline).
+     */
+    async scanMessages(word: string, limit: number, rooms?: string[]): Promise<number[]> {
       const pattern = `%${word.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
-      const rows: Array<{ id: number }> = await read('messages').whereRaw("body like ? escape '\\'", [pattern]).whereNull('deleted_at').orderBy('id', 'desc').limit(limit).select('id');
+      const query = read('messages').whereRaw("body like ? escape '\\'", [pattern]).whereNull('deleted_at');
+      if (rooms) query.whereIn('room_id', rooms);
+      const rows: Array<{ id: number }> = await query.orderBy('id', 'desc').limit(limit).select('id');
       return rows.map((r) => r.id);
     },
   };
