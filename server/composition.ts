@@ -129,7 +129,8 @@ export function buildCore(deps: CoreDeps) {
   const voiceLimit = async (actor: Actor) => {
     if (voiceLimiter && !(await voiceLimiter.consume(`voice:${actor.id}`))) throw rateLimited('you are writing too fast; wait a minute');
   };
-  const indexer = new SearchIndexer({ search: repos.search, transactions: db.transactions, clock }, 50, (error) => log.warn({ err: error }, 'indexing messages failed'));
+  // Every 250 ms at most: each run is a write transaction on the writer chat shares (docs/performance.md).
+  const indexer = new SearchIndexer({ search: repos.search, transactions: db.transactions, clock }, 250, (error) => log.warn({ err: error }, 'indexing messages failed'));
   indexer.nudge(); // messages stored while no process was indexing (a crash, an upgrade) are caught up
   const writer = new MessageWriter(db.transactions, repos.messages, 500, (size, ms) => {
     deps.onMessageBatch?.(size, ms);

@@ -32,6 +32,9 @@ export interface Authenticated {
   expiresAt: string;
 }
 
+const authenticated = (found: { tokenId: number; expiresAt: string; user: User } | null): Authenticated | null =>
+  found && { actor: { id: found.user.id, name: found.user.name, role: found.user.role, branchId: found.user.branchId, tokenId: found.tokenId }, user: found.user, expiresAt: found.expiresAt };
+
 export function createAuthService(deps: { users: UsersRepo; tokens: TokensRepo; limiter: LoginLimiter; sessions: Pick<Sessions, 'disconnectToken'>; clock: Clock; signs?: { seen(userId: number): void } }) {
   const { users, tokens, limiter, clock } = deps;
   // Verifying against a real hash when the account does not exist keeps the timing the same.
@@ -56,21 +59,12 @@ export function createAuthService(deps: { users: UsersRepo; tokens: TokensRepo; 
     /** The actor behind a bearer token, or null when it is unknown, revoked, expired or its user is gone. */
     async authenticate(token: string | undefined): Promise<Authenticated | null> {
       if (!token || token.length > 200) return null;
-      const owner = await tokens.findLive(hashToken(token), new Date(clock.now()).toISOString());
-      return owner ? this.resolve(owner.tokenId, owner.userId, owner.expiresAt) : null;
+      return authenticated(await users.findByLiveToken({ hash: hashToken(token) }, new Date(clock.now()).toISOString()));
     },
 
     /** The same for a token already known by id (a live socket re-checking the token it was opened with). */
     async reauthenticate(tokenId: number): Promise<Authenticated | null> {
-      const owner = await tokens.findLiveById(tokenId, new Date(clock.now()).toISOString());
-      return owner ? this.resolve(owner.tokenId, owner.userId, owner.expiresAt) : null;
-    },
-
-    async resolve(tokenId: number, userId: number, expiresAt: string): Promise<Authenticated | null> {
-      const user = await users.findById(userId);
-      if (!user || !user.active) return null;
-      const { active: _active, ...plain } = user;
-      return { actor: { id: user.id, name: user.name, role: user.role, branchId: user.branchId, tokenId }, user: plain, expiresAt };
+      return authenticated(await users.findByLiveToken({ id: tokenId }, new Date(clock.now()).toISOString()));
     },
 
     /**

@@ -73,9 +73,16 @@ export function createRealtime(deps: RealtimeDeps) {
   presence.start();
   sessions.attach(io, presence);
 
+  const commandTimers = new Map<string, { observe(seconds: number): void }>();
   const handlerContext: HandlerContext = {
     log: log.child({ area: 'socket' }),
-    observe: (event, seconds, ok) => metrics.commandSeconds.observe({ event, ok: String(ok) }, seconds),
+    observe: (event, seconds, ok) => {
+      // prom-client hashes a label object on every observe: one child per (event, outcome) instead.
+      const key = `${event}\u0000${ok}`;
+      let timer = commandTimers.get(key);
+      if (!timer) commandTimers.set(key, (timer = metrics.commandSeconds.labels({ event, ok: String(ok) })));
+      timer.observe(seconds);
+    },
     inFlight: { count: 0 },
   };
   const context: RealtimeContext = { io, presence, metrics, handlerContext, typingGate: new TypingGate(), sessions };

@@ -34,6 +34,8 @@ export class PresenceTracker {
   private refreshTimer: NodeJS.Timeout | null = null;
   /** Set by stop(): sockets closing during shutdown must not touch Redis any more. */
   private stopped = false;
+  /** Arrivals waiting for this tick's pipeline. */
+  private arrivals: Array<{ roomId: string; user: UserRef; done: () => void; failed: (error: unknown) => void }> = [];
 
   constructor(
     private readonly redis: Redis,
@@ -63,12 +65,39 @@ export class PresenceTracker {
       return;
     }
     users.set(user.id, { name: user.name, sockets: 1 });
-    await this.redis
-      .multi()
-      .hset(this.namesKey(), String(user.id), user.name)
-      .zadd(this.key(roomId), Date.now() + this.options.ttlMs, this.member(user.id))
-      .exec();
+    await new Promise<void>((done, failed) => {
+      if (this.arrivals.length === 0) setImmediate(() => void this.writeArrivals());
+      this.arrivals.push({ roomId, user, done, failed });
+    });
     this.markDirty(roomId);
+  }
+
+  /**
+   * Every arrival of the tick in one pipeline: their names in one HSET, one ZADD per room (a connect adds
+   * its user to the site and to a room, and a crowd arrives together: one round trip for all of them).
+   */
+  private async writeArrivals(): Promise<void> {
+    const arrivals = this.arrivals;
+    if (arrivals.length === 0) return;
+    this.arrivals = [];
+    const expiry = Date.now() + this.options.ttlMs;
+    const names = new Map<number, string>();
+    const byRoom = new Map<string, Array<number | string>>();
+    for (const { roomId, user } of arrivals) {
+      names.set(user.id, user.name);
+      const members = byRoom.get(roomId) ?? [];
+      members.push(expiry, this.member(user.id));
+      byRoom.set(roomId, members);
+    }
+    const pipeline = this.redis.pipeline().hset(this.namesKey(), Object.fromEntries(names));
+    for (const [roomId, members] of byRoom) pipeline.zadd(this.key(roomId), ...members);
+    try {
+      const failure = ((await pipeline.exec()) ?? []).find(([error]) => error)?.[0];
+      if (failure) throw failure;
+      for (const a of arrivals) a.done();
+    } catch (error) {
+      for (const a of arrivals) a.failed(error);
+    }
   }
 
   /** A socket of user `userId` left `roomId` (or disconnected) on this process. */
@@ -80,6 +109,8 @@ export class PresenceTracker {
     if (--entry.sockets > 0) return;
     users.delete(userId);
     if (users.size === 0) this.local.delete(roomId);
+    // An arrival still waiting for its pipeline goes first: Redis must see the ZADD before this ZREM.
+    void this.writeArrivals();
     await this.redis.zrem(this.key(roomId), this.member(userId));
     this.markDirty(roomId);
   }
@@ -127,6 +158,7 @@ export class PresenceTracker {
     this.stopped = true;
     if (this.refreshTimer) clearInterval(this.refreshTimer);
     if (this.flushTimer) clearTimeout(this.flushTimer);
+    await this.writeArrivals();
     const pipeline = this.redis.pipeline();
     for (const [roomId, users] of this.local) {
       for (const userId of users.keys()) pipeline.zrem(this.key(roomId), this.member(userId));
@@ -169,22 +201,23 @@ export class PresenceTracker {
   private async refresh(): Promise<void> {
     if (this.local.size === 0) return;
     const now = Date.now();
-    const pipeline = this.redis.pipeline();
-    const plan: Array<[roomId: string, users: number]> = [];
+    // The names too, so that they come back if the shared hash was lost (Redis restarted without its data).
+    const names = new Map<number, string>();
+    for (const users of this.local.values()) for (const [id, entry] of users) names.set(id, entry.name);
+    const pipeline = this.redis.pipeline().hset(this.namesKey(), Object.fromEntries(names));
+    const rooms: string[] = [];
     for (const [roomId, users] of this.local) {
       const key = this.key(roomId);
-      for (const userId of users.keys()) pipeline.zadd(key, now + this.options.ttlMs, this.member(userId));
-      pipeline.zremrangebyscore(key, '-inf', now);
-      pipeline.expire(key, Math.ceil((this.options.ttlMs * 4) / 1000));
-      plan.push([roomId, users.size]);
+      const members: Array<number | string> = [];
+      for (const userId of users.keys()) members.push(now + this.options.ttlMs, this.member(userId));
+      pipeline.zadd(key, ...members).zremrangebyscore(key, '-inf', now).expire(key, Math.ceil((this.options.ttlMs * 4) / 1000));
+      rooms.push(roomId);
     }
     const results = (await pipeline.exec()) ?? [];
-    // A sweep that removed someone changes the room's online set.
-    let index = 0;
-    for (const [roomId, users] of plan) {
-      const swept = results[index + users]?.[1];
+    // A sweep that removed someone changes the room's online set (the sweep is each room's second command).
+    rooms.forEach((roomId, i) => {
+      const swept = results[1 + 3 * i + 1]?.[1];
       if (typeof swept === 'number' && swept > 0) this.markDirty(roomId);
-      index += users + 2;
-    }
+    });
   }
 }

@@ -52,6 +52,7 @@ export type StoreOutcome = { message: ChatMessage; created: boolean } | null;
 const draftKey = (roomId: string, authorId: number, clientId: string) => `${roomId}\u0000${authorId}\u0000${clientId}`;
 
 export function createMessagesRepo(knex: Knex, read: Knex = knex, clock: Clock = { now: Date.now }) {
+  const postgres = knex.client.config.client === 'pg';
   const base = (db: Knex = read) => db('messages').join('users', 'users.id', 'messages.author_id').select(SELECT);
 
   return {
@@ -65,14 +66,12 @@ export function createMessagesRepo(knex: Knex, read: Knex = knex, clock: Clock =
       const trx = sqlOf(tx);
       const roomIds = [...new Set(drafts.map((d) => d.roomId))].sort();
       const lastSeq = new Map<string, number>();
-      for (const roomId of roomIds) {
-        // A write first: takes the row lock on PostgreSQL and the writer lock on SQLite.
-        const rows: Array<{ last_seq: number }> = await trx('rooms')
-          .where({ id: roomId })
-          .update({ last_seq: trx.raw('last_seq') })
-          .returning('last_seq');
-        if (rows.length > 0) lastSeq.set(roomId, Number(rows[0].last_seq));
-      }
+      // Every room of the batch in one statement. PostgreSQL locks the rows in id order (two processes never
+      // deadlock); on SQLite the write takes the writer lock first.
+      const locked: Array<{ id: string; last_seq: number }> = postgres
+        ? await trx('rooms').whereIn('id', roomIds).orderBy('id').forUpdate().select('id', 'last_seq')
+        : await trx('rooms').whereIn('id', roomIds).update({ last_seq: trx.raw('last_seq') }).returning(['id', 'last_seq']);
+      for (const row of locked) lastSeq.set(row.id, Number(row.last_seq));
 
       const known = drafts.filter((d) => lastSeq.has(d.roomId));
       const existing = new Map<string, ChatMessage>();
@@ -127,8 +126,13 @@ export function createMessagesRepo(knex: Knex, read: Knex = knex, clock: Clock =
           });
         });
       }
-      for (const roomId of roomIds) {
-        if (lastSeq.has(roomId)) await trx('rooms').where({ id: roomId }).update({ last_seq: lastSeq.get(roomId) });
+      // The rooms' new counters in one statement.
+      const moved = roomIds.filter((id) => lastSeq.has(id));
+      if (moved.length === 1) await trx('rooms').where({ id: moved[0] }).update({ last_seq: lastSeq.get(moved[0]) });
+      else if (moved.length > 1) {
+        await trx('rooms')
+          .whereIn('id', moved)
+          .update({ last_seq: trx.raw(`case id ${moved.map(() => 'when ? then cast(? as integer)').join(' ')} end`, moved.flatMap((id) => [id, lastSeq.get(id)!])) });
       }
 
       // Only the first draft of a key in this batch counts as the one that created the message.

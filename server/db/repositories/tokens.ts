@@ -2,23 +2,6 @@ import type { Knex } from 'knex';
 import type { Clock, Tx } from '../../domain/ports';
 import { within } from '../tx';
 
-export interface TokenOwner {
-  tokenId: number;
-  userId: number;
-  expiresAt: string;
-}
-
-async function live(db: Knex, column: string, value: string | number, at: string): Promise<TokenOwner | null> {
-  const row = await db('auth_tokens')
-    .join('users', 'users.id', 'auth_tokens.user_id')
-    .where(column, value)
-    .whereNull('auth_tokens.revoked_at')
-    .where('auth_tokens.expires_at', '>', at)
-    .where('users.active', true)
-    .first('auth_tokens.id as token_id', 'auth_tokens.user_id as user_id', 'auth_tokens.expires_at as expires_at');
-  return row ? { tokenId: row.token_id, userId: row.user_id, expiresAt: row.expires_at } : null;
-}
-
 export function createTokensRepo(knex: Knex, read: Knex = knex, clock: Clock = { now: Date.now }) {
   const now = () => new Date(clock.now()).toISOString();
   return {
@@ -38,10 +21,6 @@ export function createTokensRepo(knex: Knex, read: Knex = knex, clock: Clock = {
       const rows: Array<{ id: number }> = Array.isArray(result) ? result : result.rows;
       return rows[0] ? Number(rows[0].id) : null;
     },
-    /** The live token with this hash (not revoked, not expired at `at`), if its user is active. */
-    findLive: (tokenHash: string, at: string) => live(read, 'auth_tokens.token_hash', tokenHash, at),
-    /** The live token by id (a socket re-checking the token it was opened with; from the writer, so never stale). */
-    findLiveById: (tokenId: number, at: string) => live(knex, 'auth_tokens.id', tokenId, at),
     async revoke(tokenId: number): Promise<void> {
       await knex('auth_tokens').where({ id: tokenId }).whereNull('revoked_at').update({ revoked_at: now() });
     },

@@ -58,6 +58,21 @@ const COLUMN_OF: Record<keyof UserChanges, string> = { name: 'name', email: 'ema
 export function createUsersRepo(knex: Knex, read: Knex = knex, clock: Clock = { now: Date.now }) {
   const now = () => new Date(clock.now()).toISOString();
   return {
+    /**
+     * The active user behind a live token (not revoked, not expired at `at`), with the token, in one read: by
+     * its hash at a handshake (from the read pool), or by its id when a live socket re-checks the token it was
+     * opened with (from the writer, so never stale).
+     */
+    async findByLiveToken(token: { hash: string } | { id: number }, at: string): Promise<{ tokenId: number; expiresAt: string; user: User } | null> {
+      const row: (UserRow & { token_id: number; token_expires_at: string }) | undefined = await ('hash' in token ? read : knex)('auth_tokens')
+        .join('users', 'users.id', 'auth_tokens.user_id')
+        .where('hash' in token ? { 'auth_tokens.token_hash': token.hash } : { 'auth_tokens.id': token.id })
+        .whereNull('auth_tokens.revoked_at')
+        .where('auth_tokens.expires_at', '>', at)
+        .where('users.active', true)
+        .first([...COLUMNS.map((c) => `users.${c}`), 'auth_tokens.id as token_id', 'auth_tokens.expires_at as token_expires_at']);
+      return row ? { tokenId: row.token_id, expiresAt: row.token_expires_at, user: toUser(row) } : null;
+    },
     async findById(id: number, tx?: Tx): Promise<Account | null> {
       const row: UserRow | undefined = await within(tx, read)('users').select(COLUMNS).where({ id }).first();
       return row ? { ...toUser(row), active: Boolean(row.active) } : null;
