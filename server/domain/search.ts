@@ -7,7 +7,10 @@ import type { OrgDirectory } from './orgDirectory';
 import { rateLimited } from '../errors';
 import type { Clock, RateLimiter, Transactions } from './ports';
 
-/** How many of the newest matches a query of several words ranks by "holds the query as typed". */
+/**
+ * How many of the newest matches a query of several words ranks by "holds the query as typed" (at least a
+ * page of them: where fewer are cheaper to find exactly, those).
+ */
 const EXACT_WINDOW = 100;
 /** Text compared the way the index sees it (full-width folded, lower case, any script), cut to a bound. */
 const fold = (text: string) => text.slice(0, 16_000).normalize('NFKC').toLowerCase();
@@ -81,7 +84,7 @@ export function createSearchService(deps: { search: SearchRepo; meetings: Pick<M
       // Several terms: of the newest matches, those holding the query as typed come first (checked here, on a
       // bounded set, never as a scan in the database).
       const whole = fold(input.q).trim();
-      const hits = await deps.search.search(terms, scope, { kinds, limit: EXACT_WINDOW });
+      const hits = await deps.search.search(terms, scope, { kinds, limit: EXACT_WINDOW, enough: input.limit });
       const exact = hits.filter((h) => fold(h.title).includes(whole) || fold(h.body).includes(whole));
       const rest = hits.filter((h) => !exact.includes(h));
       return results([...exact, ...rest].slice(0, input.limit), input.q);

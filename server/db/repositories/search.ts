@@ -30,6 +30,16 @@ export interface SearchScope {
   managedOrgs: number[];
 }
 
+/**
+ * What to search: the kinds (all when null), how many of the newest matches, and how many are enough when
+ * fewer are cheaper to find exactly (the newest ones down to a point, on PostgreSQL; default: the limit).
+ */
+export interface SearchOptions {
+  kinds: SearchKind[] | null;
+  limit: number;
+  enough?: number;
+}
+
 export interface SearchHit {
   kind: SearchKind;
   itemId: number;
@@ -57,11 +67,12 @@ const toHit = (r: DocRow): SearchHit => ({ kind: r.kind as SearchKind, itemId: r
 
 /** The FTS5 query of the terms: phrases of consecutive tokens, prefixes, all of them (AND). */
 /**
- * How many of the newest documents PostgreSQL reads before it asks the full-text index (all of them for the
- * admin, those of the searcher's rooms for a member): at a million messages about 20 ms, and a page of
- * matches for any word that is not rare lately (docs/search.md).
+ * How many of the newest documents PostgreSQL reads before it asks the full-text index: of all of them for
+ * the admin, of the searcher's rooms for a member (scattered over the table, so dearer to read). At a million
+ * messages about 20 ms each, and a page of matches for any word not rare lately (docs/search.md).
  */
-const NEWEST_WINDOW = 20_000;
+const NEWEST_WINDOW = 10_000;
+const ROOMS_WINDOW = 4_000;
 /** Up to this many rooms, a member's window is read room by room (index on room, id) and merged. */
 const UNION_ROOMS = 50;
 
@@ -75,6 +86,7 @@ const tsQuery = (terms: QueryTerm[]) => terms.map((t) => (t.kind === 'phrase' ? 
  */
 export function createSearchRepo(knex: Knex, read: Knex = knex, options: { window?: number; unionRooms?: number } = {}) {
   const windowSize = options.window ?? NEWEST_WINDOW;
+  const roomsWindowSize = options.window ?? ROOMS_WINDOW;
   const unionRooms = options.unionRooms ?? UNION_ROOMS;
   const postgres = knex.client.config.client === 'pg';
 
@@ -132,34 +144,41 @@ export function createSearchRepo(knex: Knex, read: Knex = knex, options: { windo
    * matches, that page is exactly the newest (every readable document above the window's oldest is in it).
    * Otherwise the word is rare lately and the GIN index is the right plan for the whole table.
    */
-  async function searchPostgres(tsq: string, scope: SearchScope, opts: { kinds: SearchKind[] | null; limit: number }): Promise<DocRow[]> {
+  async function searchPostgres(tsq: string, scope: SearchScope, opts: SearchOptions): Promise<DocRow[]> {
     const match = (query: Knex.QueryBuilder) => query.whereRaw(`d.tsv @@ to_tsquery('simple', ?)`, [tsq]);
     if (scope.all) {
       const windowed = await finish(match(read.from(read('search_docs').orderBy('id', 'desc').limit(windowSize).select('*').as('d'))), opts, 'd.id');
-      return windowed.length >= opts.limit ? windowed : finishRare(match(read('search_docs as d')), opts);
+      return windowed.length >= (opts.enough ?? opts.limit) ? windowed : finishRare(match(read('search_docs as d')), opts);
     }
     const wantsMessages = scope.rooms.length > 0 && (!opts.kinds || opts.kinds.includes('message'));
     const wantsOthers = !opts.kinds || opts.kinds.some((k) => k !== 'message');
     const [messages, others] = await Promise.all([
-      wantsMessages ? roomMessages(match, scope, opts) : [],
+      wantsMessages ? roomMessages(match, scope, opts) : { rows: [], windowed: 0 },
       // The other kinds through their own GIN index (WHERE kind <> 'message'): a few thousand documents.
       wantsOthers ? finishRare(match(read('search_docs as d').where((w) => readableOthers(w, scope))), opts) : [],
     ]);
-    return [...messages, ...others].sort((a, b) => b.id - a.id).slice(0, opts.limit);
+    // Messages from the window are exact down to their oldest only: nothing older may come before a message.
+    const { rows, windowed } = messages;
+    return [...rows, ...others.filter((o) => o.id >= windowed)].sort((a, b) => b.id - a.id).slice(0, opts.limit);
   }
 
-  /** The newest matching messages of the scope's rooms: their newest messages first, merged in id order. */
-  async function roomMessages(match: (q: Knex.QueryBuilder) => Knex.QueryBuilder, scope: SearchScope, opts: { kinds: SearchKind[] | null; limit: number }): Promise<DocRow[]> {
-    const newest = (query: Knex.QueryBuilder) => query.where('kind', 'message').orderBy('id', 'desc').limit(windowSize).select('*');
+  /**
+   * The newest matching messages of the scope's rooms: their newest messages first, merged in id order.
+   * `windowed`: the oldest id down to which the rows are exact, when the window gave enough but fewer than
+   * the limit (0: the rows are the newest matches, however old).
+   */
+  async function roomMessages(match: (q: Knex.QueryBuilder) => Knex.QueryBuilder, scope: SearchScope, opts: SearchOptions): Promise<{ rows: DocRow[]; windowed: number }> {
+    const newest = (query: Knex.QueryBuilder) => query.where('kind', 'message').orderBy('id', 'desc').limit(roomsWindowSize).select('*');
     // A few rooms: each read backwards on (room, id) and merged. Many rooms (an organizer of a district):
     // they hold much of the table, and reading it backwards with the room as a filter is as quick.
     const window =
       scope.rooms.length <= unionRooms
-        ? read.select('*').from(read.unionAll(scope.rooms.map((room) => newest(read('search_docs').where('room', room))), true).orderBy('id', 'desc').limit(windowSize).as('w')).as('d')
+        ? read.select('*').from(read.unionAll(scope.rooms.map((room) => newest(read('search_docs').where('room', room))), true).orderBy('id', 'desc').limit(roomsWindowSize).as('w')).as('d')
         : newest(read('search_docs').whereIn('room', scope.rooms)).as('d');
-    const windowed = await finish(match(read.from(window)), { kinds: null, limit: opts.limit }, 'd.id');
-    if (windowed.length >= opts.limit) return windowed;
-    return finishRare(match(read('search_docs as d').where((w) => readableMessages(w, scope))), { kinds: null, limit: opts.limit });
+    const rows = await finish(match(read.from(window)), { kinds: null, limit: opts.limit }, 'd.id');
+    if (rows.length >= opts.limit) return { rows, windowed: 0 };
+    if (rows.length >= (opts.enough ?? opts.limit)) return { rows, windowed: rows[rows.length - 1].id };
+    return { rows: await finishRare(match(read('search_docs as d').where((w) => readableMessages(w, scope))), { kinds: null, limit: opts.limit }), windowed: 0 };
   }
 
   return {
@@ -236,7 +255,7 @@ export function createSearchRepo(knex: Knex, read: Knex = knex, options: { windo
      * Only a catch-up after an outage indexes messages later than newer items; they still come out in
      * their own order, and never before what the searcher wrote since.
      */
-    async search(terms: QueryTerm[], scope: SearchScope, opts: { kinds: SearchKind[] | null; limit: number }): Promise<SearchHit[]> {
+    async search(terms: QueryTerm[], scope: SearchScope, opts: SearchOptions): Promise<SearchHit[]> {
       if (terms.length === 0) return [];
       const rows = postgres ? await searchPostgres(tsQuery(terms), scope, opts) : await finish(read('search_fts as f').join('search_docs as d', 'd.id', 'f.rowid').whereRaw('search_fts MATCH ?', [fts5Query(terms)]).where((w) => readable(w, scope)), opts, 'f.rowid');
       const hits = rows.map(toHit);
