@@ -6,7 +6,7 @@ import { buildCore } from './composition';
 import type { Database } from './db/database';
 import { systemClock, type Clock } from './domain/ports';
 import { createHttpApp } from './http/httpApp';
-import { startWorkers, ensureDuesScheduler } from './jobs/queues';
+import { startWorkers, keepDuesScheduler } from './jobs/queues';
 import type { Logger } from './logger';
 import { createMetrics } from './metrics';
 import { RealtimeCallEvents } from './realtime/callEvents';
@@ -114,6 +114,7 @@ export function createApp({ config, db, log, clock = systemClock }: AppDeps) {
   callEvents.attach(realtime.io);
   push.attach(realtime.io);
   announceOrgsChanged = realtime.announceOrgsChanged;
+  let duesScheduler: { stop(): void } | null = null;
   const workers = config.workers === 'in-process' ? startWorkers(redis.jobs, config.keyPrefix, core.jobContext, log, config.jobLockMs) : null;
 
   return {
@@ -130,10 +131,15 @@ export function createApp({ config, db, log, clock = systemClock }: AppDeps) {
     /** Waits until Redis answers; call before listening. */
     async start() {
       await redis.data.ping();
-      if (workers) await ensureDuesScheduler(core.queues, redis.data, config.keyPrefix, config.duesReminders, config.duesScanEveryMs);
+      if (workers) {
+        const kept = keepDuesScheduler(core.queues, redis.data, config.keyPrefix, config.duesReminders, config.duesScanEveryMs, log);
+        duesScheduler = kept;
+        await kept.ready;
+      }
     },
     /** Stops sockets and HTTP, finishes jobs, writes every queued message, closes Redis. The database is the caller's. */
     async close() {
+      duesScheduler?.stop();
       await realtime.close();
       await workers?.close();
       meetingEvents.close();

@@ -4,7 +4,7 @@ import { buildCore } from './composition';
 import { guestRoom, tokenRoom } from './contract/events';
 import type { CallEvents } from './domain/calls';
 import { systemClock, type Sessions } from './domain/ports';
-import { ensureDuesScheduler, startWorkers } from './jobs/queues';
+import { keepDuesScheduler, startWorkers } from './jobs/queues';
 import { createLogger } from './logger';
 import { createRedisCallStore } from './realtime/callStore';
 import { SocketNotificationPush } from './realtime/push';
@@ -52,7 +52,8 @@ async function main() {
     callStore: createRedisCallStore(redis.data, config.keyPrefix),
     announceOrgsChanged: () => void emitter.serverSideEmit('orgs:changed'),
   });
-  await ensureDuesScheduler(core.queues, redis.jobs, config.keyPrefix, config.duesReminders, config.duesScanEveryMs);
+  const duesScheduler = keepDuesScheduler(core.queues, redis.jobs, config.keyPrefix, config.duesReminders, config.duesScanEveryMs, log);
+  await duesScheduler.ready;
   const workers = startWorkers(redis.jobs, config.keyPrefix, core.jobContext, log, config.jobLockMs);
   log.info('workers running');
   process.stdout.write('kitestring worker is running\n');
@@ -63,6 +64,7 @@ async function main() {
     stopping = true;
     log.info({ signal }, 'worker shutting down');
     setTimeout(() => process.exit(1), 30_000).unref();
+    duesScheduler.stop();
     await workers.close(); // waits for active jobs, so none is left stalled
     await core.close();
     await Promise.all(Object.values(redis).map((client) => client.quit().catch(() => client.disconnect())));

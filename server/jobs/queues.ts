@@ -73,6 +73,39 @@ export async function ensureDuesScheduler(queues: Queues, redis: Redis, prefix: 
 }
 
 /**
+ * Keeps the dues scan's scheduler: set at start, then checked every `checkEveryMs` and set again when it is
+ * gone (Redis restarted without its data, or this deployment's keys deleted), so DUES_REMINDERS=auto never
+ * stops reminding silently until the next restart. A check that cannot reach Redis waits for the next one.
+ */
+export function keepDuesScheduler(
+  queues: Queues,
+  redis: Redis,
+  prefix: string,
+  mode: 'auto' | 'manual',
+  everyMs: number,
+  log: Logger,
+  checkEveryMs = 60_000,
+): { ready: Promise<void>; stop(): void } {
+  const ready = ensureDuesScheduler(queues, redis, prefix, mode, everyMs);
+  if (mode !== 'auto') return { ready, stop() {} };
+  const queue = queues[JOBS['dues-scan'].queue];
+  let checking = false;
+  const timer = setInterval(() => {
+    if (checking) return;
+    checking = true;
+    void (async () => {
+      if (await queue.getJobScheduler('dues-scan')) return;
+      await ensureDuesScheduler(queues, redis, prefix, mode, everyMs);
+      log.warn('the dues scan scheduler was gone from Redis: set again');
+    })()
+      .catch((error) => log.debug({ err: error }, 'could not check the dues scan scheduler'))
+      .finally(() => (checking = false));
+  }, checkEveryMs);
+  timer.unref();
+  return { ready, stop: () => clearInterval(timer) };
+}
+
+/**
  * Thin BullMQ workers, one per queue: a job is routed by name to its registered function after its payload
  * passed the schema. Closed (waiting for active jobs) by `close`.
  */

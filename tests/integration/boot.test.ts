@@ -27,6 +27,31 @@ function runMain(env: Record<string, string>): Promise<{ code: number | null; st
   });
 }
 
+describe('npm start', () => {
+  it('stops the server when npm itself gets SIGTERM (what a process manager signals)', async () => {
+    // --ignore-scripts: not the client build of prestart, only the start script itself.
+    const child = spawn('npm', ['run', 'start', '--ignore-scripts', '--silent'], {
+      env: { ...process.env, PORT: '0', HOST: '127.0.0.1', REDIS_URL, KEY_PREFIX: store.keyPrefix, LOG_LEVEL: 'warn', NODE_ENV: 'development', DATABASE_URL: store.databaseUrl, SEED_DEMO: 'off' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+    const url = await new Promise<string>((resolve, reject) => {
+      let stdout = '';
+      child.stdout.on('data', (chunk) => {
+        stdout += chunk;
+        const found = /http:\/\/localhost:(\d+)\//.exec(stdout);
+        if (found) resolve(`http://127.0.0.1:${found[1]}/healthz`);
+      });
+      child.on('exit', () => reject(new Error(`npm start exited before it ran: ${stdout}`)));
+    });
+    expect((await fetch(url)).status).toBe(200);
+    child.kill('SIGTERM');
+    expect(await exited).toBe(0);
+    // The server itself is gone, not only npm.
+    await expect(fetch(url)).rejects.toThrow();
+  });
+});
+
 describe('booting server/main.ts', () => {
   it('says in one line that Redis cannot be reached, and exits non-zero', async () => {
     const result = await runMain({ DATABASE_URL: store.databaseUrl, REDIS_URL: 'redis://127.0.0.1:1' });

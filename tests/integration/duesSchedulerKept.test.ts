@@ -1,0 +1,44 @@
+import { Redis } from 'ioredis';
+import { afterAll, describe, expect, it } from 'vitest';
+import { createQueues, keepDuesScheduler } from '../../server/jobs/queues';
+import { createLogger } from '../../server/logger';
+import { REDIS_URL } from '../helpers/server';
+
+// Its own key prefix on the shared Redis; only keys under it are ever deleted.
+const prefix = `kt_sched_${Math.random().toString(36).slice(2, 8)}`;
+const redis = new Redis(REDIS_URL, { maxRetriesPerRequest: null });
+const queues = createQueues(redis, prefix);
+
+async function deletePrefix(): Promise<number> {
+  let cursor = '0';
+  let deleted = 0;
+  do {
+    const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 500);
+    cursor = next;
+    if (keys.length > 0) deleted += await redis.unlink(...keys);
+  } while (cursor !== '0');
+  return deleted;
+}
+
+afterAll(async () => {
+  await queues.close();
+  await deletePrefix();
+  await redis.quit();
+});
+
+describe('the dues scan scheduler', () => {
+  it('is set again when every key of the deployment was deleted from Redis', async () => {
+    const lines: string[] = [];
+    const log = createLogger('warn', { write: (line: string) => void lines.push(line) } as unknown as NodeJS.WritableStream);
+    const kept = keepDuesScheduler(queues, redis, prefix, 'auto', 60_000, log, 100);
+    await kept.ready;
+    const queue = queues['dues'];
+    expect(await queue.getJobScheduler('dues-scan')).toMatchObject({ every: 60_000 });
+
+    expect(await deletePrefix()).toBeGreaterThan(0);
+    expect(await queue.getJobScheduler('dues-scan')).toBeUndefined();
+    await expect.poll(() => queue.getJobScheduler('dues-scan'), { timeout: 5000, interval: 50 }).toMatchObject({ every: 60_000 });
+    expect(lines.join('')).toContain('the dues scan scheduler was gone from Redis');
+    kept.stop();
+  });
+});
