@@ -267,14 +267,15 @@ export function createSearchRepo(knex: Knex, read: Knex = knex, options: { windo
     },
 
     /**
-     * The same search done the slow way, `LIKE '%word%'` over the messages, newest first, of every room or of
-     * the given ones (the benchmark's baseline).
+     * The same search done the slow way, `LIKE '%word%'` over the messages, newest first (by id or by the time
+     * written), of every room or of the given ones (the benchmark's baselines).
      */
-    async scanMessages(word: string, limit: number, rooms?: string[]): Promise<number[]> {
+    async scanMessages(word: string, limit: number, rooms?: string[], order: 'id' | 'time' = 'id'): Promise<number[]> {
       const pattern = `%${word.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
       const query = read('messages').whereRaw("body like ? escape '\\'", [pattern]).whereNull('deleted_at');
       if (rooms) query.whereIn('room_id', rooms);
-      const rows: Array<{ id: number }> = await query.orderBy('id', 'desc').limit(limit).select('id');
+      // By id the scan may stop at the newest matches; by the time written (no index on it) it reads every row.
+      const rows: Array<{ id: number }> = await query.orderBy(order === 'id' ? 'id' : 'created_at', 'desc').limit(limit).select('id');
       return rows.map((r) => r.id);
     },
   };
