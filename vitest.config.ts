@@ -10,6 +10,8 @@ export default defineConfig({
       { extends: true, test: { name: 'unit', include: ['tests/unit/**/*.test.ts'] } },
       { extends: true, test: { name: 'sqlite', include: ['tests/integration/**/*.test.ts'], env: { TEST_DB: 'sqlite' } } },
       { extends: true, test: { name: 'postgres', include: ['tests/integration/**/*.test.ts'], env: { TEST_DB: 'postgres' } } },
+      // Faults and attacks with figures (docs/reliability.md): real processes, real Redis of the test's own where one is broken.
+      { extends: true, test: { name: 'resilience', include: ['tests/resilience/**/*.test.ts'], env: { TEST_DB: 'sqlite' } } },
       { extends: true, test: { name: 'e2e', include: ['tests/e2e/**/*.test.ts'], testTimeout: 90_000, fileParallelism: false } },
     ],
   },
