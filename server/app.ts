@@ -114,7 +114,7 @@ export function createApp({ config, db, log, clock = systemClock }: AppDeps) {
   callEvents.attach(realtime.io);
   push.attach(realtime.io);
   announceOrgsChanged = realtime.announceOrgsChanged;
-  let duesScheduler: { stop(): void } | null = null;
+  let duesScheduler: ReturnType<typeof keepDuesScheduler> | null = null;
   const workers = config.workers === 'in-process' ? startWorkers(redis.jobs, config.keyPrefix, core.jobContext, log, config.jobLockMs) : null;
 
   return {
@@ -132,9 +132,8 @@ export function createApp({ config, db, log, clock = systemClock }: AppDeps) {
     async start() {
       await redis.data.ping();
       if (workers) {
-        const kept = keepDuesScheduler(core.queues, redis.data, config.keyPrefix, config.duesReminders, config.duesScanEveryMs, log);
-        duesScheduler = kept;
-        await kept.ready;
+        duesScheduler = keepDuesScheduler(core.queues, redis.data, config.keyPrefix, config.duesReminders, config.duesScanEveryMs, log);
+        await duesScheduler.ready;
       }
     },
     /** Stops sockets and HTTP, finishes jobs, writes every queued message, closes Redis. The database is the caller's. */

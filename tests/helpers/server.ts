@@ -22,17 +22,24 @@ export interface TestStore {
   destroy(): Promise<void>;
 }
 
+/** Deletes every key under `prefix` (a test's own) from the shared Redis; returns how many. */
+export async function deleteKeysWithPrefix(redis: Redis, prefix: string): Promise<number> {
+  let cursor = '0';
+  let deleted = 0;
+  do {
+    const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 1000);
+    cursor = next;
+    if (keys.length > 0) deleted += await redis.unlink(...keys);
+  } while (cursor !== '0');
+  return deleted;
+}
+
 export function createTestStore(kind = (process.env.TEST_DB as 'sqlite' | 'postgres') ?? 'sqlite'): TestStore {
   const suffix = randomBytes(5).toString('hex');
   const keyPrefix = `kst_${suffix}`;
   const cleanRedis = async () => {
     const redis = new Redis(REDIS_URL);
-    let cursor = '0';
-    do {
-      const [next, keys] = await redis.scan(cursor, 'MATCH', `${keyPrefix}*`, 'COUNT', 1000);
-      cursor = next;
-      if (keys.length > 0) await redis.del(...keys);
-    } while (cursor !== '0');
+    await deleteKeysWithPrefix(redis, keyPrefix);
     await redis.quit();
   };
   if (kind === 'postgres') {

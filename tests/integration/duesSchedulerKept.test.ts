@@ -2,27 +2,16 @@ import { Redis } from 'ioredis';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createQueues, keepDuesScheduler } from '../../server/jobs/queues';
 import { createLogger } from '../../server/logger';
-import { REDIS_URL } from '../helpers/server';
+import { deleteKeysWithPrefix, REDIS_URL } from '../helpers/server';
 
 // Its own key prefix on the shared Redis; only keys under it are ever deleted.
 const prefix = `kt_sched_${Math.random().toString(36).slice(2, 8)}`;
 const redis = new Redis(REDIS_URL, { maxRetriesPerRequest: null });
 const queues = createQueues(redis, prefix);
 
-async function deletePrefix(): Promise<number> {
-  let cursor = '0';
-  let deleted = 0;
-  do {
-    const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 500);
-    cursor = next;
-    if (keys.length > 0) deleted += await redis.unlink(...keys);
-  } while (cursor !== '0');
-  return deleted;
-}
-
 afterAll(async () => {
   await queues.close();
-  await deletePrefix();
+  await deleteKeysWithPrefix(redis, prefix);
   await redis.quit();
 });
 
@@ -35,7 +24,7 @@ describe('the dues scan scheduler', () => {
     const queue = queues['dues'];
     expect(await queue.getJobScheduler('dues-scan')).toMatchObject({ every: 60_000 });
 
-    expect(await deletePrefix()).toBeGreaterThan(0);
+    expect(await deleteKeysWithPrefix(redis, prefix)).toBeGreaterThan(0);
     expect(await queue.getJobScheduler('dues-scan')).toBeUndefined();
     await expect.poll(() => queue.getJobScheduler('dues-scan'), { timeout: 5000, interval: 50 }).toMatchObject({ every: 60_000 });
     expect(lines.join('')).toContain('the dues scan scheduler was gone from Redis');
