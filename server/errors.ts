@@ -35,12 +35,35 @@ export const conflict = (message: string) => new AppError('conflict', message);
 export const tooLarge = (message: string) => new AppError('too_large', message);
 export const rateLimited = (message = 'too many requests, slow down') => new AppError('rate_limited', message);
 
+const STORAGE_CODES = new Set([
+  // SQLite: a read-only file or file system, a full disk, an I/O error, a file that cannot be opened, a lock held too long.
+  'SQLITE_READONLY', 'SQLITE_FULL', 'SQLITE_IOERR', 'SQLITE_CANTOPEN', 'SQLITE_BUSY', 'SQLITE_LOCKED',
+  // PostgreSQL: the server shutting down or restarting, refusing connections, out of disk or connections, read-only.
+  '57P01', '57P02', '57P03', '53100', '53200', '53300', '25006',
+  // The network under either.
+  'ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENOTCONN',
+]);
+
 /**
- * The one mapping from anything thrown to what a client may see. Unknown errors become `internal`
- * with a generic message; the caller logs the original.
+ * The storage (database or Redis) cannot do this now, but may soon: a fault of the deployment, not of the
+ * request, so the client hears `unavailable` (try again) rather than `internal`.
+ */
+export function isStorageUnavailable(error: unknown): boolean {
+  const e = error as { code?: unknown; name?: unknown; message?: unknown } | null;
+  if (!e || typeof e !== 'object') return false;
+  if (typeof e.code === 'string' && (STORAGE_CODES.has(e.code) || e.code.startsWith('08'))) return true;
+  if (e.name === 'KnexTimeoutError' || e.name === 'MaxRetriesPerRequestError') return true;
+  const message = typeof e.message === 'string' ? e.message : '';
+  return /Connection terminated|connection error and is not queryable|Connection is closed/.test(message);
+}
+
+/**
+ * The one mapping from anything thrown to what a client may see. Storage faults become `unavailable`;
+ * other unknown errors `internal`, with a generic message; the caller logs the original.
  */
 export function toErrorBody(error: unknown): ErrorBody {
   if (error instanceof AppError) return { code: error.code, message: error.message };
+  if (isStorageUnavailable(error)) return { code: 'unavailable', message: 'the server cannot reach its storage right now; try again shortly' };
   return { code: 'internal', message: 'something went wrong on our side' };
 }
 
