@@ -98,7 +98,12 @@ export function createChatService(deps: {
         const seq = recent.length > 0 ? recent[recent.length - 1].seq : await messages.lastSeq(roomId);
         return { roomId, seq, messages: recent };
       }
-      const [seq, page] = await Promise.all([messages.lastSeq(roomId), messages.page(roomId, { afterSeq: since, limit: MAX_CATCH_UP + 1 })]);
+      // The room's end first, then the messages up to it: one consistent view. Read side by side, a message
+      // committed between the two reads came back in `messages` beyond the `seq` said, and a client taking
+      // `seq` as the end of what it holds counted it again when it arrived live (R3, docs/reliability.md).
+      // What is committed after the first read reaches the socket live (it subscribed before).
+      const seq = await messages.lastSeq(roomId);
+      const page = await messages.page(roomId, { afterSeq: since, beforeSeq: seq + 1, limit: MAX_CATCH_UP + 1 });
       const more = page.length > MAX_CATCH_UP;
       return { roomId, seq, messages: more ? page.slice(0, MAX_CATCH_UP) : page, ...(more ? { more: true } : {}) };
     },
