@@ -271,13 +271,23 @@ export function createMeetingService(deps: {
      * Takes a seat if one is free, else a place at the end of the waitlist. Batched per meeting (see
      * SignupBatcher): seats never exceed capacity and the waitlist follows commit order.
      */
-    signup: (actor: Actor, id: number) => batcher.submit(actor, id),
+    async signup(actor: Actor, id: number) {
+      // A sign-up for no meeting is refused from a read, never queued for the meeting's write lock.
+      if (!(await meetings.find(id))) throw notFound('meeting');
+      return batcher.submit(actor, id);
+    },
 
     /**
      * Gives up a seat or a waitlist place; a freed seat goes to the head of the waitlist at once, and the
      * member's sockets leave the meeting's room on every process.
      */
     async cancel(actor: Actor, id: number): Promise<{ status: 'cancelled' }> {
+      // Read first: a cancellation of nothing (no such meeting, no sign-up, already cancelled) is answered
+      // without the write lock, so a flood of them never queues real writes behind it.
+      const access = await meetings.accessOf(id, actor.id);
+      if (!access) throw notFound('meeting');
+      if (!access.signup) throw notFound('sign-up');
+      if (access.signup === 'cancelled') return { status: 'cancelled' };
       return uow.run(async (tx, effects) => {
         const row = await meetings.lock(tx, id);
         if (!row) throw notFound('meeting');
