@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { Redis, type RedisOptions } from 'ioredis';
 import { RateLimiterMemory, RateLimiterRedis, RateLimiterRes } from 'rate-limiter-flexible';
 import type { Rate } from './config';
@@ -13,7 +14,7 @@ export function createRedis(url: string, name: string, log: Logger, extra: Redis
   const redis = new Redis(url, { connectionName: name, maxRetriesPerRequest: 2, ...extra });
   let reported = false;
   redis.on('error', (err) => {
-    if (!reported) log.warn({ err: { message: err.message }, client: name }, 'redis connection error; retrying');
+    if (!reported) log.warn({ err, client: name }, 'redis connection error; retrying');
     reported = true;
   });
   redis.on('ready', () => {
@@ -35,7 +36,7 @@ export function createRateLimiter(redis: Redis, keyPrefix: string, rate: Rate, l
         return true;
       } catch (error) {
         if (error instanceof RateLimiterRes) return false;
-        log.warn({ err: { message: (error as Error).message } }, 'rate limiter unavailable; allowing');
+        log.warn({ err: error }, 'rate limiter unavailable; allowing');
         return true;
       }
     },
@@ -70,7 +71,12 @@ export function createLoginLimiter(redis: Redis, prefix: string): LoginLimiter {
     address: new RateLimiterRedis({ storeClient: redis, keyPrefix: `${prefix}:rl:login:address`, ...LOGIN_LIMITS.address }),
     account: new RateLimiterRedis({ storeClient: redis, keyPrefix: `${prefix}:rl:login:account`, ...LOGIN_LIMITS.account }),
   };
-  const keysOf = ({ account, address }: { account: string; address: string }) => ({ pair: `${account}|${address}`, address, account });
+  // The account is an e-mail address: Redis keeps only a digest of it (key names outlive the request and show in
+  // every SCAN, dump and replica), the same for every process so the limits still hold across them.
+  const keysOf = ({ account, address }: { account: string; address: string }) => {
+    const digest = createHash('sha256').update(`${prefix}\u0000${account}`).digest('base64url').slice(0, 32);
+    return { pair: `${digest}|${address}`, address, account: digest };
+  };
   return {
     async take(keys) {
       const k = keysOf(keys);
