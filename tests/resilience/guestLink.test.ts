@@ -26,9 +26,9 @@ afterAll(async () => {
 
 type Outcome = { result: 'connected'; socket: TestSocket } | { result: string };
 
-/** One redemption: a fresh client that keeps its socket if it got through (never hangs: the client gives up after 5 s). */
+/** One redemption: a fresh client that keeps its socket if it got through (never hangs: the client gives up after 15 s). */
 function redeem(url: string, transport: 'websocket' | 'polling', guestToken: string): Promise<Outcome> {
-  const socket: TestSocket = io(url, { transports: [transport], auth: { guestToken }, reconnection: false, forceNew: true, timeout: 5000 });
+  const socket: TestSocket = io(url, { transports: [transport], auth: { guestToken }, reconnection: false, forceNew: true, timeout: 15_000 });
   return new Promise((resolve) => {
     socket.once('connect', () => resolve({ result: 'connected', socket }));
     socket.once('connect_error', (error) => {
