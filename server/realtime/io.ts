@@ -183,8 +183,11 @@ export function createRealtime(deps: RealtimeDeps) {
       while (handlerContext.inFlight.count > 0 && Date.now() < until) await new Promise((r) => setTimeout(r, 20));
       await presence.stop();
       sessions.detach();
-      // This process's sockets only: a plain disconnectSockets() would ask every server to drop theirs.
-      io.local.disconnectSockets(true);
+      // This process's sockets only, closed as a dropped connection ("server shutting down", then the transports
+      // closed): the clients reconnect by themselves, to another process or this one restarted, and catch up.
+      // A disconnect packet (disconnectSockets) tells a client it was sent away on purpose: Socket.IO's client
+      // then never reconnects, ours checks whether the session ended and a guest's page calls its link invalid,
+      // so every restart left its members offline until they reloaded (R2, docs/reliability.md).
       await new Promise<void>((resolve) => io.close(() => resolve()));
     },
   };

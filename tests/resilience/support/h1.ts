@@ -150,6 +150,7 @@ export class OwnRedis {
     const until = Date.now() + 10_000;
     for (;;) {
       const probe = new Redis(this.url, { lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null });
+      probe.on('error', () => {});
       const up = await probe.connect().then(() => probe.ping()).then(() => true, () => false);
       probe.disconnect();
       if (up) return;
