@@ -1,8 +1,8 @@
-import { Client } from 'pg';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { Ack } from '../../server/contract/errors';
 import { api, connect, ok, sleep, type TestSocket } from '../helpers/clients';
 import { buildDistrict, createMembersFast, type District, type Person } from '../helpers/district';
+import { createDatabase } from '../../server/db/database';
 import { createTestStore, PG_URL, startTestServer, type TestServer, type TestStore } from '../helpers/server';
 
 // R17: the database refuses writes (SQLite read-only, SQLite disk full) or drops its connections (PostgreSQL
@@ -169,14 +169,13 @@ describe('R17: storage faults mid-run', () => {
     const appName = `r17_${store.keyPrefix}`;
     const scoped: TestStore = { ...store, databaseUrl: `${store.databaseUrl}&application_name=${appName}` };
     const { server, senders, roomId } = await setUp(scoped);
-    const admin = new Client({ connectionString: PG_URL });
-    await admin.connect();
-    cleanups.push(() => admin.end());
+    const admin = createDatabase(PG_URL);
+    cleanups.push(() => admin.close());
     let killing: NodeJS.Timeout | undefined;
     let terminated = 0;
     const terminate = async () => {
-      const res = await admin.query('SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = $1 AND pid <> pg_backend_pid()', [appName]);
-      terminated += res.rowCount ?? 0;
+      const res = await admin.knex.raw('SELECT pg_terminate_backend(pid) AS done FROM pg_stat_activity WHERE application_name = ? AND pid <> pg_backend_pid()', [appName]);
+      terminated += (res.rows as Array<{ done: boolean }>).filter((r) => r.done).length;
     };
     const faults = [
       {
