@@ -2,7 +2,8 @@ import type { Actor, Meeting, MeetingCounts, MeetingStatus, MySignup, OpenTo } f
 import { meetingRoomId } from '../contract/events';
 import { toCounts, toMeeting, type MeetingChanges, type MeetingRecord, type MeetingsRepo, type SignupRecord } from '../db/repositories/meetings';
 import type { Page } from '../util/paging';
-import { conflict, invalid, notFound, rateLimited } from '../errors';
+import { AppError, conflict, invalid, notFound, rateLimited } from '../errors';
+import { GroupCommit } from '../util/groupCommit';
 import type { NotificationDraft } from '../notifications/sink';
 import type { OrgDirectory } from './orgDirectory';
 import type { Clock, RateLimiter, Sessions, Tx } from './ports';
@@ -85,6 +86,69 @@ export function createMeetingService(deps: {
   const batcher = new SignupBatcher(uow, meetings, directory, clock, (meetingId, changed) => {
     if (changed) events.countsChanged(meetingId);
   });
+
+  /**
+   * Cancellations of one meeting go in batches (group commit), like sign-ups: the meeting row is locked once
+   * for all that arrived meanwhile, each decided in arrival order. A flood of cancellations is a few short
+   * transactions, not one transaction (and pooled connection) each queueing on the row lock, which on
+   * PostgreSQL ran the pool dry: 1,000 at once failed with "Timeout acquiring a connection" (R11).
+   */
+  type CancelRequest = { userId: number } | { codeHash: string };
+  const cancelCommits = new Map<number, GroupCommit<CancelRequest, true | AppError>>();
+  async function cancelInBatch(meetingId: number, request: CancelRequest): Promise<void> {
+    let commit = cancelCommits.get(meetingId);
+    if (!commit) {
+      commit = new GroupCommit((batch) => uow.run((tx, effects) => cancelBatch(tx, effects, meetingId, batch)), { maxBatch: 500 });
+      cancelCommits.set(meetingId, commit);
+    }
+    try {
+      const outcome = await commit.submit(request);
+      if (outcome instanceof AppError) throw outcome;
+    } finally {
+      // The last batch's callers run after the writer went idle: the first of them drops the entry.
+      if (!commit.busy && cancelCommits.get(meetingId) === commit) cancelCommits.delete(meetingId);
+    }
+  }
+
+  async function cancelBatch(tx: Tx, effects: Effects, meetingId: number, batch: CancelRequest[]): Promise<Array<true | AppError>> {
+    const row = await meetings.lock(tx, meetingId);
+    if (!row) return batch.map(() => notFound('meeting'));
+    let { confirmed, waitlisted } = row;
+    let changed = false;
+    const outcomes: Array<true | AppError> = [];
+    for (const request of batch) {
+      const userId = 'userId' in request ? request.userId : null;
+      const signup = 'userId' in request ? await meetings.signupOf(meetingId, request.userId, tx) : await meetings.findByPublicCode(request.codeHash, tx);
+      const refusal =
+        !signup || signup.meetingId !== meetingId ? notFound('sign-up')
+        : signup.status === 'cancelled' ? null
+        : userId !== null && row.status === 'cancelled' ? conflict('this meeting was cancelled')
+        : userId === null && signup.status === 'attended' ? conflict('attendance is already recorded')
+        : started(row) ? conflict('this meeting has already started')
+        : signup.status === 'attended' ? conflict('attendance is already recorded')
+        : undefined;
+      if (refusal !== undefined || !signup) {
+        outcomes.push(refusal ?? true);
+        continue;
+      }
+      await meetings.updateSignup(tx, signup.id, { status: 'cancelled', waitlistSeq: null });
+      changed = true;
+      if (signup.status === 'waitlisted') waitlisted--;
+      else {
+        // A freed seat goes to the head of the waitlist (nobody moves up in a cancelled meeting).
+        const moved = row.status === 'cancelled' ? 0 : await promote(tx, effects, row, 1);
+        confirmed += moved - 1;
+        waitlisted -= moved;
+        if (userId !== null) effects.afterCommit(() => sessions.sync(userId));
+      }
+      outcomes.push(true);
+    }
+    if (changed) {
+      await meetings.save(tx, meetingId, { confirmed, waitlisted });
+      effects.afterCommit(() => events.countsChanged(meetingId));
+    }
+    return outcomes;
+  }
 
   /** The meeting if the actor may see it; `forbidden` for a host-only meeting of another unit. */
   async function visible(actor: Actor, id: number): Promise<MeetingRecord> {
@@ -288,26 +352,8 @@ export function createMeetingService(deps: {
       if (!access) throw notFound('meeting');
       if (!access.signup) throw notFound('sign-up');
       if (access.signup === 'cancelled') return { status: 'cancelled' };
-      return uow.run(async (tx, effects) => {
-        const row = await meetings.lock(tx, id);
-        if (!row) throw notFound('meeting');
-        const signup = await meetings.signupOf(id, actor.id, tx);
-        if (!signup) throw notFound('sign-up');
-        if (signup.status === 'cancelled') return { status: 'cancelled' as const };
-        if (row.status === 'cancelled') throw conflict('this meeting was cancelled');
-        if (started(row)) throw conflict('this meeting has already started');
-        if (signup.status === 'attended') throw conflict('attendance is already recorded');
-        await meetings.updateSignup(tx, signup.id, { status: 'cancelled', waitlistSeq: null });
-        if (signup.status === 'waitlisted') {
-          await meetings.save(tx, id, { waitlisted: row.waitlisted - 1 });
-        } else {
-          const moved = await promote(tx, effects, row, 1);
-          await meetings.save(tx, id, { confirmed: row.confirmed - 1 + moved, waitlisted: row.waitlisted - moved });
-          effects.afterCommit(() => sessions.sync(actor.id));
-        }
-        effects.afterCommit(() => events.countsChanged(id));
-        return { status: 'cancelled' as const };
-      });
+      await cancelInBatch(id, { userId: actor.id });
+      return { status: 'cancelled' as const };
     },
 
     /** A meeting open to the public, as its public page shows it (404 for any other meeting). */
@@ -346,20 +392,8 @@ export function createMeetingService(deps: {
       await limitAddress(address);
       const found = await meetings.findByPublicCode(hashPublicCode(code));
       if (!found) throw notFound('registration');
-      await uow.run(async (tx, effects) => {
-        const row = (await meetings.lock(tx, found.meetingId))!;
-        const signup = (await meetings.findByPublicCode(hashPublicCode(code), tx))!;
-        if (signup.status === 'cancelled') return;
-        if (signup.status === 'attended') throw conflict('attendance is already recorded');
-        if (started(row)) throw conflict('this meeting has already started');
-        await meetings.updateSignup(tx, signup.id, { status: 'cancelled', waitlistSeq: null });
-        if (signup.status === 'waitlisted') await meetings.save(tx, row.id, { waitlisted: row.waitlisted - 1 });
-        else {
-          const moved = row.status === 'cancelled' ? 0 : await promote(tx, effects, row, 1);
-          await meetings.save(tx, row.id, { confirmed: row.confirmed - 1 + moved, waitlisted: row.waitlisted - moved });
-        }
-        effects.afterCommit(() => events.countsChanged(row.id));
-      });
+      // In the meeting's cancellation batches, under its row lock like members' cancellations.
+      await cancelInBatch(found.meetingId, { codeHash: hashPublicCode(code) });
     },
 
     /**
