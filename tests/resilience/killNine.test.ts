@@ -136,7 +136,8 @@ afterAll(async () => {
 describe('R1: kill -9 of the server while 200 members send', () => {
   it('loses no acked message, stores none twice, keeps each sender\'s order and every room\'s seq gapless', async () => {
     const started = Date.now();
-    store = createTestStore();
+    // SQLite in the suite; R1_DB=postgres runs the same against PostgreSQL.
+    store = createTestStore(process.env.R1_DB === 'postgres' ? 'postgres' : undefined);
     db = createDatabase(store.databaseUrl);
     await migrateToLatest(db);
     const env = { DATABASE_URL: store.databaseUrl, REDIS_URL, KEY_PREFIX: store.keyPrefix, WORKERS: 'off' };
@@ -234,7 +235,7 @@ describe('R1: kill -9 of the server while 200 members send', () => {
     const recovered = caught.length;
 
     console.info(
-      `R1 kill -9 ×${KILLS} under ${MEMBERS} members sending (boot of 4 processes ${(bootedMs / 1000).toFixed(1)} s): ${written.length} written, ${acks.length} acked, ${rows.length} stored; ` +
+      `R1 (${store.kind}) kill -9 ×${KILLS} under ${MEMBERS} members sending (boot of 4 processes ${(bootedMs / 1000).toFixed(1)} s): ${written.length} written, ${acks.length} acked, ${rows.length} stored; ` +
         `${lost.length} acked lost, ${storedTwice} stored twice, ${neverStored.length} never stored, ${orderBroken} sender order breaks, ${gaps.length} rooms with seq gaps (${rooms.length} rooms, last seqs ${rooms.map((r) => rows.filter((x) => x.room_id === r).length).join('/')}); ` +
         `${recovered} messages caught in flight by a kill (${storedBeforeDrop} already stored, their ack lost; ${recovered - storedBeforeDrop} not yet stored), ${resends} resends; ${refused.length} refused; ${kills.join('; ')}`,
     );
