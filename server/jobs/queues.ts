@@ -76,6 +76,8 @@ export async function ensureDuesScheduler(queues: Queues, redis: Redis, prefix: 
  * Keeps the dues scan's scheduler: set at start, then checked every `checkEveryMs` and set again when it is
  * gone (Redis restarted without its data, or this deployment's keys deleted), so DUES_REMINDERS=auto never
  * stops reminding silently until the next restart. A check that cannot reach Redis waits for the next one.
+ * By default it checks every minute, or every scan interval when the scan runs more often, so a lost
+ * scheduler costs at most about one scan.
  */
 export function keepDuesScheduler(
   queues: Queues,
@@ -84,7 +86,7 @@ export function keepDuesScheduler(
   mode: 'auto' | 'manual',
   everyMs: number,
   log: Logger,
-  checkEveryMs = 60_000,
+  checkEveryMs = Math.min(60_000, everyMs),
 ): { ready: Promise<void>; stop(): void } {
   const ready = ensureDuesScheduler(queues, redis, prefix, mode, everyMs);
   if (mode !== 'auto') return { ready, stop() {} };
