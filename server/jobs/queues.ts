@@ -57,16 +57,22 @@ export function createMeetingReminderScheduler(queue: JobQueue, leadMs: number, 
 }
 
 /**
- * Upserts (or removes, for DUES_REMINDERS=manual) the dues scan's job scheduler. A short Redis lock
- * makes one booting process do it rather than all of them racing.
+ * Sets up (or removes, for DUES_REMINDERS=manual) the dues scan's job scheduler. A short Redis lock
+ * makes one booting process do it rather than all of them racing, and under the lock a scheduler that is
+ * already there with the same interval is left alone: BullMQ's upsert replaces the pending run with one due at
+ * once, so a second upsert right after the first (a keeper that saw the scheduler gone just before another
+ * set it again, or the next booting process) would run the scan twice.
  */
-export async function ensureDuesScheduler(queues: Queues, redis: Redis, prefix: string, mode: 'auto' | 'manual', everyMs: number): Promise<void> {
+export async function ensureDuesScheduler(queues: Queues, redis: Redis, prefix: string, mode: 'auto' | 'manual', everyMs: number): Promise<boolean> {
   const lock = `${prefix}:dues-scheduler-lock`;
-  if ((await redis.set(lock, '1', 'EX', 30, 'NX')) !== 'OK') return;
+  if ((await redis.set(lock, '1', 'EX', 30, 'NX')) !== 'OK') return false;
   try {
     const scan = JOBS['dues-scan'];
-    if (mode === 'auto') await queues[scan.queue].upsertJobScheduler('dues-scan', { every: everyMs }, { name: 'dues-scan', data: {}, opts: scan.options });
-    else await queues[scan.queue].removeJobScheduler('dues-scan');
+    const queue = queues[scan.queue];
+    if (mode === 'manual') return Boolean(await queue.removeJobScheduler('dues-scan'));
+    if ((await queue.getJobScheduler('dues-scan'))?.every === everyMs) return false;
+    await queue.upsertJobScheduler('dues-scan', { every: everyMs }, { name: 'dues-scan', data: {}, opts: scan.options });
+    return true;
   } finally {
     await redis.del(lock);
   }
@@ -87,7 +93,7 @@ export function keepDuesScheduler(
   everyMs: number,
   log: Logger,
   checkEveryMs = Math.min(60_000, everyMs),
-): { ready: Promise<void>; stop(): void } {
+): { ready: Promise<unknown>; stop(): void } {
   const ready = ensureDuesScheduler(queues, redis, prefix, mode, everyMs);
   if (mode !== 'auto') return { ready, stop() {} };
   const queue = queues[JOBS['dues-scan'].queue];
@@ -97,8 +103,7 @@ export function keepDuesScheduler(
     checking = true;
     void (async () => {
       if (await queue.getJobScheduler('dues-scan')) return;
-      await ensureDuesScheduler(queues, redis, prefix, mode, everyMs);
-      log.warn('the dues scan scheduler was gone from Redis: set again');
+      if (await ensureDuesScheduler(queues, redis, prefix, mode, everyMs)) log.warn('the dues scan scheduler was gone from Redis: set again');
     })()
       .catch((error) => log.debug({ err: error }, 'could not check the dues scan scheduler'))
       .finally(() => (checking = false));
