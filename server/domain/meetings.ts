@@ -1,4 +1,4 @@
-import type { Actor, Meeting, MeetingCounts, MeetingStatus, MySignup, OpenTo } from '../contract/model';
+import type { Actor, Meeting, MeetingCounts, MeetingStatus, MySignup } from '../contract/model';
 import { meetingRoomId } from '../contract/events';
 import { toCounts, toMeeting, type MeetingChanges, type MeetingRecord, type MeetingsRepo, type SignupRecord } from '../db/repositories/meetings';
 import type { Page } from '../util/paging';
@@ -8,7 +8,7 @@ import type { NotificationDraft } from '../notifications/sink';
 import type { OrgDirectory } from './orgDirectory';
 import type { Clock, RateLimiter, Sessions, Tx } from './ports';
 import { SignupBatcher } from './signupBatcher';
-import { createHash, randomBytes } from 'node:crypto';
+import { hashPublicCode, holdsSeat, MAX_CAPACITY, newPublicCode, publicView, withOnlineLink, type MeetingPatch, type NewMeetingInput } from './meetingRules';
 import type { Effects, UnitOfWork } from './unitOfWork';
 import { auditEntry, changedFields, type AuditTrail } from './audit';
 
@@ -25,44 +25,8 @@ export interface MeetingReminderScheduler {
   schedule(meeting: { id: number; startsAt: string }): Promise<void>;
 }
 
-export interface NewMeetingInput {
-  hostOrgId: number;
-  title: string;
-  topic?: string | null;
-  description?: string | null;
-  startsAt: string;
-  endsAt?: string | null;
-  location?: string | null;
-  online?: boolean;
-  onlineUrl?: string | null;
-  capacity: number;
-  openTo: OpenTo;
-  trainingHours?: number | null;
-  /** Adopted from this library project (counted by `onAdopted` in the same transaction). */
-  projectId?: number | null;
-}
+export { MAX_CAPACITY, hashPublicCode, publicView, type MeetingPatch, type NewMeetingInput } from './meetingRules';
 
-export type MeetingPatch = Partial<Omit<NewMeetingInput, 'hostOrgId' | 'openTo'>> & { status?: MeetingStatus };
-
-export const MAX_CAPACITY = 100_000;
-
-/** A public registration's code is kept only as this hash (a stolen database gives no one's code away). */
-export const hashPublicCode = (code: string) => createHash('sha256').update(code.trim().toUpperCase()).digest('hex');
-const PUBLIC_CODE_ALPHABET = 'ABCDEFGHJKLMNPQRSTUVWXYZ23456789';
-/** 16 characters of 32: 80 random bits, unguessable, still readable over the phone. */
-const newPublicCode = () => [...randomBytes(16)].map((b) => PUBLIC_CODE_ALPHABET[b % 32]).join('');
-
-/** What a public page may show of a meeting: no member's data, no online link (that comes with a seat). */
-export const publicView = (m: Meeting): Meeting => ({ ...m, onlineUrl: null });
-
-/**
- * The online link is the door to an online meeting: given to those holding a seat and those running it,
- * so the seats still mean something (others see that the meeting is online, and sign up to get in).
- */
-function withOnlineLink<M extends { onlineUrl: string | null }>(meeting: M, mayHaveIt: boolean): M {
-  return mayHaveIt || meeting.onlineUrl === null ? meeting : { ...meeting, onlineUrl: null };
-}
-const holdsSeat = (signup: { status: string } | null) => signup?.status === 'confirmed' || signup?.status === 'attended';
 
 export function createMeetingService(deps: {
   uow: UnitOfWork;
