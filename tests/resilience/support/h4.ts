@@ -1,7 +1,7 @@
 // Helpers of R12, R13 and R15 (dues reminders, lost keys, shutdown): child processes and a Redis of the test's own.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { createConnection, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Redis } from 'ioredis';
@@ -108,4 +108,49 @@ export async function sentCount(db: Database, period: string, stage?: string): P
   const q = db.knex('dues_reminders_sent').where({ period });
   if (stage) q.andWhere({ stage });
   return Number((await q.count('* as n'))[0].n);
+}
+
+/**
+ * `npm start` itself (R15): npm runs the start script (`exec node --import tsx server/main.ts`) in a shell
+ * that execs node, and forwards SIGTERM/SIGINT to it. `proc` is npm; `serverPid()` finds the node process
+ * under it. --ignore-scripts skips prestart (the client build, which would rewrite dist/ under other tests).
+ */
+export function startNpmStart(env: Record<string, string>): Child & { serverPid(): number | null } {
+  const proc = spawn('npm', ['run', 'start', '--ignore-scripts', '--silent'], { env: { ...process.env, NODE_ENV: 'test', LOG_LEVEL: 'warn', SEED_DEMO: 'off', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  let out = '';
+  proc.stdout!.on('data', (c) => (out += c));
+  proc.stderr!.on('data', (c) => (out += c));
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null; at: number }>((resolve) => proc.once('exit', (code, signal) => resolve({ code, signal, at: Date.now() })));
+  const serverPid = () => {
+    try {
+      // /proc/<pid>/task/<pid>/children: the processes npm started (the shell became node with exec).
+      const children = readFileSync(`/proc/${proc.pid}/task/${proc.pid}/children`, 'utf8').trim().split(/\s+/).filter(Boolean).map(Number);
+      return children.find((pid) => readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes('server/main.ts')) ?? null;
+    } catch {
+      return null;
+    }
+  };
+  return { proc, output: () => out, exited, serverPid };
+}
+
+/** Whether a process is still there (signal 0 only checks). */
+export function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/** Whether something accepts TCP connections on 127.0.0.1:`port`. */
+export function listening(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = createConnection({ host: '127.0.0.1', port });
+    socket.once('connect', () => {
+      socket.destroy();
+      resolve(true);
+    });
+    socket.once('error', () => resolve(false));
+  });
 }
