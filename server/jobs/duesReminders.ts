@@ -93,32 +93,42 @@ export async function sendDuesEscalation(deps: DuesJobDeps, job: DuesEscalationJ
 
 
 /**
+ * How long after its due time a queued reminder keeps the member from being queued again (by hand; the scan uses
+ * three scan intervals). The database, not the queue, says who was reminded: a run after this queues whoever is still
+ * not (their job gave up, or was lost with Redis's keys), and a reminder that does run twice is stored and sent once.
+ */
+const QUEUED_FOR_MS = 30 * 60_000;
+
+/**
  * Enqueues one stage for every member who still owes (first/second), or one escalation per branch with
  * anyone unpaid, skipping whoever was already reminded. `delayUntil` (per zone) holds jobs until the local
  * time; a manual run sends at once. Bulk adds: 100,000 jobs are a hundred round trips, not 100,000.
  */
 export async function enqueueStage(
   deps: DuesJobDeps & { queue: JobQueue },
-  input: { period: string; stage: DuesStage; orgId?: number; delayUntil?: (timeZone: string) => number; only?: (arrear: Arrear) => boolean; now?: number },
+  input: { period: string; stage: DuesStage; orgId?: number; delayUntil?: (timeZone: string) => number; only?: (arrear: Arrear) => boolean; now?: number; queuedForMs?: number },
 ): Promise<number> {
   const stage = input.stage;
   const unpaid = (await deps.dues.unpaid(input.period, input.orgId)).filter(input.only ?? (() => true));
   const now = input.now ?? Date.now();
+  const ttlMs = input.queuedForMs ?? QUEUED_FOR_MS;
+  // A job id of its own per run (never BullMQ's counter, which starts again at 1 when the keys are lost while a
+  // worker still holds the old job of that number); the member is kept from a second job by the deduplication id.
+  const queued = <D>(id: string, data: D, delay: number) => ({ data, delay, jobId: `${id}@${now}`, dedupe: { id, ttlMs: delay + ttlMs } });
   if (stage === 'escalation') {
     const branches = [...new Set(unpaid.map((a) => a.user.branchId!))];
     const delay = Math.max(0, (input.delayUntil?.(deps.escalationTimeZone) ?? now) - now);
-    await deps.queue.addBulk('dues-escalation', branches.map((branchId) => ({ data: { branchId, period: input.period }, delay, jobId: `dues-escalation-${input.period}-${branchId}` })));
+    await deps.queue.addBulk('dues-escalation', branches.map((branchId) => queued(`dues-escalation-${input.period}-${branchId}`, { branchId, period: input.period }, delay)));
     return branches.length;
   }
   const sent = await deps.dues.remindedIn(input.period, stage);
   const todo = unpaid.filter((a) => !sent.has(a.user.id));
   await deps.queue.addBulk(
     'dues-reminder',
-    todo.map((a) => ({
-      data: { userId: a.user.id, period: input.period, stage },
-      delay: Math.max(0, (input.delayUntil?.(a.user.timezone) ?? now) - now),
-      jobId: `dues-${stage}-${input.period}-${a.user.id}`,
-    })),
+    todo.map((a) => {
+      const delay = Math.max(0, (input.delayUntil?.(a.user.timezone) ?? now) - now);
+      return queued(`dues-${stage}-${input.period}-${a.user.id}`, { userId: a.user.id, period: input.period, stage }, delay);
+    }),
   );
   return todo.length;
 }
@@ -150,11 +160,12 @@ export async function scanDues(deps: DuesJobDeps & { queue: JobQueue }, now: num
         only: (a) => live(a.user.timezone),
         delayUntil: (zone) => stageWindow(period, stage, zone, ladder).from,
         now,
+        queuedForMs: lookaheadMs * 2,
       });
     }
     if (dueSoon(period, 'escalation', deps.escalationTimeZone)) {
       const from = stageWindow(period, 'escalation', deps.escalationTimeZone, ladder).from;
-      enqueued += await enqueueStage(deps, { period, stage: 'escalation', delayUntil: () => from, now });
+      enqueued += await enqueueStage(deps, { period, stage: 'escalation', delayUntil: () => from, now, queuedForMs: lookaheadMs * 2 });
     }
   }
   return enqueued;

@@ -1,10 +1,10 @@
-import { Queue, UnrecoverableError, Worker, type Job } from 'bullmq';
+import { Queue, UnrecoverableError, Worker, type Job, type JobsOptions } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { CheckinReminderScheduler } from '../domain/checkins';
 import type { Clock } from '../domain/ports';
 import type { MeetingReminderScheduler } from '../domain/meetings';
 import type { Logger } from '../logger';
-import { JOBS, QUEUES, type JobContext, type JobName, type JobQueue, type QueueName } from './registry';
+import { JOBS, QUEUES, type JobAddOptions, type JobContext, type JobName, type JobQueue, type QueueName } from './registry';
 
 export type Queues = Record<QueueName, Queue> & { close(): Promise<void> };
 
@@ -16,15 +16,19 @@ export function createQueues(connection: Redis, prefix: string): Queues {
 
 /** The typed producer over the queues: each job goes to its queue with its registered options. */
 export function jobQueue(queues: Queues): JobQueue {
+  const options = (name: JobName, { dedupe, ...opts }: JobAddOptions): JobsOptions => ({
+    ...JOBS[name].options,
+    ...opts,
+    ...(dedupe ? { deduplication: { id: dedupe.id, ttl: dedupe.ttlMs } } : {}),
+  });
   return {
     async add(name, data, opts = {}) {
-      const job = JOBS[name];
-      await queues[job.queue].add(name, data, { ...job.options, ...opts });
+      await queues[JOBS[name].queue].add(name, data, options(name, opts));
     },
     async addBulk(name, jobs) {
-      const job = JOBS[name];
+      const queue = queues[JOBS[name].queue];
       for (let i = 0; i < jobs.length; i += 1000) {
-        await queues[job.queue].addBulk(jobs.slice(i, i + 1000).map(({ data, ...opts }) => ({ name, data, opts: { ...job.options, ...opts } })));
+        await queue.addBulk(jobs.slice(i, i + 1000).map(({ data, ...opts }) => ({ name, data, opts: options(name, opts) })));
       }
     },
   };
@@ -128,7 +132,10 @@ export function startWorkers(connection: Redis, prefix: string, ctx: JobContext,
           if (!parsed.success) throw new UnrecoverableError(`malformed ${job.name} payload: ${parsed.error.issues[0]?.message}`);
           return (definition.run as (c: JobContext, d: unknown) => Promise<unknown>)(ctx, parsed.data);
         },
-        { connection, prefix, concurrency: QUEUES[queue].concurrency, lockDuration: lockMs, stalledInterval: lockMs },
+        // removeOnFail applies only to a job without options of its own: the remnant of a job whose keys were deleted
+        // under a running worker (BullMQ writes a bare hash when it takes such an id off the queue). It fails as
+        // unknown and is removed rather than kept among the failed jobs.
+        { connection, prefix, concurrency: QUEUES[queue].concurrency, lockDuration: lockMs, stalledInterval: lockMs, removeOnFail: { count: 0 } },
       ),
   );
   for (const w of workers) {

@@ -78,9 +78,20 @@ export const QUEUES = {
 
 export type QueueName = keyof typeof QUEUES;
 
+/**
+ * How a job is kept from being queued twice: `jobId` for as long as a job of that id exists in Redis; `dedupe` for
+ * `ttlMs` after it was queued, under a job id of its own (so a job that gave up, or the remnant of one whose keys were
+ * deleted under a running worker, never keeps the next one out for good).
+ */
+export interface JobAddOptions {
+  delay?: number;
+  jobId?: string;
+  dedupe?: { id: string; ttlMs: number };
+}
+
 /** The producer side, typed by the registry. */
 export interface JobQueue {
-  add<N extends JobName>(name: N, data: JobData<N>, opts?: { delay?: number; jobId?: string }): Promise<void>;
+  add<N extends JobName>(name: N, data: JobData<N>, opts?: JobAddOptions): Promise<void>;
   /** Adds many jobs of one name in bulk (a thousand per round trip). */
-  addBulk<N extends JobName>(name: N, jobs: Array<{ data: JobData<N>; delay?: number; jobId?: string }>): Promise<void>;
+  addBulk<N extends JobName>(name: N, jobs: Array<{ data: JobData<N> } & JobAddOptions>): Promise<void>;
 }

@@ -19,8 +19,8 @@ describe('the dues scan', () => {
     const queued = await scanDues(deps, now, 15 * 60_000);
     expect(queued).toBeGreaterThanOrEqual(1);
     const queue = env.server.app.queues.dues;
-    expect(await queue.getJob(`dues-first-${period}-${shanghai.user.id}`)).toBeTruthy();
-    expect(await queue.getJob(`dues-first-${period}-${la.user.id}`)).toBeFalsy();
+    expect(await queue.getDeduplicationJobId(`dues-first-${period}-${shanghai.user.id}`)).toBeTruthy();
+    expect(await queue.getDeduplicationJobId(`dues-first-${period}-${la.user.id}`)).toBeFalsy();
     await waitFor(async () => Boolean(await env.server.db.knex('dues_reminders_sent').where({ user_id: shanghai.user.id, period, stage: 'first' }).first()), 10_000, 'the Shanghai reminder');
     // Once Los Angeles reaches its 09:00, it is its turn; a payment first means nothing is sent.
     await api(env.server.url, 'POST', '/api/dues/payments', { token: la.token, body: { period: '2026-11', amount: 500, reference: 'la-nov' } });

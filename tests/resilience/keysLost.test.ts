@@ -70,7 +70,14 @@ describe('R13: every key of the deployment deleted from Redis mid-period', () =>
       expect(online.filter((u) => u.name.startsWith('Member r13')).length).toBe(ONLINE + 1);
 
       // The next scans queue whoever has not been reminded; nobody is reminded twice.
-      await waitFor(async () => (await sent()) === MEMBERS, 60_000, 'every reminder after the keys were lost');
+      await waitFor(async () => (await sent()) === MEMBERS, 60_000, 'every reminder after the keys were lost').catch(async (error) => {
+        // What the ones still waiting are held by: their job's state, the queue's counts, the scheduler.
+        const done = new Set((await a!.db.knex('dues_reminders_sent').where({ period: PERIOD, stage: 'first' }).select('user_id')).map((r: { user_id: number }) => Number(r.user_id)));
+        const left = members.filter((m) => !done.has(m.user.id)).slice(0, 5);
+        const states = await Promise.all(left.map(async (m) => `${m.user.id}:${await queue.getDeduplicationJobId(`dues-first-${PERIOD}-${m.user.id}`)}`));
+        console.error(`R13 stuck: ${MEMBERS - done.size} not reminded (${states.join(', ')}); counts ${JSON.stringify(await queue.getJobCounts())}; scheduler ${JSON.stringify(await queue.getJobScheduler('dues-scan'))}`);
+        throw error;
+      });
       const doneMs = Date.now() - lostAt;
       await sleep(6000); // at least one more scan: it must find nothing left to send
       const result = await remindersPerMemberAndStage(a.db, PERIOD);
