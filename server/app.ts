@@ -139,8 +139,8 @@ export function createApp({ config, db, log, clock = systemClock }: AppDeps) {
     /** Stops sockets and HTTP, finishes jobs, writes every queued message, closes Redis. The database is the caller's. */
     async close() {
       duesScheduler?.stop();
-      await realtime.close();
-      await workers?.close();
+      // Jobs finish while the sockets drain: one after the other, a dues run kept taking jobs through the sockets' grace.
+      await Promise.all([realtime.close(), workers?.close()]);
       meetingEvents.close();
       voiceEvents.close();
       tenderEvents.close();

@@ -63,7 +63,8 @@ async function main() {
     if (stopping) return;
     stopping = true;
     log.info({ signal }, 'worker shutting down');
-    setTimeout(() => process.exit(1), 30_000).unref();
+    // Within the 25 s a process manager usually waits before SIGKILL: a job still running then is stalled, and taken again.
+    setTimeout(() => process.exit(1), 20_000).unref();
     duesScheduler.stop();
     await workers.close(); // waits for active jobs, so none is left stalled
     await core.close();

@@ -4,6 +4,8 @@ import { AppError, toErrorBody } from '../errors';
 import type { Logger } from '../logger';
 import { parseError } from '../validation';
 import type { Ack } from '../contract/errors';
+import { intakeOf } from './intake';
+import type { CommandLanes } from './lanes';
 
 const ACK_TIMEOUT_MS = 15_000;
 
@@ -12,11 +14,16 @@ export interface HandlerContext {
   observe(event: string, seconds: number, ok: boolean): void;
   /** Commands started and not yet acknowledged (shutdown waits for them). */
   inFlight: { count: number };
+  /** Set when shutdown begins: new commands are answered `unavailable` (the client sends them again elsewhere). */
+  closing: { value: boolean };
+  /** Each member's commands a few at a time (a flooding socket waits for its own). */
+  lanes: CommandLanes;
 }
 
 /**
  * The one edge wrapper for socket commands: finds the ack whatever the client sent, validates the
- * payload with its zod schema, runs the handler (which authorizes through the domain) and always acks
+ * payload with its zod schema, runs the handler (which authorizes through the domain) in its member's lane
+ * (server/realtime/lanes.ts) and always acks
  * `{ok:true,data}` or `{ok:false,error}`, also when the handler throws or takes too long.
  */
 export function handle<S extends z.ZodType, R>(
@@ -26,20 +33,35 @@ export function handle<S extends z.ZodType, R>(
   run: (input: z.infer<S>) => Promise<R>,
   ctx: HandlerContext,
 ): void {
-  socket.on(event, async (...args: unknown[]) => {
+  socket.on(event, (...args: unknown[]) => {
+    if (typeof args[args.length - 1] !== 'function') return; // nobody to answer: a command must carry an ack
+    intakeOf(socket).take(() => void answer(args));
+  });
+
+  const answer = async (args: unknown[]) => {
     const last = args[args.length - 1];
-    if (typeof last !== 'function') return; // nobody to answer: a command must carry an ack
     const ack = last as (response: Ack<R>) => void;
     const started = performance.now();
     let timer: NodeJS.Timeout | undefined;
     ctx.inFlight.count++;
     try {
+      if (ctx.closing.value) throw new AppError('unavailable', 'the server is restarting; try again');
       const parsed = schema.safeParse(args.length > 1 ? args[0] : undefined);
       if (!parsed.success) throw parseError(parsed.error);
       const timeout = new Promise<never>((_, reject) => {
         timer = setTimeout(() => reject(new AppError('unavailable', 'the server is busy; try again')), ACK_TIMEOUT_MS);
       });
-      const data = await Promise.race([run(parsed.data), timeout]);
+      let answered = false;
+      const work = async () => {
+        const leave = await ctx.lanes.enter(socket.data.actor ? `u${socket.data.actor.id}` : `s${socket.id}`);
+        try {
+          if (answered) throw new AppError('unavailable', 'the server is busy; try again'); // timed out while waiting: not run
+          return await run(parsed.data);
+        } finally {
+          leave();
+        }
+      };
+      const data = await Promise.race([work(), timeout]).finally(() => (answered = true));
       ctx.observe(event, (performance.now() - started) / 1000, true);
       ack({ ok: true, data });
     } catch (error) {
@@ -50,5 +72,5 @@ export function handle<S extends z.ZodType, R>(
       clearTimeout(timer);
       ctx.inFlight.count--;
     }
-  });
+  };
 }

@@ -26,6 +26,7 @@ import { registerChatHandlers } from './handlers/chat';
 import { registerMeetingHandlers } from './handlers/meetings';
 import { registerVoiceHandlers } from './handlers/voice';
 import { registerTenderHandlers } from './handlers/tenders';
+import { CommandLanes } from './lanes';
 import { PresenceTracker } from './presence';
 import { SITE, type RealtimeSessions } from './sessions';
 import { TypingGate } from './typingGate';
@@ -84,6 +85,8 @@ export function createRealtime(deps: RealtimeDeps) {
       timer.observe(seconds);
     },
     inFlight: { count: 0 },
+    closing: { value: false },
+    lanes: new CommandLanes(),
   };
   const context: RealtimeContext = { io, presence, metrics, handlerContext, typingGate: new TypingGate(), sessions };
 
@@ -172,11 +175,12 @@ export function createRealtime(deps: RealtimeDeps) {
     presence,
     announceOrgsChanged: () => io.serverSideEmit('orgs:changed'),
     /**
-     * Stops taking connections, lets commands under way finish and ack (up to `graceMs`), then
-     * disconnects everyone and closes the HTTP server.
+     * Stops taking connections and commands (new ones are answered `unavailable`), lets commands under way finish
+     * and ack (up to `graceMs`), then disconnects everyone and closes the HTTP server.
      */
     async close(graceMs = 5000) {
       deps.httpServer.close();
+      handlerContext.closing.value = true;
       guestSlots.close();
       for (const timer of guestTimers) clearTimeout(timer);
       const until = Date.now() + graceMs;

@@ -43,14 +43,17 @@ describe('R7: malformed payloads and garbage packets', () => {
       }
       return times.sort((a, b) => a - b)[Math.floor(times.length * 0.99)];
     };
-    const before = await honestAcks(100);
+    await honestAcks(50); // warm: the first sends of a socket are slower
+    const before = await honestAcks(300);
 
     const loop = monitorEventLoopDelay({ resolution: 10 });
     loop.enable();
-    // The flood from its own process: its client work must not share the server's event loop.
-    const flood = promisify(execFile)(process.execPath, ['--import', 'tsx', 'tests/resilience/flood.ts', JSON.stringify({ url: env.server.url, token: env.d.alice.token, events, count: PAYLOADS, inFlight: 200 })], { maxBuffer: 1 << 20, timeout: 200_000 });
+    // The flood from its own process: its client work must not share the server's event loop. At the lowest CPU
+    // priority: on this 2-core machine it would otherwise take CPU from the server and the honest member alike, where
+    // a real attacker's client runs on a machine of its own.
+    const flood = promisify(execFile)('nice', ['-n', '19', process.execPath, '--import', 'tsx', 'tests/resilience/flood.ts', JSON.stringify({ url: env.server.url, token: env.d.alice.token, events, count: PAYLOADS, inFlight: 200 })], { maxBuffer: 1 << 20, timeout: 200_000 });
     await new Promise((r) => setTimeout(r, 1500)); // under way
-    const during = await honestAcks(100);
+    const during = await honestAcks(300);
     const { sent, errorAcks, accepted, unanswered, odd, ms } = JSON.parse((await flood).stdout.trim().split('\n').pop()!) as { sent: number; errorAcks: number; accepted: Record<string, number>; unanswered: number; odd: string[]; ms: number };
 
     // Garbage packets on raw websockets: unknown types, broken JSON, binary noise, an oversized frame.
@@ -79,8 +82,11 @@ describe('R7: malformed payloads and garbage packets', () => {
     expect(errorAcks + Object.values(accepted).reduce((a, b) => a + b, 0)).toBe(sent);
     expect(errorAcks).toBeGreaterThan(sent * 0.9);
     expect(oversized).toBe('closed');
-    // Not asserted yet, printed: the event-loop delay p99 < 100 ms and the honest member's ack p99 within 2× during
-    // the flood. One socket flooding 200 commands in flight from its own process starves the server today
-    // (docs/reliability.md, R7): the next step of issue 14.
+    // The server stays responsive: its event loop, and an honest member's messages next to the flood. Each socket's
+    // commands are taken one per turn of the event loop (server/realtime/intake.ts) and each member's run a few at a
+    // time (server/realtime/lanes.ts); before, one turn answered hundreds of the flood's commands and the honest
+    // member's acks took up to 3 s.
+    expect(delayP99).toBeLessThan(100);
+    expect(during).toBeLessThanOrEqual(2 * before);
   }, 240_000);
 });
