@@ -9,6 +9,9 @@ export type { MemberStatus };
 export type TransferStatus = 'pending_out' | 'pending_in' | 'completed' | 'returned' | 'withdrawn';
 export const TRANSFER_STATUSES: readonly TransferStatus[] = ['pending_out', 'pending_in', 'completed', 'returned', 'withdrawn'];
 export const PENDING_TRANSFER: readonly TransferStatus[] = ['pending_out', 'pending_in'];
+/** A decision names the step it decides: `out` (the sending side's, `pending_out`) or `in` (`pending_in`). */
+export type TransferSide = 'out' | 'in';
+export const TRANSFER_SIDE_STATUS: Record<TransferSide, TransferStatus> = { out: 'pending_out', in: 'pending_in' };
 export type TransferAction = 'requested' | 'approved_out' | 'approved_in' | 'returned' | 'withdrawn';
 
 export interface TransferStep {

@@ -1,4 +1,4 @@
-import { PENDING_TRANSFER, type Transfer, type TransferStatus, type TransferView } from '../contract/memberLife';
+import { PENDING_TRANSFER, TRANSFER_SIDE_STATUS, type Transfer, type TransferStatus, type TransferSide, type TransferView } from '../contract/memberLife';
 import type { Actor } from '../contract/model';
 import { periodOf } from '../contract/time';
 import type { Repositories } from '../db/repositories';
@@ -17,6 +17,13 @@ const isUniqueViolation = (error: unknown) => /unique|duplicate/i.test(String((e
 
 /** The member as the rules see them while the transfer is pending: still in the sending branch. */
 const memberOf = (t: Pick<Transfer, 'member' | 'fromBranchId'>): Person => ({ id: t.member.id, role: 'member', branchId: t.fromBranchId });
+/**
+ * A decision that names its step is refused once the transfer has moved past it: two organizers over both sides who
+ * approve the sending step at once must not have the later one approve the receiving step, which they never saw.
+ */
+function stepIsCurrent(status: TransferStatus, step: TransferSide | undefined): void {
+  if (step && TRANSFER_SIDE_STATUS[step] !== status) throw conflict('this step was already decided');
+}
 
 /** Does the actor decide the transfer's current step? */
 function decides(policy: Policy, actor: Actor, t: Transfer): boolean {
@@ -108,10 +115,11 @@ export function createTransferService(deps: {
     },
 
     /** Approves the current step: the sending side → `pending_in`; the receiving side → `completed`. */
-    async approve(actor: Actor, id: number, note: string | null): Promise<TransferView> {
+    async approve(actor: Actor, id: number, note: string | null, step?: TransferSide): Promise<TransferView> {
       const t = await load(id);
       const policy = await directory.policy();
       if (!PENDING_TRANSFER.includes(t.status)) throw conflict(`this transfer is ${t.status}`);
+      stepIsCurrent(t.status, step);
       // A deactivated account is not moved (its transfer can still be returned or withdrawn); a transfer that
       // no longer starts where the member is cannot be decided.
       const member = await repos.users.findById(t.member.id);
@@ -158,10 +166,11 @@ export function createTransferService(deps: {
     },
 
     /** Returns the transfer (whoever decides the current step, with a note): it ends, the member stays. */
-    async returnTransfer(actor: Actor, id: number, note: string): Promise<TransferView> {
+    async returnTransfer(actor: Actor, id: number, note: string, step?: TransferSide): Promise<TransferView> {
       const t = await load(id);
       const policy = await directory.policy();
       if (!PENDING_TRANSFER.includes(t.status)) throw conflict(`this transfer is ${t.status}`);
+      stepIsCurrent(t.status, step);
       if (t.status === 'pending_out') policy.assert(actor, 'transfer.approveOut', memberOf(t));
       else policy.assert(actor, 'transfer.approveIn', { toBranchId: t.toBranchId, member: memberOf(t) });
       await uow.run(async (tx, effects) => {

@@ -7,17 +7,18 @@ interface Lane {
 
 /**
  * Each member's socket commands run a few at a time, the rest wait their turn in order, and a member with too many
- * waiting is told to slow down. Without it one socket with hundreds of commands in flight fills the database's
- * queue (SQLite has one connection; PostgreSQL a small pool) and every other member's message waits behind all of
- * them (R7: an honest member's ack went from 18 ms to 3 s under one flooding socket). With it, whoever floods waits
- * for their own commands, and anyone else's command finds at most `running` of theirs ahead of it.
+ * waiting is told to slow down. Without it one socket with hundreds of well-formed commands in flight (history
+ * pages, joins) fills the database's queue (SQLite has one writer and four readers; PostgreSQL a small pool) and
+ * every other member's message waits behind all of them. With it, whoever floods waits for their own commands, and
+ * anyone else's finds at most `running` of theirs ahead of it. Sixteen, not fewer: a member's outbox flushing
+ * hundreds of messages after a day offline still shares transactions (the group commit batches what runs at once).
  */
 export class CommandLanes {
   private readonly lanes = new Map<string, Lane>();
 
   constructor(
     /** How many commands of one member run at once. */
-    private readonly running = 4,
+    private readonly running = 16,
     /** How many more may wait before new ones are answered rate_limited. */
     private readonly waiting = 1_000,
   ) {}

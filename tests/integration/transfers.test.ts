@@ -144,10 +144,14 @@ describe('relationship transfers', () => {
     for (let round = 0; round < 3; round++) {
       const kite = await addMember(env.server.url, admin, env.d.branchA.id, `Race${round}`);
       const t = (await post('/api/transfers', kite.token, { toBranchId: env.d.branchB.id, reason: 'race' })).body.transfer;
-      const outs = await Promise.all([post(`/api/transfers/${t.id}/approve`, orgA.token), post(`/api/transfers/${t.id}/approve`, genOrg.token), post(`/api/transfers/${t.id}/return`, admin.token, { note: 'r' })]);
+      // Each names the step it decides, as the page does: genOrg and the admin are over both sides, and without it the
+      // later of them would decide the receiving step, which it never saw.
+      const outs = await Promise.all([post(`/api/transfers/${t.id}/approve`, orgA.token, { step: 'out' }), post(`/api/transfers/${t.id}/approve`, genOrg.token, { step: 'out' }), post(`/api/transfers/${t.id}/return`, admin.token, { note: 'r', step: 'out' })]);
       expect(outs.map((r) => r.status).sort()).toEqual([200, 409, 409]);
+      // Later, too: the sending step is decided, so a decision of it is a conflict, never one of the receiving step.
+      expect((await post(`/api/transfers/${t.id}/approve`, genOrg.token, { step: 'out' })).status).toBe(409);
       // The receiving side, by two of its organizers at once (or nothing left to decide if the return won).
-      const ins = await Promise.all([post(`/api/transfers/${t.id}/approve`, orgB.token), post(`/api/transfers/${t.id}/approve`, genOrg.token)]);
+      const ins = await Promise.all([post(`/api/transfers/${t.id}/approve`, orgB.token, { step: 'in' }), post(`/api/transfers/${t.id}/approve`, genOrg.token, { step: 'in' })]);
       const after = (await get(`/api/transfers/${t.id}`, admin.token)).body.transfer;
       expect(['completed', 'returned']).toContain(after.status);
       expect(after.steps.length).toBe(after.status === 'returned' ? 2 : 3);

@@ -11,8 +11,10 @@ export const requestTransferSchema = z.object({
   reason: text(1000).min(1),
   destination: text(200).nullable().optional(),
 });
-export const approveSchema = z.object({ note: text(1000).nullable().optional() });
-export const returnSchema = z.object({ note: text(1000).min(1, 'say why the transfer is returned') });
+// `step`: the step the caller decides (what their screen showed); without it, whichever step is current.
+const step = z.enum(['out', 'in']).optional();
+export const approveSchema = z.object({ note: text(1000).nullable().optional(), step });
+export const returnSchema = z.object({ note: text(1000).min(1, 'say why the transfer is returned'), step });
 export const listTransfersQuery = pageQuery.extend({
   status: z.enum(['pending', ...TRANSFER_STATUSES]).optional(),
   orgId: idParam.optional(),
@@ -30,8 +32,8 @@ export function transferRoutes(services: AppServices, endpoint: Endpoint): Route
     ),
   );
   router.get('/transfers/:id', endpoint({ params: idParams }, async ({ caller, params }) => ({ transfer: await transfers.get(caller.actor, params.id) })));
-  router.post('/transfers/:id/approve', endpoint({ params: idParams, body: approveSchema }, async ({ caller, params, body }) => ({ transfer: await transfers.approve(caller.actor, params.id, body.note ?? null) })));
-  router.post('/transfers/:id/return', endpoint({ params: idParams, body: returnSchema }, async ({ caller, params, body }) => ({ transfer: await transfers.returnTransfer(caller.actor, params.id, body.note) })));
+  router.post('/transfers/:id/approve', endpoint({ params: idParams, body: approveSchema }, async ({ caller, params, body }) => ({ transfer: await transfers.approve(caller.actor, params.id, body.note ?? null, body.step) })));
+  router.post('/transfers/:id/return', endpoint({ params: idParams, body: returnSchema }, async ({ caller, params, body }) => ({ transfer: await transfers.returnTransfer(caller.actor, params.id, body.note, body.step) })));
   router.post('/transfers/:id/withdraw', endpoint({ params: idParams }, async ({ caller, params }) => ({ transfer: await transfers.withdraw(caller.actor, params.id) })));
   return router;
 }

@@ -97,7 +97,9 @@ export function DecideForm({ transfer, token, onDone, idPrefix }: { transfer: Tr
     }
     setBusy(true);
     try {
-      const { transfer: next } = await apiRequest<{ transfer: TransferView }>('POST', `/api/transfers/${transfer.id}/${action}`, token, action === 'return' ? { note } : note ? { note } : {});
+      // The step this screen shows: if someone decided it meanwhile, this is a conflict, never the next step's decision.
+      const step = transfer.status === 'pending_out' ? 'out' : 'in';
+      const { transfer: next } = await apiRequest<{ transfer: TransferView }>('POST', `/api/transfers/${transfer.id}/${action}`, token, action === 'return' ? { note, step } : note ? { note, step } : { step });
       onDone(next, { tone: 'success', text: tl(action === 'approve' ? 'transfer.approved' : 'transfer.returned', { name: transfer.member.name }) });
     } catch (error) {
       setSay({ tone: 'error', text: lifeError(error, { conflict: 'transfer.decidedMeanwhile', forbidden: 'transfer.notYours' }) });
