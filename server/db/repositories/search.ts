@@ -208,6 +208,10 @@ export function createSearchRepo(knex: Knex, read: Knex = knex, options: { windo
       const progress = postgres ? await db('search_progress').where({ name: 'messages' }).forUpdate().first('last_id') : await db('search_progress').where({ name: 'messages' }).first('last_id');
       const from: number = after ?? progress?.last_id ?? 0;
       const until = from + 4 * limit;
+      // The newest id before the messages: read after them, on PostgreSQL it could count messages committed between
+      // the two reads as looked at, and the mark then passed messages nobody had indexed.
+      const [{ max }] = await db('messages').max({ max: 'id' });
+      const newest = Number(max ?? 0);
       const rows: Array<{ id: number; room_id: string; seq: number; author_name: string; body: string; created_at: string }> = await db('messages as m')
         .join('users as u', 'u.id', 'm.author_id')
         .where('m.id', '>', from)
@@ -217,8 +221,6 @@ export function createSearchRepo(knex: Knex, read: Knex = knex, options: { windo
         .orderBy('m.id')
         .limit(limit)
         .select('m.id', 'm.room_id', 'm.seq', 'u.name as author_name', 'm.body', 'm.created_at');
-      const [{ max }] = await db('messages').max({ max: 'id' });
-      const newest = Number(max ?? 0);
       const scannedTo = rows.length === limit ? rows[rows.length - 1].id : Math.max(from, Math.min(until, newest));
       return { scannedTo, newest, messages: rows.map((r) => ({ id: r.id, roomId: r.room_id, seq: r.seq, authorName: r.author_name, body: r.body, createdAt: r.created_at })) };
     },
