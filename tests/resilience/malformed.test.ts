@@ -34,17 +34,20 @@ describe('R7: malformed payloads and garbage packets', () => {
     const events = [...env.server.app.io.sockets.sockets.get(attacker.id!)!.eventNames()].map(String).filter((e) => e.includes(':'));
     expect(events.length).toBeGreaterThan(20);
 
-    const honestAcks = async (count: number) => {
+    // The p99 of up to 1,000 sends (of 300 it is the third slowest, and one pause of the machine moves it).
+    let sampled = 0;
+    const honestAcks = async (count: number, going = () => true) => {
       const times: number[] = [];
-      for (let i = 0; i < count; i++) {
+      for (let i = 0; i < count && going(); i++) {
         const t = performance.now();
         await ok(honest, 'chat:send', { roomId: room, clientId: `h${Date.now()}${i}${Math.random().toString(36).slice(2, 6)}`, body: `honest ${i}` });
         times.push(performance.now() - t);
       }
+      sampled = times.length;
       return times.sort((a, b) => a - b)[Math.floor(times.length * 0.99)];
     };
     await honestAcks(50); // warm: the first sends of a socket are slower
-    const before = await honestAcks(300);
+    const before = await honestAcks(1000);
 
     const loop = monitorEventLoopDelay({ resolution: 10 });
     loop.enable();
@@ -52,8 +55,11 @@ describe('R7: malformed payloads and garbage packets', () => {
     // priority: on this 2-core machine it would otherwise take CPU from the server and the honest member alike, where
     // a real attacker's client runs on a machine of its own.
     const flood = promisify(execFile)('nice', ['-n', '19', process.execPath, '--import', 'tsx', 'tests/resilience/flood.ts', JSON.stringify({ url: env.server.url, token: env.d.alice.token, events, count: PAYLOADS, inFlight: 200 })], { maxBuffer: 1 << 20, timeout: 200_000 });
+    let flooding = true;
+    void flood.finally(() => (flooding = false));
     await new Promise((r) => setTimeout(r, 1500)); // under way
-    const during = await honestAcks(300);
+    const during = await honestAcks(1000, () => flooding); // only while the flood lasts
+    const sampledDuring = sampled;
     const { sent, errorAcks, accepted, unanswered, odd, ms } = JSON.parse((await flood).stdout.trim().split('\n').pop()!) as { sent: number; errorAcks: number; accepted: Record<string, number>; unanswered: number; odd: string[]; ms: number };
 
     // Garbage packets on raw websockets: unknown types, broken JSON, binary noise, an oversized frame.
@@ -72,7 +78,7 @@ describe('R7: malformed payloads and garbage packets', () => {
     console.info(
       `R7 malformed: ${sent} payloads on ${events.length} events in ${(ms / 1000).toFixed(1)} s: ${errorAcks} error acks, ${unanswered} unanswered; ` +
         `raw garbage on 50 sockets: ${raw.filter((r) => r === 'closed').length} closed by the server, the oversized frame ${oversized}; ` +
-        `event-loop delay p99 ${delayP99.toFixed(1)} ms; honest ack p99 ${before.toFixed(1)} ms before, ${during.toFixed(1)} ms during, ${after.toFixed(1)} ms after`,
+        `event-loop delay p99 ${delayP99.toFixed(1)} ms; honest ack p99 ${before.toFixed(1)} ms before, ${during.toFixed(1)} ms during (${sampledDuring} sends), ${after.toFixed(1)} ms after`,
     );
     // Some drawn payloads are well formed for some commands (a join of a room the attacker may use, extra
     // fields being ignored): those are answered ok. Every other one gets an error ack with a code; none is lost.
@@ -87,6 +93,7 @@ describe('R7: malformed payloads and garbage packets', () => {
     // time (server/realtime/lanes.ts); before, one turn answered hundreds of the flood's commands and the honest
     // member's acks took up to 3 s.
     expect(delayP99).toBeLessThan(100);
+    expect(sampledDuring).toBeGreaterThanOrEqual(300);
     expect(during).toBeLessThanOrEqual(2 * before);
   }, 240_000);
 });
