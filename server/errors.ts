@@ -34,6 +34,7 @@ export const notFound = (what: string) => new AppError('not_found', `${what} not
 export const conflict = (message: string) => new AppError('conflict', message);
 export const tooLarge = (message: string) => new AppError('too_large', message);
 export const rateLimited = (message = 'too many requests, slow down') => new AppError('rate_limited', message);
+export const unavailable = (message: string) => new AppError('unavailable', message);
 
 const STORAGE_CODES = new Set([
   // SQLite: a read-only file or file system, a full disk, an I/O error, a file that cannot be opened, a lock held too long.

@@ -1,6 +1,6 @@
 import type { Socket } from 'socket.io';
 import type { z } from 'zod';
-import { AppError, toErrorBody } from '../errors';
+import { AppError, toErrorBody, unavailable } from '../errors';
 import type { Logger } from '../logger';
 import { parseError } from '../validation';
 import type { Ack } from '../contract/errors';
@@ -8,6 +8,7 @@ import { intakeOf } from './intake';
 import type { CommandLanes } from './lanes';
 
 const ACK_TIMEOUT_MS = 15_000;
+const BUSY = 'the server is busy; try again';
 
 export interface HandlerContext {
   log: Logger;
@@ -45,17 +46,17 @@ export function handle<S extends z.ZodType, R>(
     let timer: NodeJS.Timeout | undefined;
     ctx.inFlight.count++;
     try {
-      if (ctx.closing.value) throw new AppError('unavailable', 'the server is restarting; try again');
+      if (ctx.closing.value) throw unavailable('the server is restarting; try again');
       const parsed = schema.safeParse(args.length > 1 ? args[0] : undefined);
       if (!parsed.success) throw parseError(parsed.error);
       const timeout = new Promise<never>((_, reject) => {
-        timer = setTimeout(() => reject(new AppError('unavailable', 'the server is busy; try again')), ACK_TIMEOUT_MS);
+        timer = setTimeout(() => reject(unavailable(BUSY)), ACK_TIMEOUT_MS);
       });
       let answered = false;
       const work = async () => {
         const leave = await ctx.lanes.enter(socket.data.actor ? `u${socket.data.actor.id}` : `s${socket.id}`);
         try {
-          if (answered) throw new AppError('unavailable', 'the server is busy; try again'); // timed out while waiting: not run
+          if (answered) throw unavailable(BUSY); // timed out while waiting: not run
           return await run(parsed.data);
         } finally {
           leave();

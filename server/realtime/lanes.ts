@@ -1,4 +1,4 @@
-import { AppError } from '../errors';
+import { rateLimited } from '../errors';
 
 interface Lane {
   running: number;
@@ -28,7 +28,7 @@ export class CommandLanes {
     let lane = this.lanes.get(key);
     if (!lane) this.lanes.set(key, (lane = { running: 0, waiting: [] }));
     if (lane.running >= this.running) {
-      if (lane.waiting.length >= this.waiting) throw new AppError('rate_limited', 'too many commands at once; wait for the answers');
+      if (lane.waiting.length >= this.waiting) throw rateLimited('too many commands at once; wait for the answers');
       await new Promise<void>((resolve) => lane!.waiting.push(resolve));
     } else {
       lane.running++;
