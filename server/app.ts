@@ -17,7 +17,7 @@ import { RealtimeVoiceEvents } from './realtime/voiceEvents';
 import { RealtimeTenderEvents } from './realtime/tenderEvents';
 import { SocketNotificationPush } from './realtime/push';
 import { RealtimeSessions } from './realtime/sessions';
-import { createRedis } from './redis';
+import { createRedisConnections, queuePrefix } from './redisConnections';
 import { toCounts } from './db/repositories/meetings';
 import type { AppServices } from './services';
 
@@ -36,15 +36,7 @@ export interface AppDeps {
 export function createApp({ config, db, log, clock = systemClock }: AppDeps) {
   const processId = randomUUID().slice(0, 8);
   const metrics = createMetrics();
-  const redis = {
-    data: createRedis(config.redisUrl, 'data', log),
-    // The adapter's publishes are fire-and-forget: during a Redis outage they wait for the reconnect
-    // instead of failing with nobody to catch the error.
-    pub: createRedis(config.redisUrl, 'pub', log, { maxRetriesPerRequest: null }),
-    sub: createRedis(config.redisUrl, 'sub', log, { maxRetriesPerRequest: null }),
-    // BullMQ wants commands to wait for a reconnect rather than fail.
-    jobs: createRedis(config.redisUrl, 'jobs', log, { maxRetriesPerRequest: null }),
-  };
+  const redis = createRedisConnections(config, log);
 
   // The realtime ports exist before the Socket.IO server does; they are attached to it below.
   let services!: AppServices;
@@ -115,7 +107,7 @@ export function createApp({ config, db, log, clock = systemClock }: AppDeps) {
   push.attach(realtime.io);
   announceOrgsChanged = realtime.announceOrgsChanged;
   let duesScheduler: ReturnType<typeof keepDuesScheduler> | null = null;
-  const workers = config.workers === 'in-process' ? startWorkers(redis.jobs, config.keyPrefix, core.jobContext, log, config.jobLockMs) : null;
+  const workers = config.workers === 'in-process' ? startWorkers(redis.jobs, queuePrefix(config), core.jobContext, log, config.jobLockMs) : null;
 
   return {
     app,
@@ -130,7 +122,7 @@ export function createApp({ config, db, log, clock = systemClock }: AppDeps) {
     jobContext: core.jobContext,
     /** Waits until Redis answers; call before listening. */
     async start() {
-      await redis.data.ping();
+      await redis.ready();
       if (workers) {
         duesScheduler = keepDuesScheduler(core.queues, redis.data, config.keyPrefix, config.duesReminders, config.duesScanEveryMs, log);
         await duesScheduler.ready;
@@ -148,7 +140,7 @@ export function createApp({ config, db, log, clock = systemClock }: AppDeps) {
       push.attach(null);
       clearInterval(sweeper);
       await core.close();
-      await Promise.all(Object.values(redis).map((client) => client.quit().catch(() => client.disconnect())));
+      await redis.close();
     },
   };
 }

@@ -1,6 +1,7 @@
-import { Redis } from 'ioredis';
+import { Cluster, Redis } from 'ioredis';
 import { ConfigError, loadConfig, type Config } from './config';
 import { createDatabase, migrateToLatest, type Database } from './db/database';
+import { describeTarget, type RedisTarget } from './redisConnections';
 
 /** Thrown for a problem a person must fix before the process can run; printed as one line. */
 export class BootError extends Error {}
@@ -14,18 +15,25 @@ export function loadConfigOrExplain(): Config {
   }
 }
 
-/** Answers within a few seconds whether Redis is reachable, and says how to fix it if not. */
-export async function checkRedis(url: string): Promise<void> {
-  const probe = new Redis(url, { lazyConnect: true, connectTimeout: 3000, maxRetriesPerRequest: 0, retryStrategy: () => null });
+/** Answers within a few seconds whether Redis (or every slot of the Redis Cluster) is reachable, and says how to fix it if not. */
+export async function checkRedis(target: RedisTarget): Promise<void> {
+  const nodes = target.redisClusterNodes;
+  const probe = nodes
+    ? new Cluster([...nodes], { lazyConnect: true, clusterRetryStrategy: () => null, redisOptions: { connectTimeout: 3000, maxRetriesPerRequest: 0 } })
+    : new Redis(target.redisUrl, { lazyConnect: true, connectTimeout: 3000, maxRetriesPerRequest: 0, retryStrategy: () => null });
   probe.on('error', () => {});
   try {
     await probe.connect();
     await probe.ping();
+    if (probe instanceof Cluster) {
+      const state = /cluster_state:(\w+)/.exec(String(await probe.cluster('INFO')))?.[1];
+      if (state !== 'ok') throw new Error(`cluster_state is ${state ?? 'unknown'}`);
+    }
   } catch (error) {
-    throw new BootError(
-      `cannot reach Redis at ${url} (${(error as Error).message}); start it with ` +
-        `"redis-server --daemonize yes --port 6379 --save '' --appendonly no" or point REDIS_URL at a running Redis`,
-    );
+    const fix = nodes
+      ? 'check that REDIS_CLUSTER_NODES names nodes of a running Redis Cluster whose slots are all served'
+      : `start it with "redis-server --daemonize yes --port 6379 --save '' --appendonly no" or point REDIS_URL at a running Redis`;
+    throw new BootError(`cannot reach ${describeTarget(target)} (${(error as Error).message}); ${fix}`);
   } finally {
     probe.disconnect();
   }

@@ -1,4 +1,4 @@
-import type { Redis } from 'ioredis';
+import { queuePrefix, type RedisClient } from './redisConnections';
 import { createCommands } from './commands';
 import type { Config } from './config';
 import type { Database } from './db/database';
@@ -38,7 +38,7 @@ import { createCheckinReminderScheduler, createMeetingReminderScheduler, createQ
 import type { JobContext } from './jobs/registry';
 import type { Logger } from './logger';
 import { NotificationSink, type NotificationPush } from './notifications/sink';
-import { createLocalRateLimiter, createLoginLimiter, createRateLimiter } from './redis';
+import { createLocalRateLimiter, createLoginLimiter, createRateLimiter } from './rateLimits';
 import type { AppServices } from './services';
 import type { Actor } from './contract/model';
 import { rateLimited } from './errors';
@@ -50,7 +50,7 @@ export interface CoreDeps {
   db: Database;
   log: Logger;
   clock: Clock;
-  redis: { data: Redis; jobs: Redis };
+  redis: { data: RedisClient; jobs: RedisClient };
   push: NotificationPush;
   sessions: Sessions;
   meetingEvents: MeetingEvents;
@@ -77,7 +77,7 @@ export function buildCore(deps: CoreDeps) {
   const uow = new UnitOfWork(db.transactions, sink, (error) => log.warn({ err: error }, 'an effect after commit failed'));
   const audit = repos.audit;
   const signs = new SignsOfLife(repos.memberLife, clock, 15_000, (error) => log.warn({ err: error }, 'writing signs of life failed'));
-  const queues = createQueues(deps.redis.jobs, config.keyPrefix);
+  const queues = createQueues(deps.redis.jobs, queuePrefix(config));
   const jobs = jobQueue(queues);
 
   const auth = createAuthService({ users: repos.users, tokens: repos.tokens, limiter: createLoginLimiter(deps.redis.data, config.keyPrefix), sessions, clock, signs });

@@ -44,6 +44,19 @@ const envSchema = z.object({
     .default('sqlite:./data/kitestring.db')
     .refine((url) => url.startsWith('sqlite:') || /^postgres(ql)?:\/\//.test(url), 'must be sqlite:<path> or postgres://…'),
   REDIS_URL: z.string().url().default('redis://127.0.0.1:6379'),
+  /** Seeds of a Redis Cluster (`host:port,host:port`): when set, every Redis use runs on the cluster instead of REDIS_URL. */
+  REDIS_CLUSTER_NODES: z
+    .string()
+    .optional()
+    .transform((text, ctx) => {
+      const parts = (text ?? '').split(',').map((part) => part.trim()).filter(Boolean);
+      const nodes = parts.map((part) => /^(\[[0-9a-fA-F:]+\]|[A-Za-z0-9.-]+):(\d{1,5})$/.exec(part));
+      if (nodes.some((m) => !m || Number(m[2]) > 65535)) {
+        ctx.addIssue({ code: 'custom', message: 'a comma list of host:port seeds, e.g. 10.0.0.1:7000,10.0.0.2:7000' });
+        return z.NEVER;
+      }
+      return nodes.map((m) => ({ host: m![1].replace(/^\[|\]$/g, ''), port: Number(m![2]) }));
+    }),
   KEY_PREFIX: z.string().regex(/^[A-Za-z0-9_.:-]{1,64}$/, 'letters, digits and _.:- only').default('ks'),
   ADMIN_EMAIL: z.string().email().optional(),
   ADMIN_PASSWORD: z.string().min(8).optional(),
@@ -111,6 +124,8 @@ export type Config = Readonly<{
   host: string;
   databaseUrl: string;
   redisUrl: string;
+  /** Seeds of the Redis Cluster every Redis use runs on, or null for the single Redis at `redisUrl`. */
+  redisClusterNodes: ReadonlyArray<Readonly<{ host: string; port: number }>> | null;
   keyPrefix: string;
   admin: { email: string; password: string } | null;
   publicUrl: string;
@@ -166,6 +181,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     host: e.HOST,
     databaseUrl: e.DATABASE_URL,
     redisUrl: e.REDIS_URL,
+    redisClusterNodes: e.REDIS_CLUSTER_NODES.length > 0 ? Object.freeze(e.REDIS_CLUSTER_NODES.map((n) => Object.freeze(n))) : null,
     keyPrefix: e.KEY_PREFIX,
     admin: e.ADMIN_EMAIL && e.ADMIN_PASSWORD ? { email: e.ADMIN_EMAIL.toLowerCase(), password: e.ADMIN_PASSWORD } : null,
     publicUrl,

@@ -7,7 +7,7 @@ import { createLogger } from './logger';
 async function main() {
   const config = loadConfigOrExplain();
   const log = createLogger(config.logLevel);
-  await checkRedis(config.redisUrl);
+  await checkRedis(config);
   const db = await openDatabase(config.databaseUrl);
 
   if (config.admin && (await ensureAdmin(db, config.admin))) log.info('the admin account from ADMIN_EMAIL was created');

@@ -1,4 +1,3 @@
-import { Emitter } from '@socket.io/redis-emitter';
 import { BootError, checkRedis, loadConfigOrExplain, openDatabase } from './boot';
 import { buildCore } from './composition';
 import { guestRoom, tokenRoom } from './contract/events';
@@ -8,24 +7,21 @@ import { keepDuesScheduler, startWorkers } from './jobs/queues';
 import { createLogger } from './logger';
 import { createRedisCallStore } from './realtime/callStore';
 import { SocketNotificationPush } from './realtime/push';
-import { createRedis } from './redis';
+import { createRedisConnections, describeTarget, queuePrefix } from './redisConnections';
+import { ShardedEmitter } from './realtime/shardedEmitter';
 
 /**
  * Runs the BullMQ workers alone (`npm run worker`), for deployments that set WORKERS=off on the web
  * servers. It builds the same core as a web server (composition.ts); what reaches sockets goes through
- * the Redis emitter, which speaks the Socket.IO adapter's protocol without a Socket.IO server here.
+ * the sharded emitter, which speaks the Socket.IO adapter's protocol without a Socket.IO server here.
  */
 async function main() {
   const config = loadConfigOrExplain();
   const log = createLogger(config.logLevel).child({ area: 'worker' });
-  await checkRedis(config.redisUrl);
+  await checkRedis(config);
   const db = await openDatabase(config.databaseUrl);
-  const redis = {
-    data: createRedis(config.redisUrl, 'data', log),
-    jobs: createRedis(config.redisUrl, 'jobs', log, { maxRetriesPerRequest: null }),
-    emitter: createRedis(config.redisUrl, 'emitter', log),
-  };
-  const emitter = new Emitter(redis.emitter, { key: `${config.keyPrefix}:socket.io` });
+  const redis = createRedisConnections(config, log, { subscribe: false });
+  const emitter = new ShardedEmitter(redis.pubsub.pub, config.keyPrefix, (error) => log.warn({ err: error }, 'a push to the web servers failed'));
   const push = new SocketNotificationPush();
   push.attach(emitter);
   // Jobs change nobody's rights; were one to, the web servers re-check the user on this signal.
@@ -52,9 +48,12 @@ async function main() {
     callStore: createRedisCallStore(redis.data, config.keyPrefix),
     announceOrgsChanged: () => void emitter.serverSideEmit('orgs:changed'),
   });
+  await redis.ready().catch((error) => {
+    throw new BootError(`cannot reach ${describeTarget(config)} (${(error as Error).message})`);
+  });
   const duesScheduler = keepDuesScheduler(core.queues, redis.jobs, config.keyPrefix, config.duesReminders, config.duesScanEveryMs, log);
   await duesScheduler.ready;
-  const workers = startWorkers(redis.jobs, config.keyPrefix, core.jobContext, log, config.jobLockMs);
+  const workers = startWorkers(redis.jobs, queuePrefix(config), core.jobContext, log, config.jobLockMs);
   log.info('workers running');
   process.stdout.write('kitestring worker is running\n');
 
@@ -68,7 +67,7 @@ async function main() {
     duesScheduler.stop();
     await workers.close(); // waits for active jobs, so none is left stalled
     await core.close();
-    await Promise.all(Object.values(redis).map((client) => client.quit().catch(() => client.disconnect())));
+    await redis.close();
     await db.close();
     process.exit(0);
   };

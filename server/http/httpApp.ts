@@ -3,7 +3,7 @@ import { fileURLToPath } from 'node:url';
 import compression from 'compression';
 import express, { type ErrorRequestHandler, type RequestHandler } from 'express';
 import helmet from 'helmet';
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../redisConnections';
 import type { Database } from '../db/database';
 import { AppError, forbidden, notFound, statusOf, toErrorBody } from '../errors';
 import type { Logger } from '../logger';
@@ -17,7 +17,7 @@ import { ROUTES } from './routes';
 const CLIENT_DIST = fileURLToPath(new URL('../../client/dist', import.meta.url));
 
 /** Express: security headers, health and metrics, the API (one router per resource), the client, errors. */
-export function createHttpApp(deps: { services: AppServices; db: Database; redis: Redis; metrics: Metrics; log: Logger }): express.Express {
+export function createHttpApp(deps: { services: AppServices; db: Database; redis: RedisClient; metrics: Metrics; log: Logger }): express.Express {
   const { services, db, redis, metrics, log } = deps;
   const { config } = services;
   const app = express();

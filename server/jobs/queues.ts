@@ -1,5 +1,5 @@
 import { Queue, UnrecoverableError, Worker, type Job, type JobsOptions } from 'bullmq';
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../redisConnections';
 import type { CheckinReminderScheduler } from '../domain/checkins';
 import type { Clock } from '../domain/ports';
 import type { MeetingReminderScheduler } from '../domain/meetings';
@@ -8,7 +8,7 @@ import { JOBS, QUEUES, type JobAddOptions, type JobContext, type JobName, type J
 
 export type Queues = Record<QueueName, Queue> & { close(): Promise<void> };
 
-export function createQueues(connection: Redis, prefix: string): Queues {
+export function createQueues(connection: RedisClient, prefix: string): Queues {
   const queues = Object.fromEntries(Object.keys(QUEUES).map((name) => [name, new Queue(name, { connection, prefix })])) as Record<QueueName, Queue>;
   for (const queue of Object.values(queues)) queue.on('error', () => {}); // reported by the connection's own listener
   return { ...queues, close: () => Promise.all(Object.values(queues).map((q) => q.close())).then(() => {}) };
@@ -67,7 +67,7 @@ export function createMeetingReminderScheduler(queue: JobQueue, leadMs: number, 
  * once, so a second upsert right after the first (a keeper that saw the scheduler gone just before another
  * set it again, or the next booting process) would run the scan twice.
  */
-export async function ensureDuesScheduler(queues: Queues, redis: Redis, prefix: string, mode: 'auto' | 'manual', everyMs: number): Promise<boolean> {
+export async function ensureDuesScheduler(queues: Queues, redis: RedisClient, prefix: string, mode: 'auto' | 'manual', everyMs: number): Promise<boolean> {
   const lock = `${prefix}:dues-scheduler-lock`;
   if ((await redis.set(lock, '1', 'EX', 30, 'NX')) !== 'OK') return false;
   try {
@@ -91,7 +91,7 @@ export async function ensureDuesScheduler(queues: Queues, redis: Redis, prefix: 
  */
 export function keepDuesScheduler(
   queues: Queues,
-  redis: Redis,
+  redis: RedisClient,
   prefix: string,
   mode: 'auto' | 'manual',
   everyMs: number,
@@ -120,7 +120,7 @@ export function keepDuesScheduler(
  * Thin BullMQ workers, one per queue: a job is routed by name to its registered function after its payload
  * passed the schema. Closed (waiting for active jobs) by `close`.
  */
-export function startWorkers(connection: Redis, prefix: string, ctx: JobContext, log: Logger, lockMs = 30_000) {
+export function startWorkers(connection: RedisClient, prefix: string, ctx: JobContext, log: Logger, lockMs = 30_000) {
   const workers = (Object.keys(QUEUES) as QueueName[]).map(
     (queue) =>
       new Worker(

@@ -1,4 +1,4 @@
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../redisConnections';
 import { partyKey, type CallStateStore, type LiveCall } from '../domain/calls';
 
 const TTL_S = 12 * 3600;
@@ -26,9 +26,11 @@ redis.call('SET', KEYS[1], out, 'KEEPTTL')
 return out`;
 
 /** Live calls in Redis: one JSON value per call, plus a set of call ids per party. */
-export function createRedisCallStore(redis: Redis, prefix: string): CallStateStore {
-  const key = (id: string) => `${prefix}:call:${id}`;
-  const partySet = (k: string) => `${prefix}:calls-of:${k}`;
+export function createRedisCallStore(redis: RedisClient, prefix: string): CallStateStore {
+  // One hash tag for every call key: a call and its parties' sets change together in one MULTI, which a Redis
+  // Cluster allows only within one slot.
+  const key = (id: string) => `${prefix}:{calls}:call:${id}`;
+  const partySet = (k: string) => `${prefix}:{calls}:calls-of:${k}`;
   const parse = (raw: string | null): LiveCall | null => {
     if (!raw) return null;
     const call = JSON.parse(raw) as LiveCall;

@@ -1,4 +1,4 @@
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../redisConnections';
 
 /**
  * Broadcasts "something about X changed" at most once per `intervalMs` per X across every process: a short
@@ -12,7 +12,7 @@ export class CoalescedBroadcast {
   private closed = false;
 
   constructor(
-    private readonly redis: Redis,
+    private readonly redis: RedisClient,
     private readonly lockPrefix: string,
     private readonly intervalMs: number,
     /** Reads the state of X and emits it (a no-op once the Socket.IO server is gone). */

@@ -1,4 +1,4 @@
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../redisConnections';
 
 const IF_MINE = (command: string) => `if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call(${command}) end return 0`;
 const REFRESH = IF_MINE(`'PEXPIRE', KEYS[1], ARGV[2]`);
@@ -13,7 +13,7 @@ export class GuestSlots {
   private readonly timers = new Map<string, NodeJS.Timeout>();
 
   constructor(
-    private readonly redis: Redis,
+    private readonly redis: RedisClient,
     private readonly prefix: string,
     /** How long a claim lasts unless refreshed (60 s). */
     private readonly holdMs = 60_000,

@@ -3,10 +3,10 @@ import type { AnnouncementService } from '../domain/announcements';
 import type { DiscussionService } from '../domain/discussions';
 import type { TenderService } from '../domain/tenders';
 import type { Server as HttpServer } from 'node:http';
-import { createAdapter } from '@socket.io/redis-adapter';
-import type { Redis } from 'ioredis';
+import { createShardedAdapter } from '@socket.io/redis-adapter';
 import { Server } from 'socket.io';
 import type { Config } from '../config';
+import type { RedisConnections } from '../redisConnections';
 import { partyRoom, tokenRoom } from '../contract/events';
 import type { AuthService } from '../domain/auth';
 import type { CallService } from '../domain/calls';
@@ -20,6 +20,7 @@ import { originAllowed } from '../http/origin';
 import type { Logger } from '../logger';
 import type { Metrics } from '../metrics';
 import { GuestSlots } from './guestSlots';
+import { adapterChannelPrefix } from './shardedEmitter';
 import type { HandlerContext } from './handle';
 import { registerCallHandlers } from './handlers/calls';
 import { registerChatHandlers } from './handlers/chat';
@@ -53,7 +54,7 @@ export interface RealtimeDeps {
   config: Config;
   log: Logger;
   metrics: Metrics;
-  redis: { pub: Redis; sub: Redis; data: Redis };
+  redis: Pick<RedisConnections, 'data' | 'pubsub'>;
   processId: string;
   services: { auth: AuthService; chat: ChatService; meetings: MeetingService; calls: CallService; guests: GuestService; directory: OrgDirectory; signs: Pick<SignsOfLife, 'seen'>; announcements: AnnouncementService; discussions: DiscussionService; tenders: TenderService };
   sessions: RealtimeSessions;
@@ -62,10 +63,15 @@ export interface RealtimeDeps {
 /** The Socket.IO hub: handshake, one register function per feature, sessions and presence across processes. */
 export function createRealtime(deps: RealtimeDeps) {
   const { config, log, metrics, services, sessions } = deps;
+  const { pub, sub } = deps.redis.pubsub;
+  if (!sub) throw new Error('the Socket.IO adapter needs a subscribing Redis connection');
   const io: AppServer = new Server(deps.httpServer, {
     maxHttpBufferSize: MAX_PAYLOAD_BYTES,
     cors: { origin: [...config.allowedOrigins], credentials: true },
-    adapter: createAdapter(deps.redis.pub, deps.redis.sub, { key: `${config.keyPrefix}:socket.io` }),
+    // Sharded pub/sub (Redis 7): a room's broadcasts go to a channel of its own, which only the processes with a
+    // member in that room subscribe to, so a process pays nothing for rooms it does not serve, and on a cluster
+    // the channels spread over the masters. The worker publishes in the same way (realtime/shardedEmitter.ts).
+    adapter: createShardedAdapter(pub, sub, { channelPrefix: adapterChannelPrefix(config.keyPrefix), subscriptionMode: 'dynamic' }),
     pingInterval: 20_000,
     pingTimeout: 20_000,
   });

@@ -1,4 +1,4 @@
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../redisConnections';
 import { meetingWatchRoom, userRoom } from '../contract/events';
 import type { MeetingCounts } from '../contract/model';
 import type { MeetingEvents } from '../domain/meetings';
@@ -17,7 +17,7 @@ export class RealtimeMeetingEvents implements MeetingEvents {
   private io: AppServer | null = null;
   private readonly counts: CoalescedBroadcast;
 
-  constructor(redis: Redis, prefix: string, loadCounts: (meetingId: number) => Promise<MeetingCounts | null>, onError: (error: unknown) => void) {
+  constructor(redis: RedisClient, prefix: string, loadCounts: (meetingId: number) => Promise<MeetingCounts | null>, onError: (error: unknown) => void) {
     this.counts = new CoalescedBroadcast(redis, `${prefix}:meeting-counts`, COUNTS_INTERVAL_MS, async (meetingId) => {
       const counts = await loadCounts(meetingId);
       if (counts) this.io?.to(meetingWatchRoom(meetingId)).emit('meeting:counts', counts);

@@ -1,4 +1,4 @@
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../redisConnections';
 import type { UserRef } from '../contract/model';
 
 // Returns the distinct users in a room's presence set whose entry has not expired, with their names.
@@ -38,15 +38,17 @@ export class PresenceTracker {
   private arrivals: Array<{ roomId: string; user: UserRef; done: () => void; failed: (error: unknown) => void }> = [];
 
   constructor(
-    private readonly redis: Redis,
+    private readonly redis: RedisClient,
     private readonly prefix: string,
     private readonly processId: string,
     private readonly broadcast: (roomId: string, online: UserRef[]) => void,
     private readonly options = { ttlMs: 30_000, coalesceMs: 150 },
   ) {}
 
-  private key = (roomId: string) => `${this.prefix}:presence:${roomId}`;
-  private namesKey = () => `${this.prefix}:presence:names`;
+  // One hash tag for every presence key: the online script reads a room's set and the names together, and the
+  // refresh is one pipeline over all of them, which a Redis Cluster allows only within one slot.
+  private key = (roomId: string) => `${this.prefix}:{presence}:${roomId}`;
+  private namesKey = () => `${this.prefix}:{presence}:names`;
   private member = (userId: number) => `${userId}:${this.processId}`;
 
   start(): void {
@@ -109,7 +111,7 @@ export class PresenceTracker {
     if (--entry.sockets > 0) return;
     users.delete(userId);
     if (users.size === 0) this.local.delete(roomId);
-    // An arrival still waiting for its pipeline goes first: Redis must see the ZADD before this ZREM.
+    // An arrival still waiting for its pipeline goes first: RedisClient must see the ZADD before this ZREM.
     void this.writeArrivals();
     await this.redis.zrem(this.key(roomId), this.member(userId));
     this.markDirty(roomId);

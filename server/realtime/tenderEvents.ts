@@ -1,4 +1,4 @@
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../redisConnections';
 import { tenderWatchRoom } from '../contract/events';
 import type { TenderEvents } from '../domain/tenders';
 import { CoalescedBroadcast } from './coalesced';
@@ -11,7 +11,7 @@ export class RealtimeTenderEvents implements TenderEvents {
   private io: AppServer | null = null;
   private readonly counts: CoalescedBroadcast;
 
-  constructor(redis: Redis, prefix: string, loadCounts: (tenderId: number) => Promise<Array<{ id: number; supporters: number }>>, onError: (error: unknown) => void) {
+  constructor(redis: RedisClient, prefix: string, loadCounts: (tenderId: number) => Promise<Array<{ id: number; supporters: number }>>, onError: (error: unknown) => void) {
     this.counts = new CoalescedBroadcast(redis, `${prefix}:tender-counts`, COUNTS_INTERVAL_MS, async (tenderId) => {
       const bids = await loadCounts(tenderId);
       this.io?.to(tenderWatchRoom(tenderId)).emit('tender:counts', { tenderId, bids });

@@ -1,4 +1,4 @@
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../redisConnections';
 import { announcementWatchRoom, discussionWatchRoom, userRoom } from '../contract/events';
 import type { Announcement, Discussion, Reply } from '../contract/voice';
 import type { VoiceEvents } from '../domain/announcements';
@@ -15,7 +15,7 @@ export class RealtimeVoiceEvents implements VoiceEvents {
   private io: AppServer | null = null;
   private readonly reads: CoalescedBroadcast;
 
-  constructor(redis: Redis, prefix: string, loadCounts: (announcementId: number) => Promise<{ audience: number; read: number } | null>, onError: (error: unknown) => void) {
+  constructor(redis: RedisClient, prefix: string, loadCounts: (announcementId: number) => Promise<{ audience: number; read: number } | null>, onError: (error: unknown) => void) {
     this.reads = new CoalescedBroadcast(redis, `${prefix}:announcement-reads`, READS_INTERVAL_MS, async (id) => {
       const counts = await loadCounts(id);
       if (counts) this.io?.to(announcementWatchRoom(id)).emit('announcement:reads', { announcementId: id, ...counts });

@@ -68,7 +68,7 @@ describe('sign-in and tokens', () => {
 
   it('locks an account everywhere only beyond a daily ceiling (500 failures) that only an attack reaches', async () => {
     const { Redis } = await import('ioredis');
-    const { createLoginLimiter, LOGIN_LIMITS } = await import('../../server/redis');
+    const { createLoginLimiter, LOGIN_LIMITS } = await import('../../server/rateLimits');
     const redis = new Redis(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379');
     try {
       const limiter = createLoginLimiter(redis, env.store.keyPrefix);

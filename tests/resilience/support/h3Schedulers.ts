@@ -17,7 +17,7 @@ import { Worker } from 'bullmq';
 import { createQueues, ensureDuesScheduler, keepDuesScheduler } from '../../../server/jobs/queues';
 import { JOBS } from '../../../server/jobs/registry';
 import { createLogger } from '../../../server/logger';
-import { createRedis } from '../../../server/redis';
+import { createRedis } from '../../../server/redisConnections';
 
 const url = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 const prefix = process.env.KEY_PREFIX!;
@@ -28,8 +28,9 @@ if (!prefix) throw new Error('KEY_PREFIX is required');
 const lines: string[] = [];
 const log = createLogger('warn', { write: (line: string) => void lines.push(line) } as unknown as NodeJS.WritableStream);
 // The two connections a server uses for this: data (the lock, the keeper) and jobs (the queues).
-const data = createRedis(url, 'data', log);
-const jobs = createRedis(url, 'jobs', log, { maxRetriesPerRequest: null });
+const target = { redisUrl: url, redisClusterNodes: null };
+const data = createRedis(target, 'data', log);
+const jobs = createRedis(target, 'jobs', log, { maxRetriesPerRequest: null });
 const queues = createQueues(jobs, prefix);
 const ran: string[] = [];
 const worker =
@@ -40,7 +41,7 @@ const worker =
           ran.push(job.id!);
           await new Promise((resolve) => setTimeout(resolve, 20)); // a scan takes a moment
         },
-        { connection: createRedis(url, 'worker', log, { maxRetriesPerRequest: null }), prefix, concurrency: 1, lockDuration: 30_000 },
+        { connection: createRedis(target, 'worker', log, { maxRetriesPerRequest: null }), prefix, concurrency: 1, lockDuration: 30_000 },
       )
     : null;
 worker?.on('error', () => {});

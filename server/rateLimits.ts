@@ -1,33 +1,15 @@
 import { createHash } from 'node:crypto';
-import { Redis, type RedisOptions } from 'ioredis';
 import { RateLimiterMemory, RateLimiterRedis, RateLimiterRes } from 'rate-limiter-flexible';
 import type { Rate } from './config';
 import type { LoginLimiter } from './domain/auth';
 import type { RateLimiter } from './domain/ports';
 import type { Logger } from './logger';
-
-/**
- * A Redis connection with an error listener (an unhandled 'error' event would crash the process)
- * and a bounded retry, so commands fail instead of hanging while Redis is away.
- */
-export function createRedis(url: string, name: string, log: Logger, extra: RedisOptions = {}): Redis {
-  const redis = new Redis(url, { connectionName: name, maxRetriesPerRequest: 2, ...extra });
-  let reported = false;
-  redis.on('error', (err) => {
-    if (!reported) log.warn({ err, client: name }, 'redis connection error; retrying');
-    reported = true;
-  });
-  redis.on('ready', () => {
-    if (reported) log.info({ client: name }, 'redis connection restored');
-    reported = false;
-  });
-  return redis;
-}
+import type { RedisClient } from './redisConnections';
 
 const seconds = (rate: Rate) => Math.max(1, Math.round(rate.windowMs / 1000));
 
 /** A limit that holds across processes (kept in Redis); fails open (and logs) if Redis cannot answer. */
-export function createRateLimiter(redis: Redis, keyPrefix: string, rate: Rate, log: Logger): RateLimiter {
+export function createRateLimiter(redis: RedisClient, keyPrefix: string, rate: Rate, log: Logger): RateLimiter {
   const limiter = new RateLimiterRedis({ storeClient: redis, keyPrefix, points: rate.count, duration: seconds(rate) });
   return {
     async consume(key) {
@@ -65,7 +47,7 @@ export const LOGIN_LIMITS = {
  * burst of parallel guesses gets no more checks than the limit. A stranger's failures lock only their own
  * address (and the pair), never the member at their own address, short of the account's daily ceiling.
  */
-export function createLoginLimiter(redis: Redis, prefix: string): LoginLimiter {
+export function createLoginLimiter(redis: RedisClient, prefix: string): LoginLimiter {
   const limiters = {
     pair: new RateLimiterRedis({ storeClient: redis, keyPrefix: `${prefix}:rl:login:pair`, ...LOGIN_LIMITS.pair }),
     address: new RateLimiterRedis({ storeClient: redis, keyPrefix: `${prefix}:rl:login:address`, ...LOGIN_LIMITS.address }),
