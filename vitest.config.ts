@@ -22,7 +22,7 @@ export default defineConfig({
       { extends: true, test: { name: 'postgres', include: ['tests/integration/**/*.test.ts'], env: { TEST_DB: 'postgres' }, maxWorkers: 3 } },
       { extends: true, test: { name: 'e2e', include: ['tests/e2e/**/*.test.ts'], testTimeout: 120_000, maxWorkers: 2, sequence: { groupOrder: 1 } } },
       // Faults and attacks with figures (docs/reliability.md): real processes, real Redis of the test's own where one is broken.
-      { extends: true, test: { name: 'resilience', include: ['tests/resilience/**/*.test.ts'], exclude: TIMED, env: { TEST_DB: 'sqlite' }, maxWorkers: 2, sequence: { groupOrder: 2 } } },
+      { extends: true, test: { name: 'resilience', include: ['tests/resilience/**/*.test.ts', 'tests/scale/**/*.test.ts'], exclude: TIMED, env: { TEST_DB: 'sqlite' }, maxWorkers: 2, sequence: { groupOrder: 2 } } },
       { extends: true, test: { name: 'resilience-timed', include: TIMED, env: { TEST_DB: 'sqlite' }, maxWorkers: 1, sequence: { groupOrder: 3 } } },
     ],
   },

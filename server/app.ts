@@ -123,6 +123,7 @@ export function createApp({ config, db, log, clock = systemClock }: AppDeps) {
     /** Waits until Redis answers; call before listening. */
     async start() {
       await redis.ready();
+      realtime.connectAdapter();
       if (workers) {
         duesScheduler = keepDuesScheduler(core.queues, redis.data, config.keyPrefix, config.duesReminders, config.duesScanEveryMs, log);
         await duesScheduler.ready;

@@ -3,7 +3,6 @@ import type { AnnouncementService } from '../domain/announcements';
 import type { DiscussionService } from '../domain/discussions';
 import type { TenderService } from '../domain/tenders';
 import type { Server as HttpServer } from 'node:http';
-import { createShardedAdapter } from '@socket.io/redis-adapter';
 import { Server } from 'socket.io';
 import type { Config } from '../config';
 import type { RedisConnections } from '../redisConnections';
@@ -20,7 +19,7 @@ import { originAllowed } from '../http/origin';
 import type { Logger } from '../logger';
 import type { Metrics } from '../metrics';
 import { GuestSlots } from './guestSlots';
-import { adapterChannelPrefix } from './shardedEmitter';
+import { createHubAdapter } from './adapter';
 import type { HandlerContext } from './handle';
 import { registerCallHandlers } from './handlers/calls';
 import { registerChatHandlers } from './handlers/chat';
@@ -63,15 +62,9 @@ export interface RealtimeDeps {
 /** The Socket.IO hub: handshake, one register function per feature, sessions and presence across processes. */
 export function createRealtime(deps: RealtimeDeps) {
   const { config, log, metrics, services, sessions } = deps;
-  const { pub, sub } = deps.redis.pubsub;
-  if (!sub) throw new Error('the Socket.IO adapter needs a subscribing Redis connection');
   const io: AppServer = new Server(deps.httpServer, {
     maxHttpBufferSize: MAX_PAYLOAD_BYTES,
     cors: { origin: [...config.allowedOrigins], credentials: true },
-    // Sharded pub/sub (Redis 7): a room's broadcasts go to a channel of its own, which only the processes with a
-    // member in that room subscribe to, so a process pays nothing for rooms it does not serve, and on a cluster
-    // the channels spread over the masters. The worker publishes in the same way (realtime/shardedEmitter.ts).
-    adapter: createShardedAdapter(pub, sub, { channelPrefix: adapterChannelPrefix(config.keyPrefix), subscriptionMode: 'dynamic' }),
     pingInterval: 20_000,
     pingTimeout: 20_000,
   });
@@ -179,6 +172,12 @@ export function createRealtime(deps: RealtimeDeps) {
   return {
     io,
     presence,
+    /**
+     * Puts the hub on Redis (the sharded adapter, realtime/adapter.ts) once its connections are ready: until then it
+     * has Socket.IO's in-memory adapter, and no socket, since nothing listens yet. On a cluster node-redis refuses to
+     * subscribe before it is connected, and the adapter subscribes as soon as it is built.
+     */
+    connectAdapter: () => void io.adapter(createHubAdapter(deps.redis.pubsub, config.keyPrefix, log)),
     announceOrgsChanged: () => io.serverSideEmit('orgs:changed'),
     /**
      * Stops taking connections and commands (new ones are answered `unavailable`), lets commands under way finish

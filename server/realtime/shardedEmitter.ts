@@ -1,9 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { MessageType } from 'socket.io-adapter';
 import type { PubSubClient } from '../redisConnections';
-
-/** The adapter's channel prefix for a deployment: every process and the worker must agree on it. */
-export const adapterChannelPrefix = (keyPrefix: string) => `${keyPrefix}:socket.io`;
+import { adapterChannelPrefix } from './adapter';
 
 const NAMESPACE = '/';
 /** socket.io-parser's EVENT packet type. */
