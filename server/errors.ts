@@ -45,6 +45,18 @@ const STORAGE_CODES = new Set([
   'ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENOTCONN',
 ]);
 
+const STORAGE_ERROR_NAMES = new Set([
+  'KnexTimeoutError',
+  // ioredis: retries used up, or no node of the cluster answers.
+  'MaxRetriesPerRequestError', 'ClusterAllFailedError',
+  // node-redis: closed or still reconnecting.
+  'ClientClosedError', 'ClientOfflineError', 'SocketClosedUnexpectedlyError', 'ConnectionTimeoutError',
+]);
+
+// pg and ioredis say these in the message only. On a Redis Cluster a master that is down leaves its slots
+// unserved (CLUSTERDOWN), or ioredis gives up after its redirections while the cluster notices.
+const STORAGE_MESSAGES = /Connection terminated|connection error and is not queryable|Connection is closed|Too many Cluster redirections|CLUSTERDOWN|Failed to refresh slots cache|TRYAGAIN/;
+
 /**
  * The storage (database or Redis) cannot do this now, but may soon: a fault of the deployment, not of the
  * request, so the client hears `unavailable` (try again) rather than `internal`.
@@ -53,9 +65,9 @@ export function isStorageUnavailable(error: unknown): boolean {
   const e = error as { code?: unknown; name?: unknown; message?: unknown } | null;
   if (!e || typeof e !== 'object') return false;
   if (typeof e.code === 'string' && (STORAGE_CODES.has(e.code) || e.code.startsWith('08'))) return true;
-  if (e.name === 'KnexTimeoutError' || e.name === 'MaxRetriesPerRequestError') return true;
+  if (STORAGE_ERROR_NAMES.has(String(e.name))) return true;
   const message = typeof e.message === 'string' ? e.message : '';
-  return /Connection terminated|connection error and is not queryable|Connection is closed/.test(message);
+  return STORAGE_MESSAGES.test(message);
 }
 
 /**

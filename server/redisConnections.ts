@@ -77,7 +77,7 @@ export type PubSubClient = NodeRedisClient | NodeRedisCluster;
  * the single Redis or on every master of the cluster. node-redis reconnects by itself and subscribes again to
  * every channel it held; `ready` waits until both answer.
  */
-export function createPubSub(target: RedisTarget, log: Logger, { subscribe = true } = {}): { pub: PubSubClient; sub: PubSubClient | null; ready: Promise<void>; close(): Promise<void> } {
+export function createPubSub(target: RedisTarget, log: Logger, { subscribe = true } = {}): { pub: PubSubClient; sub: PubSubClient | null; ready: Promise<void>; close(): Promise<void>; destroy(): void } {
   // Reconnect quickly, and never give up: a process that stops retrying would stay deaf to other processes.
   const reconnectStrategy = (retries: number) => Math.min(50 * 2 ** Math.min(retries, 4), 1000);
   const pub: PubSubClient = target.redisClusterNodes
@@ -102,6 +102,9 @@ export function createPubSub(target: RedisTarget, log: Logger, { subscribe = tru
     async close() {
       await Promise.all([pub, sub].map((client) => (client?.isOpen ? client.close().catch(() => client.destroy()) : undefined)));
     },
+    destroy() {
+      for (const client of [pub, sub]) if (client?.isOpen) client.destroy();
+    },
   };
 }
 
@@ -121,11 +124,15 @@ export function createRedisConnections(config: RedisTarget, log: Logger, options
     async ready(): Promise<void> {
       await Promise.all([data.ping(), jobs.ping(), pubsub.ready]);
     },
-    async close(): Promise<void> {
-      await Promise.all([
-        ...[data, jobs].map((client) => client.quit().catch(() => client.disconnect())),
-        pubsub.close(),
-      ]);
+    /** Closes gracefully, or at once after `graceMs`: QUIT waits forever for a node that is down. */
+    async close(graceMs = 2000): Promise<void> {
+      const graceful = Promise.all([...[data, jobs].map((client) => client.quit().catch(() => {})), pubsub.close()]);
+      const late = await Promise.race([graceful.then(() => false), new Promise<boolean>((r) => setTimeout(() => r(true), graceMs).unref())]);
+      if (late) {
+        data.disconnect();
+        jobs.disconnect();
+        pubsub.destroy();
+      }
     },
   };
 }
