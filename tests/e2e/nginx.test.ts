@@ -75,7 +75,7 @@ interface Nginx {
 }
 
 async function startNginx(port: number, upstreams: number[]): Promise<Nginx> {
-  const dir = mkdtempSync(join(tmpdir(), 'kitestring-nginx-'));
+  const dir = (nginxDir = mkdtempSync(join(tmpdir(), 'kitestring-nginx-')));
   chmodSync(dir, 0o755); // as root, the workers run as nobody and write their temp files under it
   const conf = join(dir, 'nginx.conf');
   writeFileSync(conf, testConfig(readFileSync(CONF, 'utf8'), dir, port, upstreams));
@@ -83,12 +83,13 @@ async function startNginx(port: number, upstreams: number[]): Promise<Nginx> {
   let out = '';
   proc.stdout!.on('data', (c) => (out += c));
   proc.stderr!.on('data', (c) => (out += c));
-  const nginx = { url: `http://127.0.0.1:${port}`, port, dir, proc, output: () => `${out}${existsSync(join(dir, 'error.log')) ? readFileSync(join(dir, 'error.log'), 'utf8') : ''}` };
+  const started = { url: `http://127.0.0.1:${port}`, port, dir, proc, output: () => `${out}${existsSync(join(dir, 'error.log')) ? readFileSync(join(dir, 'error.log'), 'utf8') : ''}` };
+  nginx = started; // stopped in afterAll even if it never comes up
   await waitFor(async () => {
-    if (proc.exitCode !== null) throw new Error(`nginx exited with ${proc.exitCode}: ${nginx.output()}`);
-    return fetch(`${nginx.url}/healthz`).then(() => true, () => false);
+    if (proc.exitCode !== null) throw new Error(`nginx exited with ${proc.exitCode}: ${started.output()}`);
+    return fetch(`${started.url}/healthz`).then(() => true, () => false);
   }, 10_000, 'nginx to listen');
-  return nginx;
+  return started;
 }
 
 /** A request from another loopback address (127.0.0.x), so nginx sees a client address of the test's choice. */
@@ -137,6 +138,7 @@ interface Watch {
 let store: TestStore | undefined;
 let db: Database | undefined;
 let nginx: Nginx | undefined;
+let nginxDir: string | undefined;
 let browser: Browser | undefined;
 const servers: ServerProcess[] = [];
 const sockets: TestSocket[] = [];
@@ -150,7 +152,7 @@ afterAll(async () => {
     await Promise.race([gone, sleep(5000)]);
     if (nginx.proc.exitCode === null && nginx.proc.signalCode === null) nginx.proc.kill('SIGKILL');
   }
-  if (nginx) rmSync(nginx.dir, { recursive: true, force: true });
+  if (nginxDir) rmSync(nginxDir, { recursive: true, force: true });
   for (const s of servers) if (s.child.exitCode === null && s.child.signalCode === null) s.child.kill('SIGKILL');
   await Promise.all(servers.map((s) => s.exited));
   await db?.close();
@@ -172,15 +174,15 @@ describe.skipIf(skip)('many kitestring processes behind nginx (deploy/nginx.conf
     const env = { DATABASE_URL: store.databaseUrl, REDIS_URL, KEY_PREFIX: store.keyPrefix, WORKERS: 'off', TRUST_PROXY: 'loopback', PUBLIC_URL: `http://127.0.0.1:${nginxPort}` };
     servers.push(spawnServer(env), spawnServer(env));
     [ports, browser] = await Promise.all([Promise.all(servers.map((s) => s.ready)), launchChromium()]);
-    nginx = await startNginx(nginxPort, ports);
-    d = await buildDistrict(nginx.url, db, `ngx${Date.now().toString(36)}`);
+    const proxy = await startNginx(nginxPort, ports);
+    d = await buildDistrict(proxy.url, db, `ngx${Date.now().toString(36)}`);
 
     // Which process a cookie value leads to: a polling handshake through nginx with that cookie, then the
     // session's sid closed at each process directly; only the one that made it knows it.
     for (let probe = 0; keysOf.some((k) => k.length < 2); probe++) {
       if (probe > 40) throw new Error('40 cookie values, and still not two per process: is the upstream hash sticky at all?');
       const key = randomBytes(16).toString('hex');
-      const res = await fetch(`${nginx.url}/socket.io/?EIO=4&transport=polling`, { headers: { cookie: `ks_lb=${key}` } });
+      const res = await fetch(`${proxy.url}/socket.io/?EIO=4&transport=polling`, { headers: { cookie: `ks_lb=${key}` } });
       expect(res.headers.get('set-cookie'), 'nginx never sets its cookie on /socket.io/').toBeNull();
       const { sid } = JSON.parse((await res.text()).slice(1)) as { sid: string };
       const at: number[] = [];
@@ -194,7 +196,7 @@ describe.skipIf(skip)('many kitestring processes behind nginx (deploy/nginx.conf
     }
   });
 
-  it('nginx itself: /healthz passes, /metrics is refused, pages get the sticky cookie, assets are gzipped, the real client address is counted', async () => {
+  it('nginx itself: /healthz passes, /metrics and oversized bodies are refused, pages get the sticky cookie, assets are gzipped, the real client address is counted', async () => {
     const url = nginx!.url;
     const health = await fetch(`${url}/healthz`);
     expect(health.status).toBe(200);
@@ -206,6 +208,10 @@ describe.skipIf(skip)('many kitestring processes behind nginx (deploy/nginx.conf
     }
     // The process itself still serves it to a scraper on its own host: nginx is what keeps it in.
     expect((await fetch(`http://127.0.0.1:${ports[0]}/metrics`)).status).toBe(200);
+    // A body past client_max_body_size is refused by nginx, in the app's error format.
+    const big = await fetch(`${url}/api/members/import`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: 'x'.repeat(3_000_000) });
+    expect(big.status).toBe(413);
+    expect(await big.json()).toEqual({ error: { code: 'too_large', message: 'request body is too large' } });
 
     // A first page load gets ks_lb; one that has it gets nothing new.
     const page = await fetch(`${url}/`);
