@@ -1,7 +1,7 @@
 /**
  * Brings what `npm test` needs on a fresh machine, or says in one line what is missing:
- * Redis and PostgreSQL (started when installed but down), Debian's Chromium (installed when missing and
- * we are root), and the database `test`. Runs before the suite on a developer's machine and in CI alike.
+ * Redis and PostgreSQL (started when installed but down), Debian's Chromium and nginx (installed when missing
+ * and we are root), and the database `test`. Runs before the suite on a developer's machine and in CI alike.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, readdirSync } from 'node:fs';
@@ -10,6 +10,7 @@ import { connect } from 'node:net';
 const REDIS_URL = new URL(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379');
 const PG_URL = new URL(process.env.TEST_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/test');
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+const NGINX = process.env.NGINX_PATH ?? '/usr/sbin/nginx';
 const isLocal = (host: string) => ['127.0.0.1', 'localhost', '::1', '[::1]'].includes(host);
 
 function stop(message: string): never {
@@ -103,6 +104,32 @@ function ensureChromium(): void {
   process.stdout.write('chromium installed\n');
 }
 
+/**
+ * Debian's nginx for tests/e2e/nginx.test.ts (several servers behind deploy/nginx.conf), installed the way
+ * Chromium is. Unlike Chromium it is not a must: where it cannot be installed (not root, no apt-get) that
+ * one file skips and says why, so this only warns. The test runs its own nginx (its own port, prefix, pid
+ * and logs); the package's own service, if the install starts one on port 80, is not used by anything.
+ */
+function ensureNginx(): void {
+  if (existsSync(NGINX)) return;
+  if (process.env.NGINX_PATH) stop(`NGINX_PATH is ${NGINX}, and no nginx is there`);
+  if (process.getuid?.() !== 0 || !has('apt-get')) {
+    process.stdout.write(`note: nginx is not at ${NGINX}; tests/e2e/nginx.test.ts will skip (install it: sudo apt-get install -y nginx, or set NGINX_PATH)\n`);
+    return;
+  }
+  process.stdout.write("installing Debian's nginx for the reverse-proxy test (apt-get, once)\n");
+  const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
+  const quiet = { env, encoding: 'utf8' as const, maxBuffer: 64 * 1024 * 1024 };
+  const update = spawnSync('apt-get', ['update', '-qq'], quiet);
+  const install = update.status === 0 ? spawnSync('apt-get', ['install', '-y', '-qq', 'nginx'], quiet) : update;
+  if (install.status !== 0 || !existsSync(NGINX)) {
+    process.stderr.write(`${(install.stderr || install.stdout || '').split('\n').slice(-15).join('\n')}\n`);
+    stop('installing nginx with apt-get failed (its last lines are above); install it by hand: apt-get install nginx');
+  }
+  process.stdout.write('nginx installed\n');
+}
+
 await ensureRedis();
 await ensurePostgres();
 ensureChromium();
+ensureNginx();
