@@ -85,6 +85,20 @@ async function ensurePostgres(): Promise<void> {
   }
 }
 
+/** Installs one of Debian's packages with apt-get (once; we are root), or stops with apt-get's last lines. */
+function aptInstall(pkg: string, installedAt: string, forWhat: string): void {
+  process.stdout.write(`installing Debian's ${pkg} for ${forWhat} (apt-get, once)\n`);
+  const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
+  const quiet = { env, encoding: 'utf8' as const, maxBuffer: 64 * 1024 * 1024 };
+  const update = spawnSync('apt-get', ['update', '-qq'], quiet);
+  const install = update.status === 0 ? spawnSync('apt-get', ['install', '-y', '-qq', pkg], quiet) : update;
+  if (install.status !== 0 || !existsSync(installedAt)) {
+    process.stderr.write(`${(install.stderr || install.stdout || '').split('\n').slice(-15).join('\n')}\n`);
+    stop(`installing ${pkg} with apt-get failed (its last lines are above); install it by hand: apt-get install ${pkg}`);
+  }
+  process.stdout.write(`${pkg} installed\n`);
+}
+
 function ensureChromium(): void {
   if (existsSync(CHROMIUM)) return;
   if (process.env.CHROMIUM_PATH) stop(`CHROMIUM_PATH is ${CHROMIUM}, and no browser is there`);
@@ -92,16 +106,7 @@ function ensureChromium(): void {
   if (!root || !has('apt-get')) {
     stop(`the browser tests need Debian's Chromium at ${CHROMIUM}: run "sudo apt-get install -y chromium" (or set CHROMIUM_PATH)`);
   }
-  process.stdout.write("installing Debian's chromium for the browser tests (apt-get, once)\n");
-  const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
-  const quiet = { env, encoding: 'utf8' as const, maxBuffer: 64 * 1024 * 1024 };
-  const update = spawnSync('apt-get', ['update', '-qq'], quiet);
-  const install = update.status === 0 ? spawnSync('apt-get', ['install', '-y', '-qq', 'chromium'], quiet) : update;
-  if (install.status !== 0 || !existsSync(CHROMIUM)) {
-    process.stderr.write(`${(install.stderr || install.stdout || '').split('\n').slice(-15).join('\n')}\n`);
-    stop('installing chromium with apt-get failed (its last lines are above); install it by hand: apt-get install chromium');
-  }
-  process.stdout.write('chromium installed\n');
+  aptInstall('chromium', CHROMIUM, 'the browser tests');
 }
 
 /**
@@ -117,16 +122,7 @@ function ensureNginx(): void {
     process.stdout.write(`note: nginx is not at ${NGINX}; tests/e2e/nginx.test.ts will skip (install it: sudo apt-get install -y nginx, or set NGINX_PATH)\n`);
     return;
   }
-  process.stdout.write("installing Debian's nginx for the reverse-proxy test (apt-get, once)\n");
-  const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
-  const quiet = { env, encoding: 'utf8' as const, maxBuffer: 64 * 1024 * 1024 };
-  const update = spawnSync('apt-get', ['update', '-qq'], quiet);
-  const install = update.status === 0 ? spawnSync('apt-get', ['install', '-y', '-qq', 'nginx'], quiet) : update;
-  if (install.status !== 0 || !existsSync(NGINX)) {
-    process.stderr.write(`${(install.stderr || install.stdout || '').split('\n').slice(-15).join('\n')}\n`);
-    stop('installing nginx with apt-get failed (its last lines are above); install it by hand: apt-get install nginx');
-  }
-  process.stdout.write('nginx installed\n');
+  aptInstall('nginx', NGINX, 'the reverse-proxy test');
 }
 
 await ensureRedis();

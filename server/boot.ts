@@ -1,5 +1,5 @@
 import { Cluster, Redis } from 'ioredis';
-import { ConfigError, loadConfig, type Config } from './config';
+import { ConfigError, loadConfig, withoutPassword, type Config } from './config';
 import { createDatabase, migrateToLatest, type Database } from './db/database';
 import { describeTarget, type RedisTarget } from './redisConnections';
 
@@ -48,7 +48,7 @@ export async function openDatabase(url: string): Promise<Database> {
     return db;
   } catch (error) {
     await db?.close().catch(() => {});
-    const where = url.startsWith('sqlite:') ? url : url.replace(/\/\/([^:@/]*):[^@/]*@/, '//$1:***@');
+    const where = url.startsWith('sqlite:') ? url : withoutPassword(url);
     throw new BootError(`cannot open the database ${where} (${(error as Error).message}); check DATABASE_URL`);
   }
 }

@@ -1,6 +1,6 @@
 import { Cluster, Redis, type RedisOptions } from 'ioredis';
 import { createClient, createCluster } from 'redis';
-import type { Config } from './config';
+import { withoutPassword, type Config } from './config';
 import type { Logger } from './logger';
 
 /**
@@ -15,7 +15,7 @@ export type RedisTarget = Pick<Config, 'redisUrl' | 'redisClusterNodes'>;
 /** Where the deployment's Redis is, for messages: a URL without its password, or the cluster's seeds. */
 export function describeTarget(target: RedisTarget): string {
   if (target.redisClusterNodes) return `the Redis Cluster at ${target.redisClusterNodes.map((n) => `${n.host}:${n.port}`).join(',')}`;
-  return `Redis at ${target.redisUrl.replace(/\/\/([^:@/]*):[^@/]*@/, '//$1:***@')}`;
+  return `Redis at ${withoutPassword(target.redisUrl)}`;
 }
 
 /**

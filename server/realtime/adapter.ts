@@ -34,10 +34,6 @@ export function retryingSubscriber(sub: PubSubClient, log: Logger, retryMs = 100
       for (const c of Array.isArray(channel) ? channel : [channel]) wanted.delete(c);
       return sub.sUnsubscribe(channel).catch(() => {}); // a channel whose master is down is gone anyway
     },
-    /** Channels subscribed (or being subscribed), for tests and metrics. */
-    get channels(): number {
-      return wanted.size;
-    },
   };
 }
 

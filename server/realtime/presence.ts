@@ -111,7 +111,7 @@ export class PresenceTracker {
     if (--entry.sockets > 0) return;
     users.delete(userId);
     if (users.size === 0) this.local.delete(roomId);
-    // An arrival still waiting for its pipeline goes first: RedisClient must see the ZADD before this ZREM.
+    // An arrival still waiting for its pipeline goes first: Redis must see the ZADD before this ZREM.
     void this.writeArrivals();
     await this.redis.zrem(this.key(roomId), this.member(userId));
     this.markDirty(roomId);

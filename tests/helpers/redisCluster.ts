@@ -1,69 +1,41 @@
 // A Redis Cluster of the test's own: real redis-server processes with cluster mode on, on free ports, joined by
 // `redis-cli --cluster create`, nothing kept on disk but each node's cluster config (so a killed master restarted
 // on its port takes back its slots, empty, as after a crash without persistence).
-import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { Cluster, Redis } from 'ioredis';
-import { freePort } from '../resilience/support/h1';
+import { freePort, OwnRedis } from '../resilience/support/h1';
 import { sleep } from './clients';
 
 const run = promisify(execFile);
 
-class ClusterNode {
-  child: ChildProcess | null = null;
-  constructor(readonly port: number, private readonly dir: string) {}
-
-  async start(): Promise<void> {
-    // cluster-require-full-coverage no: a master that is down takes only its own slots with it (docs/deployment.md).
-    this.child = spawn(
-      'redis-server',
-      ['--port', String(this.port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', this.dir, '--cluster-enabled', 'yes', '--cluster-config-file', `nodes-${this.port}.conf`, '--cluster-node-timeout', '1500', '--cluster-require-full-coverage', 'no'],
-      { stdio: 'ignore' },
-    );
-    const until = Date.now() + 10_000;
-    for (;;) {
-      const probe = new Redis(this.port, '127.0.0.1', { lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null });
-      probe.on('error', () => {});
-      const up = await probe.connect().then(() => probe.ping()).then(() => true, () => false);
-      probe.disconnect();
-      if (up) return;
-      if (Date.now() > until) throw new Error(`redis-server (cluster node) on ${this.port} did not start`);
-      await sleep(50);
-    }
-  }
-
-  async kill(): Promise<void> {
-    const child = this.child;
-    this.child = null;
-    if (!child || child.exitCode !== null) return;
-    const gone = new Promise((resolve) => child.once('exit', resolve));
-    child.kill('SIGKILL');
-    await gone;
-  }
-
-  async info(): Promise<string> {
-    const probe = new Redis(this.port, '127.0.0.1', { lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null });
-    probe.on('error', () => {});
-    try {
-      await probe.connect();
-      return String(await probe.cluster('INFO'));
-    } finally {
-      probe.disconnect();
-    }
+/** What a node says of the cluster (CLUSTER INFO). */
+async function clusterInfo(port: number): Promise<string> {
+  const probe = new Redis(port, '127.0.0.1', { lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null });
+  probe.on('error', () => {});
+  try {
+    await probe.connect();
+    return String(await probe.cluster('INFO'));
+  } finally {
+    probe.disconnect();
   }
 }
 
 export class RedisClusterOfOwn {
-  private constructor(readonly nodes: ClusterNode[], private readonly dir: string) {}
+  private constructor(readonly nodes: OwnRedis[], private readonly dir: string) {}
 
   /** Starts `masters` nodes (no replicas) and creates the cluster; resolves once every node says cluster_state:ok. */
   static async start(masters = 3): Promise<RedisClusterOfOwn> {
     const dir = mkdtempSync(join(tmpdir(), 'kitestring-cluster-'));
-    const nodes: ClusterNode[] = [];
-    for (let i = 0; i < masters; i++) nodes.push(new ClusterNode(await freePort(), dir));
+    const nodes: OwnRedis[] = [];
+    for (let i = 0; i < masters; i++) {
+      const port = await freePort();
+      // cluster-require-full-coverage no: a master that is down takes only its own slots with it (docs/deployment.md).
+      nodes.push(new OwnRedis(port, ['--dir', dir, '--cluster-enabled', 'yes', '--cluster-config-file', `nodes-${port}.conf`, '--cluster-node-timeout', '1500', '--cluster-require-full-coverage', 'no']));
+    }
     const cluster = new RedisClusterOfOwn(nodes, dir);
     await Promise.all(nodes.map((n) => n.start()));
     await run('redis-cli', ['--cluster', 'create', ...nodes.map((n) => `127.0.0.1:${n.port}`), '--cluster-replicas', '0', '--cluster-yes']);
@@ -79,7 +51,7 @@ export class RedisClusterOfOwn {
   async waitUntilOk(timeoutMs = 20_000): Promise<void> {
     const until = Date.now() + timeoutMs;
     for (;;) {
-      const states = await Promise.all(this.nodes.map((n) => n.info().then((text) => /cluster_state:ok/.test(text), () => false)));
+      const states = await Promise.all(this.nodes.map((n) => clusterInfo(n.port).then((text) => /cluster_state:ok/.test(text), () => false)));
       if (states.every(Boolean)) return;
       if (Date.now() > until) throw new Error('the Redis Cluster did not reach cluster_state:ok');
       await sleep(100);
@@ -94,7 +66,7 @@ export class RedisClusterOfOwn {
   }
 
   /** The master serving `key`'s slot. */
-  async nodeOf(key: string): Promise<ClusterNode> {
+  async nodeOf(key: string): Promise<OwnRedis> {
     const client = new Redis(this.nodes[0].port, '127.0.0.1');
     try {
       const slot = Number(await client.cluster('KEYSLOT', key));

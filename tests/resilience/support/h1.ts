@@ -133,7 +133,8 @@ export class TcpProxy {
 /** A redis-server of the test's own (nothing on disk, as in the README's set-up), restartable on its port. */
 export class OwnRedis {
   private child: ChildProcess | null = null;
-  constructor(readonly port: number) {}
+  /** `args`: more redis-server options (a cluster node's, say). */
+  constructor(readonly port: number, private readonly args: string[] = []) {}
 
   static async start(): Promise<OwnRedis> {
     const redis = new OwnRedis(await freePort());
@@ -146,7 +147,7 @@ export class OwnRedis {
   }
 
   async start(): Promise<void> {
-    this.child = spawn('redis-server', ['--port', String(this.port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: 'ignore' });
+    this.child = spawn('redis-server', ['--port', String(this.port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', ...this.args], { stdio: 'ignore' });
     const until = Date.now() + 10_000;
     for (;;) {
       const probe = new Redis(this.url, { lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null });
