@@ -1,4 +1,5 @@
 import { createShardedAdapter } from '@socket.io/redis-adapter';
+import type { Namespace } from 'socket.io';
 import type { Logger } from '../logger';
 import type { PubSubClient } from '../redisConnections';
 
@@ -7,32 +8,58 @@ export const adapterChannelPrefix = (keyPrefix: string) => `${keyPrefix}:socket.
 
 type Listener = (message: Buffer, channel: Buffer) => void;
 
+/** How long a join waits for its room's subscription before it answers anyway (Redis down: gap fill covers it). */
+const JOIN_WAITS_FOR_SUBSCRIPTION_MS = 2000;
+
+interface Wanted {
+  listener: Listener;
+  /** Settles once SSUBSCRIBE succeeded, or the channel is no longer wanted. */
+  subscribed: Promise<void>;
+  settle: () => void;
+}
+
 /**
  * What the sharded adapter subscribes through: SSUBSCRIBE and SUNSUBSCRIBE, nothing else. The adapter fires them
  * and forgets them, so a subscription that fails (on a cluster: the client still connecting, or the master of the
  * channel's slot down while a member opens a room) would leave this process deaf to that room for as long as it
- * has members in it. Here a failed subscription is tried again every second while the adapter still wants it.
- * node-redis itself subscribes again to every channel it holds after a reconnect.
+ * has members in it. Here a failed subscription is tried again every second while the adapter still wants it,
+ * and `whenSubscribed` tells a join when its room is heard. node-redis itself subscribes again to every channel it
+ * holds after a reconnect.
  */
 export function retryingSubscriber(sub: PubSubClient, log: Logger, retryMs = 1000) {
-  const wanted = new Map<string, Listener>();
-  const subscribe = (channel: string, listener: Listener) => {
-    if (wanted.get(channel) !== listener) return; // unsubscribed, or subscribed again, meanwhile
-    sub.sSubscribe(channel, listener, true).catch((error: unknown) => {
-      if (!wanted.has(channel)) return;
+  const wanted = new Map<string, Wanted>();
+  const attempt = (channel: string, entry: Wanted) => {
+    if (wanted.get(channel) !== entry) return; // unsubscribed, or subscribed again, meanwhile
+    sub.sSubscribe(channel, entry.listener, true).then(entry.settle, (error: unknown) => {
+      if (wanted.get(channel) !== entry) return;
       log.debug({ err: error }, 'a room subscription failed; trying again');
-      setTimeout(() => subscribe(channel, listener), retryMs).unref();
+      setTimeout(() => attempt(channel, entry), retryMs).unref();
     });
   };
   return {
     sSubscribe(channel: string, listener: Listener) {
-      wanted.set(channel, listener);
-      subscribe(channel, listener);
+      wanted.get(channel)?.settle();
+      let settle!: () => void;
+      const subscribed = new Promise<void>((resolve) => (settle = resolve));
+      const entry = { listener, subscribed, settle };
+      wanted.set(channel, entry);
+      attempt(channel, entry);
       return Promise.resolve();
     },
     sUnsubscribe(channel: string | string[]) {
-      for (const c of Array.isArray(channel) ? channel : [channel]) wanted.delete(c);
+      for (const c of Array.isArray(channel) ? channel : [channel]) {
+        wanted.get(c)?.settle();
+        wanted.delete(c);
+      }
       return sub.sUnsubscribe(channel).catch(() => {}); // a channel whose master is down is gone anyway
+    },
+    /** Resolves when every one of `channels` that is wanted is subscribed, or after `timeoutMs`. */
+    whenSubscribed(channels: string[], timeoutMs = JOIN_WAITS_FOR_SUBSCRIPTION_MS): Promise<void> {
+      const waits = channels.flatMap((c) => wanted.get(c)?.subscribed ?? []);
+      if (waits.length === 0) return Promise.resolve();
+      let timer: NodeJS.Timeout | undefined;
+      const late = new Promise<void>((resolve) => (timer = setTimeout(resolve, timeoutMs)));
+      return Promise.race([Promise.all(waits).then(() => {}), late]).finally(() => clearTimeout(timer));
     },
   };
 }
@@ -42,8 +69,26 @@ export function retryingSubscriber(sub: PubSubClient, log: Logger, retryMs = 100
  * channel of its own, which only the processes with a member in that room subscribe to, so a process pays nothing
  * for rooms it does not serve, and on a cluster the channels spread over the masters. The standalone worker
  * publishes on the same channels (shardedEmitter.ts).
+ *
+ * In dynamic mode the first member of a room on a process makes the process subscribe, and the adapter does not
+ * wait for it: a join that read the history at once could miss, for good, a message published on another process
+ * before the subscription took (R3 caught it). So `socket.join` here returns a promise that settles when the
+ * joined rooms' channels are subscribed, and every join in the hub awaits it before it reads anything.
  */
 export function createHubAdapter(pubsub: { pub: PubSubClient; sub: PubSubClient | null }, keyPrefix: string, log: Logger) {
   if (!pubsub.sub) throw new Error('the Socket.IO adapter needs a subscribing Redis connection');
-  return createShardedAdapter(pubsub.pub, retryingSubscriber(pubsub.sub, log), { channelPrefix: adapterChannelPrefix(keyPrefix), subscriptionMode: 'dynamic' });
+  const subscriber = retryingSubscriber(pubsub.sub, log);
+  const channelPrefix = adapterChannelPrefix(keyPrefix);
+  const build = createShardedAdapter(pubsub.pub, subscriber, { channelPrefix, subscriptionMode: 'dynamic' });
+  // A function, not an arrow: Socket.IO calls it with `new`, and the object it returns is the adapter.
+  return function hubAdapter(nsp: Namespace) {
+    const adapter = build(nsp);
+    const addAll = adapter.addAll.bind(adapter);
+    // The adapter's own channel name for a room (ShardedRedisAdapter.dynamicChannel).
+    adapter.addAll = (id: string, rooms: Set<string>) => {
+      addAll(id, rooms);
+      return subscriber.whenSubscribed([...rooms].map((room) => `${channelPrefix}#${nsp.name}#${room}#`));
+    };
+    return adapter;
+  };
 }
