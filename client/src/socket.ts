@@ -5,14 +5,20 @@ export type AppSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
 type Payload<E extends keyof ClientToServerEvents> = Parameters<ClientToServerEvents[E]>[0];
 type Reply<E extends keyof ClientToServerEvents> = Parameters<Parameters<ClientToServerEvents[E]>[1]>[0];
 
+/**
+ * WebSocket first (one round trip less on a slow link); where a proxy or a carrier blocks it, long-polling:
+ * without `tryAllTransports` the client would retry the WebSocket forever and never fall back.
+ */
+const TRANSPORTS = { transports: ['websocket', 'polling'], tryAllTransports: true, reconnectionDelayMax: 10_000 };
+
 /** The one socket of the page: same origin, bearer token in the handshake, automatic reconnection. */
 export function openSocket(token: string): AppSocket {
-  return io({ auth: { token }, transports: ['websocket', 'polling'], reconnectionDelayMax: 10_000 });
+  return io({ auth: { token }, ...TRANSPORTS });
 }
 
 /** A family member's socket: the guest link's token instead of a session. */
 export function openGuestSocket(guestToken: string): AppSocket {
-  return io({ auth: { guestToken }, transports: ['websocket', 'polling'], reconnectionDelayMax: 10_000 });
+  return io({ auth: { guestToken }, ...TRANSPORTS });
 }
 
 /**
