@@ -7,9 +7,10 @@
  *
  * Other knobs: BENCH_SECONDS (measured seconds per chat phase, 15), BENCH_WARMUP (3), BENCH_TARGETS
  * (comma list of bare, bare+adapter, kitestring), BENCH_GENERATORS (load processes, 1),
- * BENCH_CONNECT_CONCURRENCY (50), BENCH_TWO_PROCESSES=0 (skip the two-process phase), BENCH_MULTI_DB
+ * BENCH_CONNECT_CONCURRENCY (50), BENCH_TWO_PROCESSES=0 (skip the two-process phases), BENCH_MULTI_DB
  * (sqlite: the two processes share the SQLite file, as README "Several processes" allows; postgres: a fresh
- * schema in TEST_PG_URL, dropped afterwards).
+ * schema in TEST_PG_URL, dropped afterwards), BENCH_TWO_PROCESS_BASELINE (another checkout measured beside
+ * this one on two processes: bench-hub/twoProcesses.ts), BENCH_TARGETS=none (only the two-process phases).
  *
  * Every server and generator is its own process. Progress goes to stderr, one line per phase; the table
  * to stdout; JSON and an SVG of delivery latency against offered load to bench-results/hub-<time>.{json,svg}.
@@ -25,11 +26,12 @@ import { join } from 'node:path';
 import { Redis } from 'ioredis';
 import { config, type TargetName } from './bench-hub/config';
 import { Generators, type ChatSummary } from './bench-hub/gens';
-import { fmt, idleBlock, largeBlock, smallBlock, twoProcessChat, type Context } from './bench-hub/phases';
+import { fmt, idleBlock, largeBlock, smallBlock, type Context } from './bench-hub/phases';
 import { openFilesLimit } from './bench-hub/proc';
 import { buildRows, formatTable, integrityLines, LAG_LIMIT_MS, latencySvg, ratioOf, verdict, type TargetRun } from './bench-hub/report';
-import { dropSchema, seedDistrict, type Seeded } from './bench-hub/seed';
+import { seedDistrict } from './bench-hub/seed';
 import { cleanupAll, deleteRedisPrefix, logProblems, onCleanup, REPO, startBare, startKitestring, type ServerProcess } from './bench-hub/targets';
+import { runTwoProcesses, twoProcessLines, type TwoProcessResult } from './bench-hub/twoProcesses';
 
 const began = performance.now();
 const progress = (line: string) => process.stderr.write(`[bench:hub ${((performance.now() - began) / 1000).toFixed(0).padStart(4)} s] ${line}\n`);
@@ -74,7 +76,7 @@ async function main() {
   const runs: Partial<Record<TargetName, TargetRun>> = {};
   const notes: string[] = [];
   const json: Record<string, unknown> = { startedAt: new Date().toISOString(), config, machine: { cpus: cpus().length, model: cpus()[0]?.model, loadavgAtStart: loadavg(), openFilesLimit: fdLimit } };
-  let two: { chat: ChatSummary; readyMs: number[]; multiDb: string; log: ReturnType<typeof logProblems> } | undefined;
+  let two: TwoProcessResult | undefined;
   let coldReadyMs: number | undefined;
   let kitestringLog: ReturnType<typeof logProblems> | undefined;
 
@@ -109,9 +111,10 @@ async function main() {
   }
   for (const server of servers.values()) await server.stop();
   const kitestring = servers.get('kitestring');
-  if (kitestring) {
-    kitestringLog = logProblems(kitestring.logFile);
-    if (config.twoProcesses) two = await runTwoProcesses(contexts.get('kitestring')!, tmp, sqliteUrl, keyPrefix, seeded);
+  if (kitestring) kitestringLog = logProblems(kitestring.logFile);
+  if (config.twoProcesses && (kitestring || config.targets.length === 0)) {
+    const ctx: Context = { cfg: config, gens, redis, target: 'kitestring×2', progress, runTag: `${runTag}two` };
+    two = await runTwoProcesses(ctx, tmp, sqliteUrl, keyPrefix, seeded.small);
   }
 
   // ── the report ────────────────────────────────────────────────────────────────────────────────────
@@ -140,7 +143,7 @@ async function main() {
     const busy = [...chats.map((c): [string, number] => [`${c.rate} msg/s`, c.otherCores]), ['connects', run.phases.connects?.otherCores ?? 0] as [string, number]].filter(([, cores]) => cores > 0.25);
     if (busy.length) notes.push(`${name}: other processes kept ${busy.map(([phase, cores]) => `${fmt(cores, 2)} cores busy during ${phase}`).join(', ')} (shared machine: figures disturbed)`);
   }
-  if (two && two.chat.generatorCpu >= config.cpuBoundShare) invalid.push(`kitestring two processes: generator at ${fmt(two.chat.generatorCpu * 100, 0)} % of a core`);
+  for (const r of two?.runs ?? []) if (r.chat.generatorCpu >= config.cpuBoundShare) invalid.push(`kitestring two processes, ${r.checkout} ${r.layout}: generator at ${fmt(r.chat.generatorCpu * 100, 0)} % of a core`);
 
   const out: string[] = [];
   out.push('');
@@ -150,12 +153,8 @@ async function main() {
   out.push(formatTable(rows));
   if (rows.some((r) => r.suspect?.length)) out.push(`* the generator fell behind its schedule (send lag p99 > ${LAG_LIMIT_MS} ms) or was CPU-bound: that load was not offered as planned (an oversubscribed machine), so the figure is not the server's alone`);
   if (two) {
-    const one = runs.kitestring?.phases.small?.p99;
-    const ratio = one ? two.chat.p99 / one : Number.NaN;
     out.push('');
-    out.push(`two kitestring processes on one Redis (${two.multiDb}), each room's members spread over both, ${labels.small}:`);
-    out.push(`  delivery p50 ${fmt(two.chat.p50)} ms, p99 ${fmt(two.chat.p99)} ms against ${fmt(one ?? Number.NaN)} ms on one process = ${fmt(ratio, 2)}× (target ≤ 2×: ${ratio <= 2 ? 'held' : 'missed'}); ` +
-      `server CPU ${fmt(two.chat.cpuPerDeliveryUs)} µs/delivery (both processes); start → ready ${two.readyMs.map((ms) => fmt(ms, 0)).join(' / ')} ms`);
+    out.push(...twoProcessLines(two, runs.kitestring?.phases.small?.p99, labels.small));
   }
   if (coldReadyMs !== undefined) out.push(`kitestring start → ready on an empty database (migrations run): ${fmt(coldReadyMs, 0)} ms`);
   out.push('');
@@ -166,7 +165,7 @@ async function main() {
     if (s) out.push(`  ${name.padEnd(13)} ${'sign-up storm'.padEnd(22)} ${s.attempts} attempts: ${s.confirmed} confirmed, ${s.waitlisted} waitlisted, waitlist positions ${s.positionsOk ? '1..n in order' : 'WRONG'}${s.errors.length ? `, errors: ${s.errors.join('; ')}  ← CHECK` : ''}`);
     for (const [phase, c] of [['idle', run.phases.idle?.connect], ['connects', run.phases.connects]] as const) if (c?.failed) out.push(`  ${name.padEnd(13)} ${phase}: ${c.failed} connects failed (${c.errors.join('; ')})  ← CHECK`);
   }
-  if (two) out.push(...integrityLines('kitestring×2', [['small chat', two.chat]]));
+  for (const r of two?.runs ?? []) out.push(...integrityLines('kitestring×2', [[`${r.checkout} ${r.layout}`, r.chat]]));
   if (two?.log && (two.log.errors || two.log.warnings)) out.push(`kitestring×2 logs: ${two.log.errors} errors, ${two.log.warnings} warnings\n    ${two.log.samples.join('\n    ')}`);
   if (kitestringLog) out.push(`kitestring log: ${kitestringLog.errors} errors, ${kitestringLog.warnings} warnings${kitestringLog.samples.length ? `\n    ${kitestringLog.samples.join('\n    ')}` : ''}`);
   out.push('');
@@ -190,26 +189,6 @@ async function main() {
   writeFileSync(join(dir, `hub-${stamp}.json`), JSON.stringify(json, (_, v) => (v instanceof Float64Array ? undefined : v), 2));
   out.push(`wrote bench-results/hub-${stamp}.json and bench-results/hub-${stamp}.svg`);
   process.stdout.write(`${out.join('\n')}\n`);
-}
-
-async function runTwoProcesses(ctx: Context, tmp: string, sqliteUrl: string, keyPrefix: string, seeded: Seeded) {
-  let databaseUrl = sqliteUrl;
-  let members = seeded.small;
-  if (config.multiDb === 'postgres') {
-    const schema = `bh_${randomBytes(4).toString('hex')}`;
-    onCleanup(`PostgreSQL schema ${schema}`, () => dropSchema(config.pgUrl, schema));
-    databaseUrl = `${config.pgUrl}?schema=${schema}`;
-    members = (await seedDistrict(databaseUrl, { small: config.small, large: { ...config.large, members: 1 }, seats: 1 })).small;
-  }
-  const prefix = `${keyPrefix}m`;
-  const a = await startKitestring({ logFile: join(tmp, 'kitestring-a.log'), databaseUrl, keyPrefix: prefix, redisUrl: config.redisUrl });
-  const b = await startKitestring({ logFile: join(tmp, 'kitestring-b.log'), databaseUrl, keyPrefix: prefix, redisUrl: config.redisUrl });
-  ctx.progress(`kitestring: two processes (${config.multiDb}), pids ${a.pid} / ${b.pid}, start → ready ${fmt(a.readyMs, 0)} / ${fmt(b.readyMs, 0)} ms`);
-  const { chat } = await twoProcessChat({ ...ctx, target: 'kitestring×2' }, { urls: [a.url, b.url], pids: [a.pid, b.pid] }, members);
-  await Promise.all([a.stop(), b.stop()]);
-  const logs = [logProblems(a.logFile), logProblems(b.logFile)];
-  const log = { errors: logs[0].errors + logs[1].errors, warnings: logs[0].warnings + logs[1].warnings, samples: [...logs[0].samples, ...logs[1].samples].slice(0, 5) };
-  return { chat, readyMs: [a.readyMs, b.readyMs], multiDb: config.multiDb, log };
 }
 
 main()

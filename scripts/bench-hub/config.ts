@@ -20,7 +20,8 @@ export const ALL_TARGETS: TargetName[] = ['bare', 'bare+adapter', 'kitestring'];
 
 export const config = {
   scale: SCALE,
-  targets: (process.env.BENCH_TARGETS ? process.env.BENCH_TARGETS.split(',').map((t) => t.trim()) : ALL_TARGETS) as TargetName[],
+  /** `none`: no one-process target, only the two-process phases. */
+  targets: (process.env.BENCH_TARGETS === 'none' ? [] : process.env.BENCH_TARGETS ? process.env.BENCH_TARGETS.split(',').map((t) => t.trim()) : ALL_TARGETS) as TargetName[],
   /** Measured seconds of each chat phase, after `warmupSeconds` of the same load. */
   seconds: num('BENCH_SECONDS', 15),
   warmupSeconds: num('BENCH_WARMUP', 3),
@@ -37,6 +38,8 @@ export const config = {
   twoProcesses: process.env.BENCH_TWO_PROCESSES !== '0',
   /** Database of the two-process phase: the same SQLite file (default) or a fresh PostgreSQL schema. */
   multiDb: (process.env.BENCH_MULTI_DB ?? 'sqlite') as 'sqlite' | 'postgres',
+  /** Another checkout of kitestring whose two-process figures are measured beside this one's (scripts/bench-hub/twoProcesses.ts). */
+  twoProcessBaseline: process.env.BENCH_TWO_PROCESS_BASELINE || undefined,
   pgUrl: process.env.TEST_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/test',
   redisUrl: process.env.REDIS_URL ?? 'redis://127.0.0.1:6379',
   bodyLength: 100,

@@ -1,7 +1,7 @@
 /**
  * One target's run (the same phases, sizes and generator for every target): idle sockets' memory, the
  * small chat (rooms of 50), connects of the large district, the large chat at each offered rate (rooms
- * of 100), the sign-up storm; and, for kitestring, the same small chat on two processes.
+ * of 100), the sign-up storm. The two-process phases are in twoProcesses.ts.
  */
 import type { Redis } from 'ioredis';
 import type { BenchConfig } from './config';
@@ -136,15 +136,4 @@ export async function largeBlock(ctx: Context, server: Server, seeded: District,
     `${signup.positionsOk ? '' : ' (WAITLIST POSITIONS WRONG)'}${signup.errors.length ? `, errors: ${signup.errors.join('; ')}` : ''}`);
   await gens.close('large');
   await sleep(2000);
-}
-
-/** kitestring on two processes: the small chat with each room's members spread over both. */
-export async function twoProcessChat(ctx: Context, server: { urls: string[]; pids: number[] }, members: Member[]): Promise<{ chat: ChatSummary; connect: ConnectSummary }> {
-  const list = specs(members, server.urls);
-  const connect = await ctx.gens.connect('two', list, ctx.cfg.connectConcurrency, server.pids);
-  if (connect.failed) ctx.progress(`${ctx.target}: two processes — ${connect.failed} connects failed: ${connect.errors.join('; ')}`);
-  await sleep(1000);
-  const chat = await chatPhase(ctx, 'two', list, ctx.cfg.small.rate, server.pids, `two processes, chat ${members.length} members, rooms of ${ctx.cfg.small.roomSize},`);
-  await ctx.gens.close('two');
-  return { chat, connect };
 }

@@ -78,12 +78,12 @@ function cleanEnv(extra: Record<string, string>): NodeJS.ProcessEnv {
   return { ...env, ...extra };
 }
 
-async function startProcess(args: string[], env: Record<string, string>, logFile: string, label: string): Promise<ServerProcess> {
+async function startProcess(args: string[], env: Record<string, string>, logFile: string, label: string, cwd = REPO): Promise<ServerProcess> {
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
   const log = openSync(logFile, 'a');
   const spawnedAt = performance.now();
-  const child: ChildProcess = spawn(process.execPath, args, { cwd: REPO, env: cleanEnv({ ...env, PORT: String(port) }), stdio: ['ignore', log, log] });
+  const child: ChildProcess = spawn(process.execPath, args, { cwd, env: cleanEnv({ ...env, PORT: String(port) }), stdio: ['ignore', log, log] });
   closeSync(log);
   let exited = false;
   const exitedPromise = new Promise<void>((resolve) => child.once('exit', () => {
@@ -122,10 +122,11 @@ export function startBare(opts: { logFile: string; seats: number; redisUrl: stri
 }
 
 /** kitestring as `npm start` runs it (without the client build of `prestart`), on 127.0.0.1. */
-export function startKitestring(opts: { logFile: string; databaseUrl: string; keyPrefix: string; redisUrl: string }): Promise<ServerProcess> {
+/** `server/main.ts` of this checkout, or of another one (`cwd`: the two-process phase's baseline). */
+export function startKitestring(opts: { logFile: string; databaseUrl: string; keyPrefix: string; redisUrl: string; cwd?: string }): Promise<ServerProcess> {
   return startProcess(['--import', 'tsx', 'server/main.ts'], {
     HOST: '127.0.0.1', DATABASE_URL: opts.databaseUrl, KEY_PREFIX: opts.keyPrefix, REDIS_URL: opts.redisUrl, SEED_DEMO: 'off',
-  }, opts.logFile, 'kitestring');
+  }, opts.logFile, 'kitestring', opts.cwd);
 }
 
 /** Warnings and errors kitestring logged (pino JSON lines, level ≥ 40), with a few samples. */
