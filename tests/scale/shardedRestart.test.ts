@@ -2,7 +2,7 @@ import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ChatMessage } from '../../server/contract/model';
 import { api, connect, next, ok, request, sleep, waitFor, type TestSocket } from '../helpers/clients';
-import { buildDistrict, createMembersFast, type District, type Person } from '../helpers/district';
+import { buildDistrict, createMembersFast, PASSWORD, type District, type Person } from '../helpers/district';
 import { createTestStore, startTestServer, type TestServer, type TestStore } from '../helpers/server';
 import { contiguousFrom, exactRange, OwnRedis } from '../resilience/support/h1';
 
@@ -131,6 +131,9 @@ describe('sharded pub/sub through a restart of Redis', () => {
     await sleep(1000);
     const killedAt = Date.now();
     await redis.kill();
+    // Signing in needs its limits, which live in Redis: it fails closed, clearly, never unlimited.
+    const signIn = () => api(servers[1].url, 'POST', '/api/auth/login', { body: { email: d.bob.user.email, password: PASSWORD } });
+    const during = await signIn();
     await sleep(2000); // the rooms talk on: every message is stored, its broadcast to the other process is lost
     await redis.start();
     const restartedAt = Date.now();
@@ -173,6 +176,9 @@ describe('sharded pub/sub through a restart of Redis', () => {
         `every room live on both processes ${liveMs} ms after Redis answered; shard subscribers per room after: [${resubscribed}] (lone room ${loneAfter}); ` +
         `${brought} messages whose broadcast the outage swallowed brought by gap fill; ${problems.length} problems`,
     );
+    expect(during.status).toBe(503);
+    expect(during.body.error.code).toBe('unavailable');
+    await waitFor(async () => (await signIn()).status === 200, 10_000, 'sign-in back');
     expect(problems).toEqual([]);
     expect(liveMs).toBeLessThan(RESTORE_WITHIN_MS);
     expect(resubscribed).toEqual(rooms.map(() => 2));
