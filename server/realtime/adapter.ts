@@ -46,12 +46,23 @@ export function retryingSubscriber(sub: PubSubClient, log: Logger, retryMs = 100
       attempt(channel, entry);
       return Promise.resolve();
     },
+    /**
+     * The adapter leaves a room's channel without naming its listener. node-redis, told so, keeps the channel's
+     * listeners until Redis confirms, and a subscription asked for meanwhile (the room's next member, a moment
+     * later) finds them, adds to them and sends nothing; the confirmation then drops them all, and the process is
+     * deaf to the room while it has members there (R3 caught it under load). Named, the listener marks the channel
+     * as leaving, and a subscription meanwhile is sent to Redis after the unsubscription.
+     */
     sUnsubscribe(channel: string | string[]) {
-      for (const c of Array.isArray(channel) ? channel : [channel]) {
-        wanted.get(c)?.settle();
+      const leaving = (Array.isArray(channel) ? channel : [channel]).map((c) => {
+        const entry = wanted.get(c);
+        entry?.settle();
         wanted.delete(c);
-      }
-      return sub.sUnsubscribe(channel).catch(() => {}); // a channel whose master is down is gone anyway
+        // One channel per call: a node-redis cluster sends a call's channels to the first one's master.
+        const left = entry ? sub.sUnsubscribe(c, entry.listener, true) : sub.sUnsubscribe(c);
+        return Promise.resolve(left).catch(() => {}); // a channel whose master is down is gone anyway
+      });
+      return Promise.all(leaving).then(() => {});
     },
     /** Resolves when every one of `channels` that is wanted is subscribed, or after `timeoutMs`. */
     whenSubscribed(channels: string[], timeoutMs = JOIN_WAITS_FOR_SUBSCRIPTION_MS): Promise<void> {
