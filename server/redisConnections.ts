@@ -80,13 +80,20 @@ export type PubSubClient = NodeRedisClient | NodeRedisCluster;
 export function createPubSub(target: RedisTarget, log: Logger, { subscribe = true } = {}): { pub: PubSubClient; sub: PubSubClient | null; ready: Promise<void>; close(): Promise<void>; destroy(): void } {
   // Reconnect quickly, and never give up: a process that stops retrying would stay deaf to other processes.
   const reconnectStrategy = (retries: number) => Math.min(50 * 2 ** Math.min(retries, 4), 1000);
-  const pub: PubSubClient = target.redisClusterNodes
-    ? createCluster({
-        rootNodes: target.redisClusterNodes.map((n) => ({ url: `redis://${n.host.includes(':') ? `[${n.host}]` : n.host}:${n.port}` })),
-        defaults: { socket: { reconnectStrategy, connectTimeout: 3000 } },
-      })
-    : createClient({ url: target.redisUrl, socket: { reconnectStrategy, connectTimeout: 3000 } });
-  const sub = subscribe ? (pub.duplicate() as PubSubClient) : null;
+  const socket = { reconnectStrategy, connectTimeout: 3000 };
+  const connection = (disableOfflineQueue: boolean): PubSubClient =>
+    target.redisClusterNodes
+      ? createCluster({
+          rootNodes: target.redisClusterNodes.map((n) => ({ url: `redis://${n.host.includes(':') ? `[${n.host}]` : n.host}:${n.port}` })),
+          defaults: { socket, disableOfflineQueue },
+        })
+      : createClient({ url: target.redisUrl, socket, disableOfflineQueue });
+  // The sharded adapter delivers a broadcast to this process's own sockets only once its SPUBLISH has answered:
+  // queued while Redis is away, members on one process stopped hearing each other until it was back. Refused at
+  // once instead, the local delivery goes on (the other processes' members catch up by seq). The subscriber keeps
+  // its queue: an SUNSUBSCRIBE given while Redis is away is sent when it is back.
+  const pub = connection(true);
+  const sub = subscribe ? connection(false) : null;
   // A node-redis cluster reports a node's failure as 'node-error' and its return as 'node-ready'.
   const events = target.redisClusterNodes ? { error: ['error', 'node-error'], ready: 'node-ready' } : undefined;
   reportOutages(pub as never, 'pub', log, events);

@@ -134,7 +134,14 @@ describe('sharded pub/sub through a restart of Redis', () => {
     // Signing in needs its limits, which live in Redis: it fails closed, clearly, never unlimited.
     const signIn = () => api(servers[1].url, 'POST', '/api/auth/login', { body: { email: d.bob.user.email, password: PASSWORD } });
     const during = await signIn();
-    await sleep(2000); // the rooms talk on: every message is stored, its broadcast to the other process is lost
+    // Members on one process keep hearing each other live: the local broadcast does not wait for Redis.
+    const [loneA, loneB] = members.filter((m) => m.room === loneRoom);
+    const localBody = `on one process while Redis is down ${Date.now()}`;
+    const localStarted = Date.now();
+    const heardLocally = next(loneB.socket, 'chat:message', (m) => m.body === localBody, 1500).then(() => Date.now() - localStarted, () => -1);
+    await request(loneA.socket, 'chat:send', { roomId: loneRoom, clientId: `local-${localStarted}`, body: localBody }, 5000);
+    const localMs = await heardLocally;
+    await sleep(1500); // the rooms talk on: every message is stored, its broadcast to the other process is lost
     await redis.start();
     const restartedAt = Date.now();
     await waitFor(() => everyRoomLive('after'), RESTORE_WITHIN_MS, 'every room live on both processes within 5 s of the restart');
@@ -174,8 +181,10 @@ describe('sharded pub/sub through a restart of Redis', () => {
     console.info(
       `sharded restart: Redis down ${((restartedAt - killedAt) / 1000).toFixed(1)} s while ${ROOMS + 1} rooms talked (${sent} sends, ${ackedCount} acked, refused ${JSON.stringify(Object.fromEntries(refused))}); ` +
         `every room live on both processes ${liveMs} ms after Redis answered; shard subscribers per room after: [${resubscribed}] (lone room ${loneAfter}); ` +
-        `${brought} messages whose broadcast the outage swallowed brought by gap fill; ${problems.length} problems`,
+        `${brought} messages whose broadcast the outage swallowed brought by gap fill; ${problems.length} problems; ` +
+        `during the outage a member heard another on the same process live after ${localMs} ms`,
     );
+    expect(localMs).toBeGreaterThanOrEqual(0);
     expect(during.status).toBe(503);
     expect(during.body.error.code).toBe('unavailable');
     await waitFor(async () => (await signIn()).status === 200, 10_000, 'sign-in back');
