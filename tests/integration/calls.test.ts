@@ -70,9 +70,12 @@ describe('the life of a call', () => {
       const alice = await env.as(env.d.alice, server);
       const amy = await env.as(env.d.amy, server);
       const declined = next(alice, 'call:ended');
+      const declinedAmy = next(amy, 'call:ended');
       const { callId } = await ok(alice, 'call:invite', { userId: env.d.amy.user.id });
       await ok(amy, 'call:decline', { callId });
       expect(await declined).toEqual({ callId, reason: 'declined' });
+      // Her own answer's ack may come before the event that ends the call on her tabs: wait for both.
+      expect(await declinedAmy).toEqual({ callId, reason: 'declined' });
 
       const missedNote = next(amy, 'notification', (n) => n.kind === 'missed_call');
       const missedAlice = next(alice, 'call:ended');
