@@ -98,7 +98,11 @@ export function createApp({ config, db, log, clock = systemClock }: AppDeps) {
 
   const app: express.Express = createHttpApp({ services, db, redis: redis.data, metrics, log });
   // 32 KiB of headers: a search for 2,000 Chinese characters is an 18 KB address (Node's default is 16 KiB).
-  const httpServer = createServer({ maxHeaderSize: 32 * 1024 }, app);
+  // Idle keep-alive connections are kept 65 s (Node's default is 5 s): a load balancer reusing its pooled
+  // connections (deploy/nginx.conf keeps them 30 s) must never find one the process is closing at that instant,
+  // or it takes the reset for a dead process and sends its sticky sessions elsewhere.
+  const httpServer = createServer({ maxHeaderSize: 32 * 1024, keepAliveTimeout: 65_000 }, app);
+  httpServer.headersTimeout = 66_000;
   const realtime = createRealtime({ httpServer, config, log, metrics, redis, processId, services, sessions });
   meetingEvents.attach(realtime.io);
   voiceEvents.attach(realtime.io);

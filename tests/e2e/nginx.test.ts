@@ -152,7 +152,8 @@ afterAll(async () => {
     await Promise.race([gone, sleep(5000)]);
     if (nginx.proc.exitCode === null && nginx.proc.signalCode === null) nginx.proc.kill('SIGKILL');
   }
-  if (nginxDir) rmSync(nginxDir, { recursive: true, force: true });
+  if (nginxDir && process.env.NGINX_KEEP_DIR) console.info(`nginx dir kept: ${nginxDir}`);
+  else if (nginxDir) rmSync(nginxDir, { recursive: true, force: true });
   for (const s of servers) if (s.child.exitCode === null && s.child.signalCode === null) s.child.kill('SIGKILL');
   await Promise.all(servers.map((s) => s.exited));
   await db?.close();
@@ -285,6 +286,7 @@ describe.skipIf(skip)('many kitestring processes behind nginx (deploy/nginx.conf
           probe.socket = socket;
           socket.io.engine.on('open', () => probe.events.push(`open:${socket.io.engine.transport.name}`));
           socket.io.engine.on('upgrade', (t: { name: string }) => probe.events.push(`upgrade:${t.name}`));
+          socket.io.engine.on('upgradeError', (e: Error) => probe.events.push(`upgradeError:${e.message}`));
           socket.on('connect', () => probe.events.push('connect'));
           socket.on('disconnect', (reason: string) => probe.events.push(`disconnect:${reason}`));
           socket.on('connect_error', (e: Error) => probe.events.push(`connect_error:${e.message}`));
@@ -295,7 +297,7 @@ describe.skipIf(skip)('many kitestring processes behind nginx (deploy/nginx.conf
       const p = (window as unknown as { probe: { events: string[]; socket: any } }).probe;
       return { events: p.events, transport: p.socket.io.engine.transport.name as string, connected: p.socket.connected as boolean };
     });
-    await waitFor(async () => (await Promise.all(watches.map(probeOf))).every((p) => p.transport === 'websocket' && p.connected), 10_000, 'every probe socket upgraded to a websocket').catch(async (error) => {
+    await waitFor(async () => (await Promise.all(watches.map(probeOf))).every((p) => p.transport === 'websocket' && p.connected), 20_000, 'every probe socket upgraded to a websocket').catch(async (error) => {
       const seen = await Promise.all(watches.map(async (w) => `${w.person.user.name}: ${JSON.stringify(await probeOf(w))} refused ${JSON.stringify(w.refused)}`));
       throw new Error(`${(error as Error).message}\n${seen.join('\n')}`);
     });
