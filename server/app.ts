@@ -101,8 +101,7 @@ export function createApp({ config, db, log, clock = systemClock }: AppDeps) {
   // Idle keep-alive connections are kept 65 s (Node's default is 5 s): a load balancer reusing its pooled
   // connections (deploy/nginx.conf keeps them 30 s) must never find one the process is closing at that instant,
   // or it takes the reset for a dead process and sends its sticky sessions elsewhere.
-  const httpServer = createServer({ maxHeaderSize: 32 * 1024, keepAliveTimeout: 65_000 }, app);
-  httpServer.headersTimeout = 66_000;
+  const httpServer = createServer({ maxHeaderSize: 32 * 1024, keepAliveTimeout: 65_000, headersTimeout: 66_000 }, app);
   const realtime = createRealtime({ httpServer, config, log, metrics, redis, processId, services, sessions });
   meetingEvents.attach(realtime.io);
   voiceEvents.attach(realtime.io);

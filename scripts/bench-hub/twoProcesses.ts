@@ -15,7 +15,7 @@
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import type { ChatSummary } from './gens';
-import { chatPhase, fmt, type Context } from './phases';
+import { chatPhase, fmt, specs, type Context } from './phases';
 import { cpuSeconds } from './proc';
 import type { SocketSpec } from './protocol';
 import { dropSchema, seedDistrict, type Member } from './seed';
@@ -40,14 +40,11 @@ export interface TwoProcessResult {
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-/** Socket specs for a layout: spread alternates members between the processes, split alternates rooms. */
-export function layoutSpecs(members: Member[], urls: string[], layout: Layout): SocketSpec[] {
+/** Socket specs for a layout: spread alternates members between the processes (as `specs`), split alternates rooms. */
+function layoutSpecs(members: Member[], urls: string[], layout: Layout): SocketSpec[] {
+  if (layout === 'spread') return specs(members, urls);
   const rooms = [...new Set(members.map((m) => m.room))];
-  return members.map((m, i) => ({
-    url: layout === 'spread' ? urls[i % urls.length] : urls[rooms.indexOf(m.room) % urls.length],
-    token: m.token,
-    room: m.room,
-  }));
+  return members.map((m) => ({ url: urls[rooms.indexOf(m.room) % urls.length], token: m.token, room: m.room }));
 }
 
 async function oneRun(ctx: Context, checkout: { label: string; dir: string }, layout: Layout, processes: ServerProcess[], members: Member[]): Promise<TwoProcessRun> {

@@ -6,6 +6,12 @@ import type { PubSubClient } from '../redisConnections';
 /** The adapter's channel prefix for a deployment: every process and the worker must agree on it. */
 export const adapterChannelPrefix = (keyPrefix: string) => `${keyPrefix}:socket.io`;
 
+/** A namespace's main channel, as the sharded adapter names it (ShardedRedisAdapter's `channel`). */
+export const namespaceChannel = (keyPrefix: string, nsp = '/') => `${adapterChannelPrefix(keyPrefix)}#${nsp}#`;
+
+/** A room's own channel in dynamic mode, as the sharded adapter names it (ShardedRedisAdapter.dynamicChannel). */
+export const roomChannel = (keyPrefix: string, room: string, nsp = '/') => `${namespaceChannel(keyPrefix, nsp)}${room}#`;
+
 type Listener = (message: Buffer, channel: Buffer) => void;
 
 /** How long a join waits for its room's subscription before it answers anyway (Redis down: gap fill covers it). */
@@ -89,16 +95,14 @@ export function retryingSubscriber(sub: PubSubClient, log: Logger, retryMs = 100
 export function createHubAdapter(pubsub: { pub: PubSubClient; sub: PubSubClient | null }, keyPrefix: string, log: Logger) {
   if (!pubsub.sub) throw new Error('the Socket.IO adapter needs a subscribing Redis connection');
   const subscriber = retryingSubscriber(pubsub.sub, log);
-  const channelPrefix = adapterChannelPrefix(keyPrefix);
-  const build = createShardedAdapter(pubsub.pub, subscriber, { channelPrefix, subscriptionMode: 'dynamic' });
+  const build = createShardedAdapter(pubsub.pub, subscriber, { channelPrefix: adapterChannelPrefix(keyPrefix), subscriptionMode: 'dynamic' });
   // A function, not an arrow: Socket.IO calls it with `new`, and the object it returns is the adapter.
   return function hubAdapter(nsp: Namespace) {
     const adapter = build(nsp);
     const addAll = adapter.addAll.bind(adapter);
-    // The adapter's own channel name for a room (ShardedRedisAdapter.dynamicChannel).
     adapter.addAll = (id: string, rooms: Set<string>) => {
       addAll(id, rooms);
-      return subscriber.whenSubscribed([...rooms].map((room) => `${channelPrefix}#${nsp.name}#${room}#`));
+      return subscriber.whenSubscribed([...rooms].map((room) => roomChannel(keyPrefix, room, nsp.name)));
     };
     return adapter;
   };

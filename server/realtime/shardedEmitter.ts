@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { MessageType } from 'socket.io-adapter';
 import type { PubSubClient } from '../redisConnections';
-import { adapterChannelPrefix } from './adapter';
+import { namespaceChannel, roomChannel } from './adapter';
 
 const NAMESPACE = '/';
 /** socket.io-parser's EVENT packet type. */
@@ -26,16 +26,16 @@ export class ShardedEmitter {
 
   constructor(
     private readonly pub: PubSubClient,
-    keyPrefix: string,
+    private readonly keyPrefix: string,
     private readonly onError: (error: unknown) => void,
   ) {
-    this.channel = `${adapterChannelPrefix(keyPrefix)}#${NAMESPACE}#`;
+    this.channel = namespaceChannel(keyPrefix, NAMESPACE);
   }
 
   to(room: string) {
     return {
       emit: (event: string, ...args: unknown[]) => {
-        const channel = looksLikeASocketId(room) ? this.channel : `${this.channel}${room}#`;
+        const channel = looksLikeASocketId(room) ? this.channel : roomChannel(this.keyPrefix, room, NAMESPACE);
         this.publish(channel, { type: MessageType.BROADCAST, data: { opts: { rooms: [room], except: [], flags: {} }, packet: { type: EVENT_PACKET, data: [event, ...args], nsp: NAMESPACE } } });
         return true;
       },

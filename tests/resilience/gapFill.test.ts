@@ -1,11 +1,10 @@
 import { io, type Socket } from 'socket.io-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Ack } from '../../server/contract/events';
 import type { ChatMessage } from '../../server/contract/model';
 import { connect, sleep, waitFor, type TestSocket } from '../helpers/clients';
 import { buildDistrict, type District } from '../helpers/district';
 import { createTestStore, startTestServer, type TestServer, type TestStore } from '../helpers/server';
-import { contiguousFrom, exactRange, OwnRedis, TcpProxy } from './support/h1';
+import { catchUpFrom, contiguousFrom, exactRange, OwnRedis, TcpProxy } from './support/h1';
 
 // R2: a member's gap fill (PROTOCOL.md, `room:join {roomId, since}`, then `chat:history {afterSeq}` while
 // `more`) after being offline, after a restart of the server they were on, and after a restart of Redis (a
@@ -62,26 +61,12 @@ class Member {
     this.held.set(m.seq, m);
   }
 
-  private async command<T>(event: string, payload: unknown): Promise<Ack<T>> {
-    return (this.socket.timeout(10_000) as unknown as { emitWithAck(e: string, p: unknown): Promise<Ack<T>> }).emitWithAck(event, payload);
-  }
-
   catchUp(reason: string): Promise<void> {
     const run = async () => {
       const since = this.contiguous();
-      const ack = await this.command<{ seq: number; messages: ChatMessage[]; more?: boolean }>('room:join', { roomId: this.roomId, since });
-      if (!ack.ok) throw new Error(`catch-up join: ${ack.error.code} ${ack.error.message}`);
-      const got = [...ack.data.messages];
-      let more = ack.data.more === true;
-      while (more) {
-        const last = got.length > 0 ? got[got.length - 1].seq : since;
-        const page = await this.command<{ messages: ChatMessage[] }>('chat:history', { roomId: this.roomId, afterSeq: last, limit: 200 });
-        if (!page.ok) throw new Error(`catch-up page: ${page.error.code}`);
-        got.push(...page.data.messages);
-        more = page.data.messages.length === 200;
-      }
+      const { seq, got } = await catchUpFrom(this.socket as TestSocket, this.roomId, since);
       got.forEach((m) => this.keep(m));
-      this.catchUps.push({ reason, since, seq: ack.data.seq, got });
+      this.catchUps.push({ reason, since, seq, got });
     };
     // One catch-up at a time; a later reason runs after the one under way.
     const previous = this.catchingUp ?? Promise.resolve();

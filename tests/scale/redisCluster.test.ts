@@ -1,6 +1,7 @@
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ChatMessage } from '../../server/contract/model';
+import { roomChannel } from '../../server/realtime/adapter';
 import { api, collect, connect, next, ok, request, sleep, waitFor, type TestSocket } from '../helpers/clients';
 import { buildDistrict, createMembersFast, PASSWORD, type District, type Person } from '../helpers/district';
 import { RedisClusterOfOwn } from '../helpers/redisCluster';
@@ -133,7 +134,7 @@ describe('a cluster master lost mid-chat', () => {
     // The master that holds this address's sign-in limit is the one lost: signing in needs it (fails closed, never
     // unlimited). One room's channel is on it too (a branch made until one hashes there), another room's is not.
     const victim = await cluster.nodeOf(`${store.keyPrefix}:rl:login:address:127.0.0.1`);
-    const channelOf = (room: string) => `${store.keyPrefix}:socket.io#/#${room}#`;
+    const channelOf = (room: string) => roomChannel(store.keyPrefix, room);
     let lostRoom: { room: string; branchId: number } | null = null;
     for (let i = 0; i < 30 && !lostRoom; i++) {
       const made = await api(servers[0].url, 'POST', '/api/orgs', { token: d.admin.token, body: { name: `Cluster branch ${i}`, kind: 'branch', parentId: d.general.id } });

@@ -1,10 +1,11 @@
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ChatMessage } from '../../server/contract/model';
+import { roomChannel } from '../../server/realtime/adapter';
 import { api, connect, next, ok, request, sleep, waitFor, type TestSocket } from '../helpers/clients';
 import { buildDistrict, createMembersFast, PASSWORD, type District, type Person } from '../helpers/district';
 import { createTestStore, startTestServer, type TestServer, type TestStore } from '../helpers/server';
-import { contiguousFrom, exactRange, OwnRedis } from '../resilience/support/h1';
+import { catchUpFrom, contiguousFrom, exactRange, OwnRedis } from '../resilience/support/h1';
 
 // Issue 15: the adapter runs on Redis 7's sharded pub/sub through node-redis, whose docs once warned that it did not
 // restore subscriptions after a reconnect. Two processes on one PostgreSQL schema and a redis-server of this file's
@@ -31,7 +32,7 @@ let d: District;
 let members: Member[] = [];
 let loneRoom = '';
 
-const channelOf = (room: string) => `${store.keyPrefix}:socket.io#/#${room}#`;
+const channelOf = (room: string) => roomChannel(store.keyPrefix, room);
 
 /** How many processes hold a subscription to each room's shard channel, as the restarted Redis sees it. */
 async function subscribers(rooms: string[]): Promise<number[]> {
@@ -159,15 +160,7 @@ describe('sharded pub/sub through a restart of Redis', () => {
     let brought = 0;
     for (const m of members) {
       const since = contiguousFrom(0, m.held.keys());
-      const join = await ok(m.socket, 'room:join', { roomId: m.room, since });
-      const got = [...join.messages];
-      let more = join.more === true;
-      while (more) {
-        const after = got.length > 0 ? got[got.length - 1].seq : since;
-        const page = await ok(m.socket, 'chat:history', { roomId: m.room, afterSeq: after, limit: 200 });
-        got.push(...page.messages);
-        more = page.messages.length === 200;
-      }
+      const { got } = await catchUpFrom(m.socket, m.room, since);
       brought += got.filter((msg) => !m.held.has(msg.seq)).length;
       got.forEach((msg) => m.held.set(msg.seq, msg));
       const rows: Array<{ id: number | string; seq: number | string }> = await servers[0].db.knex('messages').where({ room_id: m.room }).orderBy('seq').select('id', 'seq');

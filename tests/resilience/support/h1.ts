@@ -4,7 +4,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { createConnection, createServer, type Server, type Socket } from 'node:net';
 import { Redis } from 'ioredis';
 import type { ChatMessage } from '../../../server/contract/model';
-import { sleep } from '../../helpers/clients';
+import { request, sleep, type TestSocket } from '../../helpers/clients';
 
 export function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -198,4 +198,23 @@ export function percentile(values: number[], p: number): number {
   if (values.length === 0) return NaN;
   const sorted = [...values].sort((a, b) => a - b);
   return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)];
+}
+
+/**
+ * Gap fill as the client does it (client/src/chat/chatStore.ts): `room:join {roomId, since}`, then
+ * `chat:history {afterSeq}` while `more`. Returns the room's seq at the join and every message after `since`.
+ */
+export async function catchUpFrom(socket: TestSocket, roomId: string, since: number, timeoutMs = 10_000): Promise<{ seq: number; got: ChatMessage[] }> {
+  const join = await request(socket, 'room:join', { roomId, since }, timeoutMs);
+  if (!join.ok) throw new Error(`catch-up join: ${join.error.code} ${join.error.message}`);
+  const got = [...join.data.messages];
+  let more = join.data.more === true;
+  while (more) {
+    const afterSeq = got.length > 0 ? got[got.length - 1].seq : since;
+    const page = await request(socket, 'chat:history', { roomId, afterSeq, limit: 200 }, timeoutMs);
+    if (!page.ok) throw new Error(`catch-up page: ${page.error.code}`);
+    got.push(...page.data.messages);
+    more = page.data.messages.length === 200;
+  }
+  return { seq: join.data.seq, got };
 }
